@@ -1,0 +1,109 @@
+#include "api/http/app.hpp"
+
+
+#include "api/log.hpp"
+#include "api/problem.hpp"
+#include "domain/unit_of_work.hpp"
+
+namespace guichet::api {
+
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool is_json_media_type(const std::optional<std::string>& content_type) {
+    if (!content_type) return false;
+    auto media = lower(content_type->substr(0, content_type->find(';')));
+    while (!media.empty() && media.back() == ' ') media.pop_back();
+    while (!media.empty() && media.front() == ' ') media.erase(0, 1);
+    return media == "application/json";
+}
+
+// Compares without an early exit, so response time does not reveal how much of the token matched.
+bool same_secret(const std::string& given, const std::string& expected) {
+    unsigned char diff = given.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < given.size(); ++i)
+        diff = static_cast<unsigned char>(diff | (given[i] ^ expected[i % expected.size()]));
+    return diff == 0;
+}
+
+[[noreturn]] void reject(ErrorCode code, std::string detail) { throw ProblemException(Error{code, std::move(detail)}); }
+
+}  // namespace
+
+HttpResponse HttpApp::dispatch(HttpRequest& request) const {
+    if (request.body.size() > options_.max_body_bytes)
+        reject(ErrorCode::payload_too_large,
+               "le corps de la requête dépasse " + std::to_string(options_.max_body_bytes) + " octets");
+
+    auto match = router_.match(request.method, request.path);
+    if (match.route == nullptr) {
+        if (match.allowed.empty()) reject(ErrorCode::not_found, "aucune ressource à cette adresse");
+        std::string allow;
+        for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+        auto response = problem_response(Error{ErrorCode::method_not_allowed, "méthodes acceptées : " + allow}, request.path);
+        response.headers.emplace_back("Allow", allow);
+        return response;
+    }
+    const Route& route = *match.route;
+    request.params = std::move(match.params);
+    request.route = route.pattern;
+
+    if (route.access == Access::admin) {
+        if (!options_.admin_token) reject(ErrorCode::forbidden, "l'API d'administration n'est pas activée");
+        const auto auth = request.header("authorization").value_or("");
+        const std::string prefix = "Bearer ";
+        if (auth.size() <= prefix.size() || auth.compare(0, prefix.size(), prefix) != 0 ||
+            !same_secret(auth.substr(prefix.size()), *options_.admin_token)) {
+            auto response = problem_response(Error{ErrorCode::unauthorized, "jeton d'administration absent ou invalide"}, request.path);
+            response.headers.emplace_back("WWW-Authenticate", "Bearer");
+            return response;
+        }
+    }
+
+    if (route.body != Body::none) {
+        if (!is_json_media_type(request.header("content-type")))
+            reject(ErrorCode::unsupported_media_type, "Content-Type attendu : application/json");
+        try {
+            request.json = nlohmann::json::parse(request.body);
+        } catch (const nlohmann::json::exception&) {
+            reject(ErrorCode::validation_error, "le corps n'est pas un JSON valide (UTF-8)");
+        }
+        if (route.body == Body::json_object && !request.json.is_object())
+            reject(ErrorCode::validation_error, "le corps doit être un objet JSON");
+        if (route.body == Body::json_array && !request.json.is_array())
+            reject(ErrorCode::validation_error, "le corps doit être un tableau JSON");
+    }
+    return route.handler(request);
+}
+
+HttpResponse HttpApp::handle(HttpRequest& request) const noexcept {
+    HttpResponse response;
+    try {
+        try {
+            response = dispatch(request);
+        } catch (const ProblemException& e) {
+            response = problem_response(e.error, request.path);
+        } catch (const Unavailable& e) {
+            log_json(spdlog::level::warn, {{"event", "unavailable"}, {"request_id", request.request_id}, {"error", e.what()}});
+            response = problem_response(Error{ErrorCode::unavailable}, request.path);
+        } catch (const std::exception& e) {
+            log_json(spdlog::level::err, {{"event", "internal_error"}, {"request_id", request.request_id}, {"error", e.what()}});
+            response = problem_response(Error{ErrorCode::internal_error}, request.path);
+        } catch (...) {
+            log_json(spdlog::level::err, {{"event", "internal_error"}, {"request_id", request.request_id}});
+            response = problem_response(Error{ErrorCode::internal_error}, request.path);
+        }
+    } catch (...) {
+        // Building the problem itself failed (out of memory): answer without allocating JSON.
+        response = HttpResponse{500, "application/problem+json",
+                                R"({"type":"about:blank","title":"Erreur interne","status":500,"code":"internal_error"})", {}};
+    }
+    response.headers.emplace_back("X-Request-Id", request.request_id);
+    return response;
+}
+
+}  // namespace guichet::api

@@ -1,0 +1,30 @@
+#pragma once
+// Everything every request goes through, around the route table: size limit, routing (404/405),
+// admin authentication, JSON content type and parsing, and the one catch-all that turns any
+// failure into problem+json. It never throws, so Pistache never sends its plain-text errors.
+#include <optional>
+#include <string>
+
+#include "api/http/router.hpp"
+
+namespace guichet::api {
+
+struct AppOptions {
+    std::size_t max_body_bytes = 64 * 1024;
+    std::optional<std::string> admin_token;  // unset: the admin API answers 403
+};
+
+class HttpApp {
+public:
+    HttpApp(Router router, AppOptions options) : router_(std::move(router)), options_(std::move(options)) {}
+    HttpResponse handle(HttpRequest& request) const noexcept;
+    const Router& router() const { return router_; }
+    const AppOptions& options() const { return options_; }
+
+private:
+    HttpResponse dispatch(HttpRequest& request) const;
+    Router router_;
+    AppOptions options_;
+};
+
+}  // namespace guichet::api

@@ -1,0 +1,166 @@
+#include "api/http/server.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+#include "api/log.hpp"
+#include "api/problem.hpp"
+
+namespace guichet::api {
+
+namespace {
+
+using namespace Pistache;
+
+// A caller's X-Request-Id is kept when it is a plausible id; otherwise we make one.
+std::string request_id_for(const std::optional<std::string>& given) {
+    if (given && !given->empty() && given->size() <= 64 &&
+        std::all_of(given->begin(), given->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }))
+        return *given;
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id(24, '0');
+    for (auto& c : id) c = hex[rng() % 16];
+    return id;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+HttpRequest translate(const Http::Request& in) {
+    HttpRequest out;
+    out.method = Http::methodString(in.method());
+    out.path = in.resource();
+    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) out.query[it->first] = it->second;
+    for (const auto& [name, raw] : in.headers().rawList()) out.headers[lower(name)] = raw.value();
+    // Headers Pistache knows (Content-Type, Authorization...) are parsed into typed objects.
+    for (const auto& header : in.headers().list()) {
+        std::ostringstream value;
+        header->write(value);
+        out.headers[lower(header->name())] = value.str();
+    }
+    out.body = in.body();
+    out.request_id = request_id_for(out.header("x-request-id"));
+    return out;
+}
+
+// Pistache writes only typed headers (raw ones are dropped from responses), so every header we
+// send goes through this one class. Names and values are ours, never a caller's unchecked input.
+class NamedHeader final : public Http::Header::Header {
+public:
+    NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+    const char* name() const override { return name_.c_str(); }
+    void write(std::ostream& stream) const override { stream << value_; }
+    std::uint64_t hash() const override { return Http::Header::detail::hash(name_.c_str()); }
+
+private:
+    std::string name_, value_;
+};
+
+void send(Http::ResponseWriter& writer, const HttpResponse& response) {
+    writer.headers().add(std::make_shared<NamedHeader>("Content-Type", response.content_type));
+    for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
+    writer.send(static_cast<Http::Code>(response.status), response.body);
+}
+
+void access_log(const HttpRequest& request, const HttpResponse& response, std::chrono::steady_clock::time_point start) {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    // The route pattern, not the path: paths and query strings can carry identifiers.
+    log_json(spdlog::level::info, {{"event", "http_request"},
+                                   {"request_id", request.request_id},
+                                   {"method", request.method},
+                                   {"route", request.route.empty() ? "(none)" : request.route},
+                                   {"status", response.status},
+                                   {"duration_ms", static_cast<double>(micros) / 1000.0},
+                                   {"bytes_in", request.body.size()},
+                                   {"bytes_out", response.body.size()}});
+}
+
+class PistacheHandler : public Http::Handler {
+public:
+    HTTP_PROTOTYPE(PistacheHandler)
+
+    PistacheHandler(const HttpApp* app, WorkerPool* pool) : app_(app), pool_(pool) {}
+
+    void onRequest(const Http::Request& raw, Http::ResponseWriter writer) override {
+        const auto start = std::chrono::steady_clock::now();
+        try {
+            auto request = std::make_shared<HttpRequest>(translate(raw));
+            auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
+            const HttpApp* app = app_;
+            const bool queued = pool_->try_submit([app, request, shared_writer, start] {
+                const auto response = app->handle(*request);
+                try {
+                    send(*shared_writer, response);
+                } catch (const std::exception&) {
+                    // The client went away; nothing to answer.
+                }
+                access_log(*request, response, start);
+            });
+            if (!queued) {
+                auto response = problem_response(Error{ErrorCode::unavailable, "serveur saturé"}, request->path);
+                response.headers.emplace_back("Retry-After", "1");
+                response.headers.emplace_back("X-Request-Id", request->request_id);
+                send(*shared_writer, response);
+                access_log(*request, response, start);
+            }
+        } catch (const std::exception& e) {
+            log_json(spdlog::level::err, {{"event", "dispatch_failed"}, {"error", e.what()}});
+        }
+    }
+
+private:
+    const HttpApp* app_;
+    WorkerPool* pool_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+    const HttpApp& app;
+    ServerOptions options;
+    WorkerPool pool;
+    Http::Endpoint endpoint;
+    bool stopped = false;
+
+    Impl(const HttpApp& a, ServerOptions o)
+        : app(a),
+          options(o),
+          pool(o.worker_threads == 0 ? default_worker_threads() : o.worker_threads, o.max_queued_requests),
+          endpoint(Address(o.host, Port(o.port))) {}
+};
+
+HttpServer::HttpServer(const HttpApp& app, ServerOptions options) : impl_(std::make_unique<Impl>(app, std::move(options))) {
+    // Pistache answers in plain text when a request exceeds its own buffer, so its buffer is set
+    // well above our limit: requests between the two get our problem+json 413 from HttpApp; only
+    // requests above the hard cap (4 MiB or 4× the limit) are cut by Pistache itself.
+    const std::size_t hard_cap = std::max<std::size_t>(4 * 1024 * 1024, 4 * app.options().max_body_bytes);
+    auto opts = Http::Endpoint::options()
+                    .threads(static_cast<int>(impl_->options.event_loop_threads))
+                    .flags(Tcp::Options::ReuseAddr)
+                    .maxRequestSize(hard_cap)
+                    .maxResponseSize(8 * 1024 * 1024);
+    impl_->endpoint.init(opts);
+    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->pool));
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() { impl_->endpoint.serveThreaded(); }
+
+void HttpServer::stop() {
+    if (!impl_ || impl_->stopped) return;
+    impl_->stopped = true;
+    impl_->pool.stop();  // first: requests in progress still write through the live endpoint
+    impl_->endpoint.shutdown();
+}
+
+std::uint16_t HttpServer::port() const { return static_cast<std::uint16_t>(impl_->endpoint.getPort()); }
+
+}  // namespace guichet::api

@@ -1,0 +1,34 @@
+#pragma once
+// The HTTP server on Pistache: parses on Pistache's event loop, runs HttpApp on the worker pool,
+// writes the JSON access log. Only this file and server.cpp know Pistache.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "api/http/app.hpp"
+#include "api/http/worker_pool.hpp"
+
+namespace guichet::api {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0: any free port (tests), see port()
+    unsigned event_loop_threads = 2;
+    unsigned worker_threads = 0;  // 0: default_worker_threads()
+    std::size_t max_queued_requests = 1024;
+};
+
+class HttpServer {
+public:
+    HttpServer(const HttpApp& app, ServerOptions options);
+    ~HttpServer();
+    void start();  // returns once listening
+    void stop();
+    std::uint16_t port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace guichet::api

@@ -1,0 +1,28 @@
+#pragma once
+// RFC 9457 problem+json answers. The one table from error code to HTTP status and French title
+// (the member reads the title; `detail` is for developers) lives in problem.cpp.
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "api/http/message.hpp"
+#include "domain/error.hpp"
+
+namespace guichet::api {
+
+struct ProblemInfo {
+    int status;
+    std::string_view title;
+};
+ProblemInfo problem_info(ErrorCode code);
+
+HttpResponse problem_response(const Error& error, const std::string& instance);
+
+// Thrown by input helpers and handlers; the catch-all in HttpApp turns it into a problem.
+class ProblemException : public std::runtime_error {
+public:
+    explicit ProblemException(Error e) : std::runtime_error(std::string(to_string(e.code))), error(std::move(e)) {}
+    Error error;
+};
+
+}  // namespace guichet::api

@@ -1,0 +1,22 @@
+// Operations: liveness, readiness (checks the database) and the OpenAPI description.
+#include "api/problem.hpp"
+#include "api/routes/routes.hpp"
+
+namespace guichet::api {
+
+void add_operations_routes(Router& router, Services& services) {
+    router.add("GET", "/health/live", Body::none, Access::public_,
+               [](const HttpRequest&) { return json_response(200, {{"status", "live"}}); });
+
+    router.add("GET", "/health/ready", Body::none, Access::public_, [&services](const HttpRequest& request) {
+        if (!services.readiness.ready())
+            return problem_response(Error{ErrorCode::unavailable, "la base de données ne répond pas"}, request.path);
+        return json_response(200, {{"status", "ready"}});
+    });
+
+    router.add("GET", "/openapi.yaml", Body::none, Access::public_, [](const HttpRequest&) {
+        return HttpResponse{200, "application/yaml", openapi_yaml(), {}};
+    });
+}
+
+}  // namespace guichet::api

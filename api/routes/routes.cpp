@@ -1,0 +1,13 @@
+#include "api/routes/routes.hpp"
+
+namespace guichet::api {
+
+Router build_router(Services& services) {
+    Router router;
+    add_operations_routes(router, services);
+    add_password_routes(router, services);
+    add_admin_member_routes(router, services);
+    return router;
+}
+
+}  // namespace guichet::api

@@ -1,0 +1,26 @@
+#pragma once
+// The route table of the service. Each file of api/routes/ adds the routes of one area; handlers
+// only translate JSON to a use-case call and its result back to JSON.
+#include "api/http/router.hpp"
+#include "domain/health.hpp"
+#include "service/members/member_import.hpp"
+#include "service/passwords/password_strength.hpp"
+
+namespace guichet::api {
+
+// The use cases the routes call; built by the composition root (app/main.cpp).
+struct Services {
+    ReadinessProbe& readiness;
+    const PasswordStrengthCheck& password_strength;
+    MemberImport& member_import;
+};
+
+void add_operations_routes(Router& router, Services& services);
+void add_password_routes(Router& router, Services& services);
+void add_admin_member_routes(Router& router, Services& services);
+
+Router build_router(Services& services);
+
+const std::string& openapi_yaml();  // openapi.yaml, embedded at build time
+
+}  // namespace guichet::api

@@ -1,0 +1,155 @@
+// guichet: the composition root. The only file that knows every concrete type: it reads the
+// configuration, builds the adapters and hands them to the use cases and the HTTP layer.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <pqxx/except>
+
+#include "api/http/app.hpp"
+#include "api/http/server.hpp"
+#include "api/log.hpp"
+#include "api/routes/routes.hpp"
+#include "infra/config.hpp"
+#include "infra/crypto/data_cipher.hpp"
+#include "infra/csv/member_csv.hpp"
+#include "infra/postgres/migrations.hpp"
+#include "infra/postgres/pool.hpp"
+#include "infra/postgres/unit_of_work.hpp"
+#include "infra/system_clock.hpp"
+#include "service/members/member_import.hpp"
+#include "service/passwords/password_strength.hpp"
+
+namespace {
+
+using namespace guichet;
+
+constexpr int kExitFailure = 1;
+constexpr int kExitConfig = 2;
+
+int usage(std::ostream& out, int code) {
+    out << "usage: guichet <command>\n"
+           "  serve                      serve the HTTP API on GUICHET_LISTEN\n"
+           "  migrate                    apply pending database migrations\n"
+           "  import-members FILE.csv    upsert member records (all or nothing)\n"
+           "Configuration: GUICHET_* environment variables (see README.md).\n";
+    return code;
+}
+
+std::optional<std::string> from_environment(const char* name) {
+    const char* value = std::getenv(name);
+    return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+}
+
+std::optional<infra::Config> configuration(infra::ConfigNeeds needs) {
+    auto config = infra::load_config(from_environment, needs);
+    if (!config) {
+        std::cerr << "guichet: configuration error: " << config.error().message << "\n";
+        return std::nullopt;
+    }
+    return *config;
+}
+
+int run_migrate(const infra::Config& config) {
+    const auto report = infra::migrate(config.database_url, infra::embedded_migrations());
+    for (const auto& name : report.applied) std::cout << "applied " << name << "\n";
+    std::cout << "database at version " << report.current_version << "\n";
+    return 0;
+}
+
+int run_import(const infra::Config& config, const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        std::cerr << "guichet: cannot read " << file << "\n";
+        return kExitFailure;
+    }
+    auto records = infra::read_member_csv(in);
+    if (!records) {
+        std::cerr << file << ":" << records.error().line << ": " << records.error().message << "\n";
+        return kExitFailure;
+    }
+    infra::DataCipher cipher(config.data_key);
+    infra::ConnectionPool pool(config.database_url, 1);
+    infra::PgUnitOfWork uow(pool, cipher);
+    infra::SystemClock clock;
+    MemberImport import(uow, clock);
+    auto result = import.run(*records);
+    if (!result) {
+        for (const auto& e : result.error())
+            std::cerr << file << ":" << e.position << ": " << e.field << ": " << to_string(e.code)
+                      << (e.detail.empty() ? "" : " (" + e.detail + ")") << "\n";
+        std::cerr << "guichet: " << result.error().size() << " invalid row(s); nothing was imported\n";
+        return kExitFailure;
+    }
+    std::cout << "members: " << result->created << " created, " << result->updated << " updated, "
+              << result->unchanged << " unchanged\n";
+    return 0;
+}
+
+int run_serve(const infra::Config& config) {
+    spdlog::set_pattern("%v");
+    spdlog::set_level(spdlog::level::from_str(config.log_level));
+
+    // Signals are blocked before any thread starts, so only sigwait below receives them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    infra::DataCipher cipher(config.data_key);
+    infra::ConnectionPool pool(config.database_url, config.db_pool_size);
+    pool.warm_up();  // a wrong URL or a statement that does not prepare stops start-up here
+    infra::PgUnitOfWork uow(pool, cipher);
+    infra::PgReadinessProbe readiness(pool);
+    infra::SystemClock clock;
+
+    PasswordStrengthCheck password_strength{PasswordPolicy{}};
+    MemberImport member_import(uow, clock);
+    api::Services services{readiness, password_strength, member_import};
+    api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
+    api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
+    server.start();
+    api::log_json(spdlog::level::info, {{"event", "listening"},
+                                        {"url", "http://" + config.listen_host + ":" + std::to_string(server.port())},
+                                        {"admin_api", config.admin_token.has_value()}});
+
+    int received = 0;
+    sigwait(&signals, &received);
+    api::log_json(spdlog::level::info, {{"event", "stopping"}, {"signal", received}});
+    server.stop();
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage(std::cerr, kExitConfig);
+    const std::string command = argv[1];
+    try {
+        if (command == "serve" && argc == 2) {
+            auto config = configuration(infra::ConfigNeeds::everything);
+            return config ? run_serve(*config) : kExitConfig;
+        }
+        if (command == "migrate" && argc == 2) {
+            auto config = configuration(infra::ConfigNeeds::database_only);
+            return config ? run_migrate(*config) : kExitConfig;
+        }
+        if (command == "import-members" && argc == 3) {
+            auto config = configuration(infra::ConfigNeeds::database_only);
+            return config ? run_import(*config, argv[2]) : kExitConfig;
+        }
+        if (command == "--help" || command == "help") return usage(std::cout, 0);
+        return usage(std::cerr, kExitConfig);
+    } catch (const Unavailable& e) {
+        std::cerr << "guichet: database unavailable: " << e.what() << "\n";
+    } catch (const pqxx::broken_connection& e) {
+        std::cerr << "guichet: cannot connect to the database (GUICHET_DATABASE_URL): " << e.what() << "\n";
+    } catch (const std::exception& e) {
+        std::cerr << "guichet: " << e.what() << "\n";
+    }
+    return kExitFailure;
+}

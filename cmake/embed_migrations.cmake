@@ -1,0 +1,18 @@
+# Writes OUT: a C++ table of the numbered migrations in DIR (NNNN_name.sql), so the `guichet`
+# binary carries its own schema and `guichet migrate` needs no file next to it.
+file(GLOB files "${DIR}/*.sql")
+list(SORT files)
+set(body "// Generated from migrations/*.sql by cmake/embed_migrations.cmake. Do not edit.\n#include \"infra/postgres/migrations.hpp\"\n\nnamespace guichet::infra {\n\nconst std::vector<Migration>& embedded_migrations() {\n    static const std::vector<Migration> all{\n")
+foreach(f ${files})
+  get_filename_component(name "${f}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" number "${name}")
+  if(number STREQUAL "")
+    message(FATAL_ERROR "migration ${f} must start with its number")
+  endif()
+  math(EXPR version "${number}")
+  file(READ "${f}" sql)
+  string(APPEND body "        {${version}, \"${name}\", R\"__sql__(${sql})__sql__\"},\n")
+endforeach()
+string(APPEND body "    };\n    return all;\n}\n\n}  // namespace guichet::infra\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,31 @@
+#pragma once
+// Port: a database transaction. Everything a use case changes through the repositories of one
+// Transaction is committed together or not at all (so a change and the message it needs are
+// written atomically). The adapter owns begin/commit/rollback; an exception rolls back.
+#include <functional>
+#include <stdexcept>
+
+#include "domain/members/member_repository.hpp"
+
+namespace guichet {
+
+class Transaction {
+public:
+    virtual ~Transaction() = default;
+    virtual MemberRepository& members() = 0;
+};
+
+class UnitOfWork {
+public:
+    virtual ~UnitOfWork() = default;
+    virtual void run(const std::function<void(Transaction&)>& work) = 0;
+};
+
+// Thrown by adapters when the infrastructure cannot do its part (database down, commit in
+// doubt). Not a business outcome: the API answers 503 `unavailable`.
+class Unavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace guichet

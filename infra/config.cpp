@@ -1,0 +1,300 @@
+#include "infra/config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "infra/crypto/base64.hpp"
+#include "infra/crypto/sodium.hpp"
+
+namespace guichet::infra {
+namespace {
+
+ConfigError fail(const char* variable, std::string_view message) {
+    return ConfigError{variable, std::string(variable) + ": " + std::string(message)};
+}
+
+bool has_control(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f;
+    });
+}
+
+bool has_space_or_control(std::string_view text) {
+    return has_control(text) || text.find(' ') != std::string_view::npos;
+}
+
+// Quotes a value that is not secret so the operator sees what was read; a value that would
+// break the one-line message (control characters) or flood it is left out.
+std::string got(std::string_view value) {
+    if (has_control(value) || value.size() > 80) return "";
+    return " (got \"" + std::string(value) + "\")";
+}
+
+std::optional<std::uint64_t> parse_uint(std::string_view text) {
+    std::uint64_t value = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, error] = std::from_chars(text.data(), end, value);
+    if (text.empty() || error != std::errc{} || ptr != end) return std::nullopt;
+    return value;
+}
+
+struct UrlParts {
+    std::string_view scheme;  // without "://"
+    std::string_view host;    // brackets kept for an IPv6 literal
+    bool has_userinfo = false;
+    bool has_query_or_fragment = false;
+};
+
+// Just enough of RFC 3986 to refuse what would break links or connections: an unknown scheme,
+// a missing host, a bad port, spaces or control characters.
+std::optional<UrlParts> parse_url(std::string_view url, std::initializer_list<std::string_view> schemes) {
+    if (has_space_or_control(url)) return std::nullopt;
+    UrlParts parts;
+    const auto separator = url.find("://");
+    if (separator == std::string_view::npos) return std::nullopt;
+    parts.scheme = url.substr(0, separator);
+    if (std::find(schemes.begin(), schemes.end(), parts.scheme) == schemes.end()) return std::nullopt;
+    std::string_view authority = url.substr(separator + 3);
+    authority = authority.substr(0, authority.find_first_of("/?#"));
+    parts.has_query_or_fragment = url.find_first_of("?#") != std::string_view::npos;
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+        parts.has_userinfo = true;
+        authority.remove_prefix(at + 1);
+    }
+    std::string_view port;
+    if (authority.starts_with('[')) {
+        const auto close = authority.find(']');
+        if (close == std::string_view::npos || close == 1) return std::nullopt;
+        parts.host = authority.substr(0, close + 1);
+        const std::string_view rest = authority.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest[0] != ':') return std::nullopt;
+            port = rest.substr(1);
+            if (port.empty()) return std::nullopt;
+        }
+    } else {
+        const auto colon = authority.find(':');
+        parts.host = authority.substr(0, colon);
+        if (colon != std::string_view::npos) {
+            port = authority.substr(colon + 1);
+            if (port.empty()) return std::nullopt;
+        }
+    }
+    if (parts.host.empty()) return std::nullopt;
+    if (!port.empty()) {
+        const auto number = parse_uint(port);
+        if (!number || *number < 1 || *number > 65535) return std::nullopt;
+    }
+    return parts;
+}
+
+// Reads the environment; an empty value is the same as an unset one.
+class Environment {
+public:
+    explicit Environment(const Getenv& getenv) : getenv_(getenv) {}
+    std::optional<std::string> operator()(const char* name) const {
+        auto value = getenv_(name);
+        if (value && value->empty()) return std::nullopt;
+        return value;
+    }
+
+private:
+    const Getenv& getenv_;
+};
+
+std::optional<ConfigError> read_listen(const std::string& value, Config& config) {
+    constexpr const char* name = "GUICHET_LISTEN";
+    const std::string_view text = value;
+    std::string_view host;
+    std::string_view port;
+    if (text.starts_with('[')) {  // [::1]:8080
+        const auto close = text.find("]:");
+        if (close == std::string_view::npos)
+            return fail(name, "must be host:port, e.g. [::1]:8080" + got(text));
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string_view::npos)
+            return fail(name, "must be host:port, e.g. 127.0.0.1:8080" + got(text));
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        if (host.find(':') != std::string_view::npos)
+            return fail(name, "an IPv6 address must be in brackets, e.g. [::1]:8080" + got(text));
+    }
+    if (host.empty() || has_space_or_control(host))
+        return fail(name, "the host is missing or invalid, e.g. 127.0.0.1:8080" + got(text));
+    const auto number = parse_uint(port);
+    if (!number || *number < 1 || *number > 65535)
+        return fail(name, "the port must be a number from 1 to 65535" + got(port));
+    config.listen_host = std::string(host);
+    config.listen_port = static_cast<std::uint16_t>(*number);
+    return std::nullopt;
+}
+
+std::optional<ConfigError> read_key(const Environment& env, const char* name, bool required,
+                                    std::array<unsigned char, 32>& key) {
+    const auto value = env(name);
+    if (!value) {
+        if (!required) return std::nullopt;
+        return fail(name, "is required: 32 random bytes in base64 (e.g. `openssl rand -base64 32`)");
+    }
+    auto bytes = base64_decode(*value);
+    if (!bytes) return fail(name, "must be 32 bytes encoded in base64 (the value is not base64)");
+    const std::size_t size = bytes->size();
+    if (size == key.size()) std::copy(bytes->begin(), bytes->end(), key.begin());
+    sodium_memzero(bytes->data(), bytes->size());  // do not leave a copy of the key behind
+    if (size != key.size())
+        return fail(name, "must be 32 bytes encoded in base64 (got " + std::to_string(size) + " bytes)");
+    return std::nullopt;
+}
+
+std::optional<ConfigError> read_number(const Environment& env, const char* name, std::uint64_t min,
+                                       std::uint64_t max, std::uint64_t& out) {
+    const auto value = env(name);
+    if (!value) return std::nullopt;
+    const auto number = parse_uint(*value);
+    if (!number || *number < min || *number > max)
+        return fail(name, "must be a whole number from " + std::to_string(min) + " to " +
+                              std::to_string(max) + got(*value));
+    out = *number;
+    return std::nullopt;
+}
+
+// The checks, in the order of SPEC.md §4; the first failure is reported.
+std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Config& config) {
+    if (const auto listen = env("GUICHET_LISTEN"))
+        if (auto error = read_listen(*listen, config)) return error;
+
+    // Never quoted in messages: a connection URI usually holds a password.
+    if (auto url = env("GUICHET_DATABASE_URL")) {
+        const std::string_view text = *url;
+        const bool uri = text.find("://") != std::string_view::npos;
+        const bool valid = uri ? text.starts_with("postgresql://") || text.starts_with("postgres://")
+                               : text.find('=') != std::string_view::npos;  // libpq "host=… dbname=…"
+        if (!valid || has_control(text))
+            return fail("GUICHET_DATABASE_URL",
+                        "must be a PostgreSQL URI such as postgresql://user@localhost:5432/guichet");
+        config.database_url = std::move(*url);
+    } else {
+        return fail("GUICHET_DATABASE_URL",
+                    "is required: a PostgreSQL URI such as postgresql://user@localhost:5432/guichet");
+    }
+
+    if (auto url = env("GUICHET_PUBLIC_URL")) {
+        const auto parts = parse_url(*url, {"http", "https"});
+        if (!parts || parts->has_userinfo || parts->has_query_or_fragment)
+            return fail("GUICHET_PUBLIC_URL",
+                        "must be an http:// or https:// base URL without query, e.g. "
+                        "https://espace.example.fr" + got(*url));
+        while (url->ends_with('/')) url->pop_back();  // links are built as {PUBLIC_URL}/activation
+        config.public_url = std::move(*url);
+    }
+
+    if (auto brand = env("GUICHET_BRAND")) {
+        // Printed in SMS and email headers: a line break there would forge header lines.
+        if (brand->find_first_not_of(' ') == std::string::npos || has_control(*brand) || brand->size() > 64)
+            return fail("GUICHET_BRAND", "must be a non-blank name of at most 64 characters on one line");
+        config.brand = std::move(*brand);
+    }
+
+    // SMTP and SMS values may embed credentials, so they are never quoted.
+    if (auto url = env("GUICHET_SMTP_URL")) {
+        if (!parse_url(*url, {"smtp", "smtps"}))
+            return fail("GUICHET_SMTP_URL", "must be smtp://host:port or smtps://host:port");
+        config.smtp_url = std::move(*url);
+    }
+    config.smtp_user = env("GUICHET_SMTP_USER");
+    config.smtp_password = env("GUICHET_SMTP_PASSWORD");
+    if (config.smtp_user && has_control(*config.smtp_user))
+        return fail("GUICHET_SMTP_USER", "must be on one line without control characters");
+    if (config.smtp_password && has_control(*config.smtp_password))
+        return fail("GUICHET_SMTP_PASSWORD", "must be on one line without control characters");
+    if (config.smtp_password && !config.smtp_user)
+        return fail("GUICHET_SMTP_USER", "is required when GUICHET_SMTP_PASSWORD is set");
+    if (config.smtp_user && !config.smtp_password)
+        return fail("GUICHET_SMTP_PASSWORD", "is required when GUICHET_SMTP_USER is set");
+    if (auto from = env("GUICHET_MAIL_FROM")) {
+        if (from->find('@') == std::string::npos || has_control(*from) || from->size() > 254)
+            return fail("GUICHET_MAIL_FROM",
+                        "must be an email address, e.g. no-reply@example.fr" + got(*from));
+        config.mail_from = std::move(*from);
+    } else {
+        const auto parts = parse_url(config.public_url, {"http", "https"});
+        config.mail_from = "no-reply@" + std::string(parts ? parts->host : "localhost");
+    }
+
+    if (auto url = env("GUICHET_SMS_URL")) {
+        if (!parse_url(*url, {"http", "https"}))
+            return fail("GUICHET_SMS_URL", "must be an http:// or https:// URL");
+        config.sms_url = std::move(*url);
+    }
+    if (auto token = env("GUICHET_SMS_TOKEN")) {
+        if (has_space_or_control(*token))  // sent as an Authorization header
+            return fail("GUICHET_SMS_TOKEN", "must not contain spaces or control characters");
+        config.sms_token = std::move(*token);
+    }
+
+    if (auto token = env("GUICHET_ADMIN_TOKEN")) {
+        if (has_space_or_control(*token))
+            return fail("GUICHET_ADMIN_TOKEN", "must not contain spaces or control characters");
+        if (token->size() < 16)
+            return fail("GUICHET_ADMIN_TOKEN",
+                        "must be at least 16 characters (got " + std::to_string(token->size()) + ")");
+        config.admin_token = std::move(*token);
+    }
+
+    if (auto error = read_key(env, "GUICHET_DATA_KEY", true, config.data_key)) return error;
+    const bool serving = needs == ConfigNeeds::everything;
+    if (auto error = read_key(env, "GUICHET_SIGNING_KEY", serving, config.signing_key)) return error;
+    if (env("GUICHET_SIGNING_KEY") && config.signing_key == config.data_key)
+        return fail("GUICHET_SIGNING_KEY", "must differ from GUICHET_DATA_KEY (one key, one purpose)");
+
+    if (auto dir = env("GUICHET_MAIL_DIR")) config.mail_dir = std::move(*dir);
+    if (auto file = env("GUICHET_SMS_FILE")) config.sms_file = std::move(*file);
+
+    std::uint64_t number = config.max_body_bytes;
+    if (auto error = read_number(env, "GUICHET_MAX_BODY_BYTES", 1024, 10485760, number)) return error;
+    config.max_body_bytes = static_cast<std::size_t>(number);
+    number = config.worker_threads;
+    if (auto error = read_number(env, "GUICHET_WORKER_THREADS", 0, 1024, number)) return error;
+    config.worker_threads = static_cast<unsigned>(number);
+    number = config.db_pool_size;
+    if (auto error = read_number(env, "GUICHET_DB_POOL_SIZE", 1, 256, number)) return error;
+    config.db_pool_size = static_cast<std::size_t>(number);
+
+    if (auto level = env("GUICHET_LOG_LEVEL")) {
+        static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error"};
+        if (std::find(std::begin(levels), std::end(levels), *level) == std::end(levels))
+            return fail("GUICHET_LOG_LEVEL", "must be one of trace, debug, info, warn, error" + got(*level));
+        config.log_level = std::move(*level);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::expected<Config, ConfigError> load_config(const Getenv& getenv, ConfigNeeds needs) {
+    const Environment env(getenv);
+    Config config;
+    if (auto error = check(env, needs, config)) {
+        // Do not leave half-read keys in memory when start-up is abandoned.
+        sodium_memzero(config.data_key.data(), config.data_key.size());
+        sodium_memzero(config.signing_key.data(), config.signing_key.size());
+        return std::unexpected(std::move(*error));
+    }
+    return config;
+}
+
+std::optional<std::string> process_getenv(const char* name) {
+    const char* value = std::getenv(name);
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+}
+
+}  // namespace guichet::infra

@@ -1,0 +1,56 @@
+#pragma once
+// Configuration from GUICHET_* environment variables (SPEC.md §4), checked once at start-up so
+// a bad value stops the process with one clear line instead of failing later on a request.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace guichet::infra {
+
+struct Config {
+    std::string listen_host = "127.0.0.1";      // GUICHET_LISTEN "host:port" ("[::1]:8080" for IPv6)
+    std::uint16_t listen_port = 8080;
+    std::string database_url;                   // GUICHET_DATABASE_URL
+    std::string public_url = "http://127.0.0.1:8080";  // GUICHET_PUBLIC_URL, no trailing slash
+    std::string brand = "MGEN";                 // GUICHET_BRAND
+    std::optional<std::string> smtp_url;        // GUICHET_SMTP_URL, smtp:// or smtps://
+    std::optional<std::string> smtp_user;       // GUICHET_SMTP_USER
+    std::optional<std::string> smtp_password;   // GUICHET_SMTP_PASSWORD
+    std::string mail_from;                      // GUICHET_MAIL_FROM, default no-reply@<public host>
+    std::optional<std::string> sms_url;         // GUICHET_SMS_URL, http:// or https://
+    std::optional<std::string> sms_token;       // GUICHET_SMS_TOKEN
+    std::optional<std::string> admin_token;     // GUICHET_ADMIN_TOKEN, unset: admin API disabled
+    std::array<unsigned char, 32> data_key{};   // GUICHET_DATA_KEY, base64 of 32 bytes
+    std::array<unsigned char, 32> signing_key{};  // GUICHET_SIGNING_KEY, base64 Ed25519 seed
+    std::string mail_dir = "data/mail";         // GUICHET_MAIL_DIR, outbox folder without SMTP
+    std::string sms_file = "data/sms.log";      // GUICHET_SMS_FILE, outbox file without SMS URL
+    std::size_t max_body_bytes = 65536;         // GUICHET_MAX_BODY_BYTES, 1024..10485760
+    unsigned worker_threads = 0;                // GUICHET_WORKER_THREADS, 0 = automatic, max 1024
+    std::size_t db_pool_size = 8;               // GUICHET_DB_POOL_SIZE, 1..256
+    std::string log_level = "info";             // GUICHET_LOG_LEVEL: trace|debug|info|warn|error
+};
+
+// message is one line that starts with the variable's name and never contains a secret value,
+// e.g. "GUICHET_DATA_KEY: must be 32 bytes encoded in base64 (got 12 bytes)".
+struct ConfigError {
+    std::string variable;
+    std::string message;
+};
+
+// migrate and import-members need only the database URL and the data key; serve needs all.
+enum class ConfigNeeds { database_only, everything };
+
+// getenv is injected so tests can drive it from a map; in main pass a wrapper of std::getenv.
+// An empty value counts as unset (so `GUICHET_SMTP_URL= guichet serve` turns SMTP off). Every
+// variable that is set is checked whatever `needs` says; `needs` only decides which are required.
+using Getenv = std::function<std::optional<std::string>(const char*)>;
+std::expected<Config, ConfigError> load_config(const Getenv& getenv, ConfigNeeds needs);
+
+// The process environment, for main.
+std::optional<std::string> process_getenv(const char* name);
+
+}  // namespace guichet::infra

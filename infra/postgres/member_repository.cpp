@@ -1,0 +1,74 @@
+#include "infra/postgres/member_repository.hpp"
+
+#include <pqxx/binarystring>
+#include <pqxx/result>
+#include <stdexcept>
+
+#include "infra/postgres/member_sql.hpp"
+
+namespace guichet::infra {
+
+namespace {
+
+const char* nullable(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
+
+template <typename T>
+std::optional<std::string> e164(const std::optional<T>& phone) {
+    return phone ? std::optional<std::string>(phone->e164()) : std::nullopt;
+}
+
+pqxx::binarystring bytes(const std::string& s) { return pqxx::binarystring(s.data(), s.size()); }
+
+// Stored rows were validated on the way in; a row that no longer parses is corruption.
+template <typename T>
+T must(Result<T> r, const char* what) {
+    if (!r) throw std::runtime_error(std::string("corrupt member row: ") + what);
+    return std::move(*r);
+}
+
+}  // namespace
+
+UpsertOutcome PgMemberRepository::upsert(const Member& m) {
+    const auto index = cipher_.blind_index(m.nir.value());
+    const auto sealed = cipher_.encrypt(m.nir.value(), index);
+    const auto email = m.email ? std::optional<std::string>(m.email->value()) : std::nullopt;
+    const auto mobile = e164(m.mobile_phone);
+    const auto landline = e164(m.landline_phone);
+    const auto result = tx_.exec_prepared(member_sql::upsert.name, bytes(index), bytes(sealed), m.last_name,
+                                          m.first_name, m.birth_date.iso(), std::string(to_string(m.type)),
+                                          nullable(email), nullable(mobile), nullable(landline), m.address,
+                                          m.carte_vitale_serial, format_recent_amounts(m.recent_amounts));
+    if (result.empty()) return UpsertOutcome::unchanged;
+    return result[0][0].as<bool>() ? UpsertOutcome::created : UpsertOutcome::updated;
+}
+
+std::optional<Member> PgMemberRepository::find_by_nir(const Nir& nir) {
+    const auto index = cipher_.blind_index(nir.value());
+    const auto result = tx_.exec_prepared(member_sql::find_by_nir.name, bytes(index));
+    if (result.empty()) return std::nullopt;
+    const auto row = result[0];
+    const pqxx::binarystring sealed(row["nir_cipher"]);
+    const auto clear = cipher_.decrypt(sealed.str(), index);
+    if (!clear || *clear != nir.value()) throw std::runtime_error("member NIR does not decrypt");
+
+    const auto text = [&](const char* column) { return row[column].is_null() ? std::string{} : row[column].as<std::string>(); };
+    const CalendarDate far_future{9999, 12, 31};  // stored birth dates were checked at import
+    Member m{nir,
+             text("last_name"),
+             text("first_name"),
+             must(BirthDate::parse_iso(text("birth_date"), far_future), "birth_date"),
+             member_type_from(text("member_type")).value_or(MemberType::tiers),
+             std::nullopt,
+             std::nullopt,
+             std::nullopt,
+             text("address"),
+             text("carte_vitale_serial"),
+             must(parse_recent_amounts(text("recent_amounts")), "recent_amounts")};
+    if (!row["email"].is_null()) m.email = must(Email::parse(text("email")), "email");
+    if (!row["mobile_phone"].is_null()) m.mobile_phone = must(Phone::parse(text("mobile_phone")), "mobile_phone");
+    if (!row["landline_phone"].is_null())
+        m.landline_phone = must(Phone::parse(text("landline_phone")), "landline_phone");
+    return m;
+}
+
+}  // namespace guichet::infra

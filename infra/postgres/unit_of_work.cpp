@@ -1,0 +1,65 @@
+#include "infra/postgres/unit_of_work.hpp"
+
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+#include <pqxx/transaction>
+
+#include "infra/postgres/member_repository.hpp"
+
+namespace guichet::infra {
+
+namespace {
+
+class PgTransaction final : public Transaction {
+public:
+    PgTransaction(pqxx::work& tx, const DataCipher& cipher) : members_(tx, cipher) {}
+    MemberRepository& members() override { return members_; }
+
+private:
+    PgMemberRepository members_;
+};
+
+}  // namespace
+
+void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) {
+    constexpr int kAttempts = 2;
+    for (int attempt = 1;; ++attempt) {
+        auto conn = pool_.acquire();
+        bool committing = false;
+        try {
+            pqxx::work tx(*conn);
+            PgTransaction t(tx, cipher_);
+            work(t);
+            committing = true;
+            tx.commit();
+            return;
+        } catch (const pqxx::in_doubt_error& e) {
+            conn.discard();
+            throw Unavailable(std::string("commit in doubt: ") + e.what());
+        } catch (const pqxx::broken_connection& e) {
+            conn.discard();
+            if (committing || attempt == kAttempts) throw Unavailable(std::string("database connection lost: ") + e.what());
+        }
+    }
+}
+
+bool PgReadinessProbe::ready() {
+    // Like a unit of work, a connection found broken (the server restarted) is replaced once.
+    for (int attempt = 1; attempt <= 2; ++attempt) {
+        try {
+            auto conn = pool_.acquire();
+            try {
+                pqxx::nontransaction tx(*conn);
+                tx.exec("SELECT 1");
+                return true;
+            } catch (const pqxx::broken_connection&) {
+                conn.discard();
+            }
+        } catch (const std::exception&) {
+            return false;
+        }
+    }
+    return false;
+}
+
+}  // namespace guichet::infra

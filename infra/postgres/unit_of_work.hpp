@@ -1,0 +1,35 @@
+#pragma once
+// The PostgreSQL adapter of the UnitOfWork port: one pooled connection and one transaction per
+// call; the repositories handed to the work all write through that transaction.
+#include "domain/health.hpp"
+#include "domain/unit_of_work.hpp"
+#include "infra/crypto/data_cipher.hpp"
+#include "infra/postgres/pool.hpp"
+
+namespace guichet::infra {
+
+class PgUnitOfWork final : public UnitOfWork {
+public:
+    PgUnitOfWork(ConnectionPool& pool, const DataCipher& cipher) : pool_(pool), cipher_(cipher) {}
+    // Translates driver failures at the port: a lost connection or a commit in doubt becomes
+    // guichet::Unavailable (503). When the connection broke before commit, the transaction
+    // cannot have taken effect, so the work runs once more on a fresh connection: this is what
+    // makes the first request after a database restart succeed. `work` must therefore only
+    // change state through the transaction (or reset what it captured).
+    void run(const std::function<void(Transaction&)>& work) override;
+
+private:
+    ConnectionPool& pool_;
+    const DataCipher& cipher_;
+};
+
+class PgReadinessProbe final : public ReadinessProbe {
+public:
+    explicit PgReadinessProbe(ConnectionPool& pool) : pool_(pool) {}
+    bool ready() override;
+
+private:
+    ConnectionPool& pool_;
+};
+
+}  // namespace guichet::infra

@@ -1,0 +1,43 @@
+#pragma once
+// Use case: import member records (CSV file or admin API) into the registry.
+// All or nothing: every row is validated first; if any is bad, every bad row is reported with its
+// position and field and nothing is written. Good rows are then upserted in one transaction, so a
+// crash or a database error mid-import leaves the registry as it was.
+#include <cstddef>
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "domain/clock.hpp"
+#include "domain/members/member.hpp"
+#include "domain/unit_of_work.hpp"
+
+namespace guichet {
+
+struct NumberedRecord {
+    std::size_t position;  // line of the CSV file (header is line 1) or index in the JSON array
+    MemberRecord record;
+};
+
+struct RowError {
+    std::size_t position;
+    std::string field;
+    ErrorCode code;
+    std::string detail;
+};
+
+struct ImportCounts {
+    std::size_t created = 0, updated = 0, unchanged = 0;
+};
+
+class MemberImport {
+public:
+    MemberImport(UnitOfWork& uow, const Clock& clock) : uow_(uow), clock_(clock) {}
+    std::expected<ImportCounts, std::vector<RowError>> run(const std::vector<NumberedRecord>& rows);
+
+private:
+    UnitOfWork& uow_;
+    const Clock& clock_;
+};
+
+}  // namespace guichet

@@ -1,0 +1,236 @@
+// API layer without a socket: routing, the catch-all and every hostile input answer problem+json.
+#include <catch2/catch.hpp>
+
+#include "api/http/app.hpp"
+#include "api/problem.hpp"
+#include "api/routes/routes.hpp"
+#include "support/fakes.hpp"
+
+using namespace guichet;
+using namespace guichet::api;
+using namespace guichet::testing;
+using nlohmann::json;
+
+namespace {
+
+struct Fixture {
+    FakeReadiness readiness;
+    FakeUnitOfWork uow;
+    FixedClock clock = test_clock();
+    PasswordStrengthCheck strength{PasswordPolicy{}};
+    MemberImport member_import{uow, clock};
+    Services services{readiness, strength, member_import};
+    HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
+
+    HttpResponse call(std::string method, std::string path, std::string body = {},
+                      std::map<std::string, std::string> headers = {{"content-type", "application/json"}}) {
+        HttpRequest request;
+        request.method = std::move(method);
+        request.path = std::move(path);
+        request.body = std::move(body);
+        request.headers = std::move(headers);
+        request.request_id = "test-request";
+        return app.handle(request);
+    }
+};
+
+json problem_of(const HttpResponse& r) {
+    REQUIRE(r.content_type == "application/problem+json");
+    auto body = json::parse(r.body);
+    CHECK(body["status"] == r.status);
+    CHECK(body["title"].is_string());
+    CHECK(body["type"].is_string());
+    return body;
+}
+
+bool has_header(const HttpResponse& r, const std::string& name, const std::string& value) {
+    for (const auto& [n, v] : r.headers)
+        if (n == name && v == value) return true;
+    return false;
+}
+
+const std::map<std::string, std::string> kAdmin{{"content-type", "application/json"},
+                                                {"authorization", "Bearer admin-token-0123456789"}};
+
+}  // namespace
+
+TEST_CASE("health routes answer JSON and carry the request id", "[api]") {
+    Fixture f;
+    auto live = f.call("GET", "/health/live");
+    CHECK(live.status == 200);
+    CHECK(json::parse(live.body)["status"] == "live");
+    CHECK(has_header(live, "X-Request-Id", "test-request"));
+
+    CHECK(f.call("GET", "/health/ready").status == 200);
+    f.readiness.is_ready = false;
+    auto down = f.call("GET", "/health/ready");
+    CHECK(down.status == 503);
+    CHECK(problem_of(down)["code"] == "unavailable");
+}
+
+TEST_CASE("unknown route is a 404 problem, wrong method a 405 with Allow", "[api]") {
+    Fixture f;
+    auto missing = f.call("GET", "/v1/nothing-here");
+    CHECK(missing.status == 404);
+    CHECK(problem_of(missing)["code"] == "not_found");
+    CHECK(has_header(missing, "X-Request-Id", "test-request"));
+
+    auto wrong = f.call("DELETE", "/v1/password-strength");
+    CHECK(wrong.status == 405);
+    CHECK(problem_of(wrong)["code"] == "method_not_allowed");
+    CHECK(has_header(wrong, "Allow", "POST"));
+
+    CHECK(f.call("GET", "").status == 404);
+    CHECK(f.call("GET", "//").status == 404);
+    CHECK(f.call("GET", "/health/live/").status == 404);
+}
+
+TEST_CASE("password strength: Secret123! is faible and refused (issue acceptance)", "[api]") {
+    Fixture f;
+    auto r = f.call("POST", "/v1/password-strength", R"({"password":"Secret123!"})");
+    REQUIRE(r.status == 200);
+    auto body = json::parse(r.body);
+    CHECK(body["level"] == "faible");
+    CHECK(body["accepted"] == false);
+    CHECK(body["feedback"].is_array());
+
+    auto strong = json::parse(f.call("POST", "/v1/password-strength", R"({"password":"Vélo-Grenier-Horloge-42!"})").body);
+    CHECK(strong["accepted"] == true);
+    CHECK(strong["level"] != "faible");
+}
+
+TEST_CASE("hostile bodies answer problem+json 4xx, never 500", "[api][hostile]") {
+    Fixture f;
+    struct Case {
+        const char* name;
+        std::string body;
+        std::map<std::string, std::string> headers;
+        int status;
+        const char* code;
+    };
+    const std::map<std::string, std::string> json_ct{{"content-type", "application/json"}};
+    std::vector<Case> cases{
+        {"malformed JSON", R"({"password":)", json_ct, 400, "validation_error"},
+        {"empty body", "", json_ct, 400, "validation_error"},
+        {"array instead of object", R"(["x"])", json_ct, 400, "validation_error"},
+        {"number instead of string", R"({"password":12345678})", json_ct, 400, "validation_error"},
+        {"null password", R"({"password":null})", json_ct, 400, "validation_error"},
+        {"missing password", R"({})", json_ct, 400, "validation_error"},
+        {"context not an object", R"({"password":"x","context":"y"})", json_ct, 400, "validation_error"},
+        {"escaped NUL in a string", R"({"password":"abc\u0000def"})", json_ct, 400, "validation_error"},
+        {"raw NUL byte", std::string("{\"password\":\"a\0b\"}", 18), json_ct, 400, "validation_error"},
+        {"invalid UTF-8", "{\"password\":\"\xC3\x28\xFF\"}", json_ct, 400, "validation_error"},
+        {"lone surrogate escape", R"({"password":"\ud800"})", json_ct, 400, "validation_error"},
+        {"1 MB body", std::string(1024 * 1024, 'a'), json_ct, 413, "payload_too_large"},
+        {"no content type", R"({"password":"x"})", {}, 415, "unsupported_media_type"},
+        {"form content type", "password=x", {{"content-type", "application/x-www-form-urlencoded"}}, 415,
+         "unsupported_media_type"},
+        {"deep nesting", std::string(20000, '[') + std::string(20000, ']'), json_ct, 400, "validation_error"},
+        {"huge string", "{\"password\":\"" + std::string(5000, 'A') + "\"}", json_ct, 400, "validation_error"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.name);
+        auto r = f.call("POST", "/v1/password-strength", c.body, c.headers);
+        CHECK(r.status == c.status);
+        CHECK(problem_of(r)["code"] == c.code);
+    }
+    // Content type parameters and case do not matter.
+    CHECK(f.call("POST", "/v1/password-strength", R"({"password":"x"})", {{"content-type", "Application/JSON; charset=utf-8"}}).status == 200);
+    // Unicode is fine where it is valid.
+    CHECK(f.call("POST", "/v1/password-strength", R"({"password":"Mötörhead 🎸 ünïcödé"})").status == 200);
+}
+
+TEST_CASE("admin routes need the bearer token, compared in full", "[api][admin]") {
+    Fixture f;
+    const std::string one = R"([{"nir":"184027512345674","last_name":"Martin","first_name":"Jean","birth_date":"1984-02-29","member_type":"particulier"}])";
+    auto none = f.call("POST", "/v1/admin/members", one);
+    CHECK(none.status == 401);
+    CHECK(problem_of(none)["code"] == "unauthorized");
+    CHECK(has_header(none, "WWW-Authenticate", "Bearer"));
+    for (const char* wrong : {"Bearer admin-token-012345678", "Bearer admin-token-01234567890", "Basic admin-token-0123456789",
+                              "Bearer ", "admin-token-0123456789"}) {
+        INFO(wrong);
+        CHECK(f.call("POST", "/v1/admin/members", one, {{"content-type", "application/json"}, {"authorization", wrong}}).status == 401);
+    }
+    auto ok = f.call("POST", "/v1/admin/members", one, kAdmin);
+    REQUIRE(ok.status == 200);
+    CHECK(json::parse(ok.body) == json{{"created", 1}, {"updated", 0}, {"unchanged", 0}});
+    CHECK(json::parse(f.call("POST", "/v1/admin/members", one, kAdmin).body)["unchanged"] == 1);
+
+    // Disabled admin API: 403 whatever the token.
+    Fixture closed;
+    HttpApp no_admin{build_router(closed.services), AppOptions{64 * 1024, std::nullopt}};
+    HttpRequest request;
+    request.method = "POST";
+    request.path = "/v1/admin/members";
+    request.body = one;
+    request.headers = kAdmin;
+    auto r = no_admin.handle(request);
+    CHECK(r.status == 403);
+    CHECK(problem_of(r)["code"] == "forbidden");
+}
+
+TEST_CASE("admin import reports each bad record and writes nothing", "[api][admin]") {
+    Fixture f;
+    const std::string body = R"([
+      {"nir":"184027512345674","last_name":"Martin","first_name":"Jean","birth_date":"1984-02-29","member_type":"particulier"},
+      {"nir":"184027512345675","last_name":"Martin","first_name":"Jean","birth_date":"1984-02-29","member_type":"particulier"},
+      "not an object",
+      {"nir":"269029935004220","last_name":42,"first_name":"Élodie","birth_date":"1969-02-01","member_type":"particulier"}
+    ])";
+    auto r = f.call("POST", "/v1/admin/members", body, kAdmin);
+    CHECK(r.status == 400);
+    auto problem = problem_of(r);
+    CHECK(problem["code"] == "validation_error");
+    REQUIRE(problem["errors"].size() == 2);  // shape errors first; row rules once shapes are right
+    CHECK(problem["errors"][0]["index"] == 2);
+    CHECK(problem["errors"][1]["index"] == 3);
+    CHECK(problem["errors"][1]["field"] == "last_name");
+    CHECK(f.uow.member_count() == 0);
+
+    const std::string rules = R"([
+      {"nir":"184027512345674","last_name":"Martin","first_name":"Jean","birth_date":"1984-02-29","member_type":"particulier"},
+      {"nir":"184027512345675","last_name":"Martin","first_name":"Jean","birth_date":"1984-02-29","member_type":"particulier"}
+    ])";
+    auto r2 = problem_of(f.call("POST", "/v1/admin/members", rules, kAdmin));
+    REQUIRE(r2["errors"].size() == 1);
+    CHECK(r2["errors"][0]["index"] == 1);
+    CHECK(r2["errors"][0]["field"] == "nir");
+    CHECK(r2["errors"][0]["code"] == "invalid_nir");
+    CHECK(f.uow.member_count() == 0);
+
+    CHECK(f.call("POST", "/v1/admin/members", "{}", kAdmin).status == 400);
+}
+
+TEST_CASE("infrastructure failure is a 503 problem, not a crash", "[api]") {
+    Fixture f;
+    f.uow.fail_next_with_unavailable = true;
+    const std::string one = R"([{"nir":"184027512345674","last_name":"Martin","first_name":"Jean","birth_date":"1984-02-29","member_type":"particulier"}])";
+    auto r = f.call("POST", "/v1/admin/members", one, kAdmin);
+    CHECK(r.status == 503);
+    CHECK(problem_of(r)["code"] == "unavailable");
+}
+
+TEST_CASE("secret questions list ids and French labels", "[api]") {
+    Fixture f;
+    auto list = json::parse(f.call("GET", "/v1/secret-questions").body);
+    REQUIRE(list.is_array());
+    REQUIRE(list.size() >= 3);
+    for (const auto& q : list) {
+        CHECK(q["id"].is_string());
+        CHECK(q["label"].get<std::string>().back() == '?');
+    }
+}
+
+TEST_CASE("every error code has a status and a French title", "[api]") {
+    for (int i = 0; i <= static_cast<int>(ErrorCode::internal_error); ++i) {
+        const auto code = static_cast<ErrorCode>(i);
+        const auto info = problem_info(code);
+        INFO(to_string(code));
+        CHECK(info.status >= 400);
+        CHECK(info.status < 600);
+        CHECK_FALSE(info.title.empty());
+        CHECK(to_string(code) != "");
+    }
+    CHECK(problem_info(ErrorCode::account_not_locked).title == "Votre compte n'est pas bloqué.");
+}
