@@ -43,7 +43,10 @@ HttpResponse HttpApp::dispatch(HttpRequest& request) const {
     if (match.route == nullptr) {
         if (match.allowed.empty()) reject(ErrorCode::not_found, "aucune ressource à cette adresse");
         std::string allow;
-        for (const auto& m : match.allowed) allow += (allow.empty() ? "" : ", ") + m;
+        for (const auto& m : match.allowed) {
+            if (!allow.empty()) allow += ", ";
+            allow += m;
+        }
         auto response = problem_response(Error{ErrorCode::method_not_allowed, "méthodes acceptées : " + allow}, request.path);
         response.headers.emplace_back("Allow", allow);
         return response;

@@ -138,9 +138,11 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(const HttpApp& app, ServerOptions options) : impl_(std::make_unique<Impl>(app, std::move(options))) {
     // Pistache answers in plain text when a request exceeds its own buffer, so its buffer is set
-    // well above our limit: requests between the two get our problem+json 413 from HttpApp; only
-    // requests above the hard cap (4 MiB or 4× the limit) are cut by Pistache itself.
-    const std::size_t hard_cap = std::max<std::size_t>(4 * 1024 * 1024, 4 * app.options().max_body_bytes);
+    // above our limit: requests between the two get our problem+json 413 from HttpApp. It is not
+    // set higher because Pistache 0.0.5 rescans an unfinished request line or header from the
+    // start on every 4 KiB read, so the CPU one connection can burn grows with the square of this
+    // buffer (measured: 4 MiB of garbage ≈ 14 s of one core, 1 MiB ≈ 1 s). See docs/ARCHITECTURE.md.
+    const std::size_t hard_cap = std::max<std::size_t>(1024 * 1024, app.options().max_body_bytes) + 64 * 1024;
     auto opts = Http::Endpoint::options()
                     .threads(static_cast<int>(impl_->options.event_loop_threads))
                     .flags(Tcp::Options::ReuseAddr)

@@ -68,7 +68,10 @@ std::expected<std::vector<NumberedRecord>, CsvError> read_member_csv(std::istrea
     for (std::size_t i = 0; header_ok && i < header.size(); ++i) header_ok = header[i] == kMemberFields[i];
     if (!header_ok) {
         std::string expected;
-        for (auto f : kMemberFields) expected += (expected.empty() ? "" : ",") + std::string(f);
+        for (auto f : kMemberFields) {
+            if (!expected.empty()) expected += ',';
+            expected += f;
+        }
         return std::unexpected(CsvError{1, "en-tête attendu : " + expected});
     }
 
