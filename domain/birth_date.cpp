@@ -1,4 +1,5 @@
 #include "domain/birth_date.hpp"
+#include "domain/text.hpp"
 
 #include <cstddef>
 
@@ -17,13 +18,6 @@ bool read_number(std::string_view text, std::size_t pos, std::size_t count, int&
         out = out * 10 + (text[i] - '0');
     }
     return true;
-}
-
-std::string_view trim(std::string_view text) {
-    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-    return text;
 }
 
 void append_padded(std::string& out, int value, int width) {

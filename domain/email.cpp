@@ -1,4 +1,5 @@
 #include "domain/email.hpp"
+#include "domain/text.hpp"
 
 #include <cstring>
 
@@ -15,13 +16,6 @@ char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' 
 
 // RFC 5322 "atext": letters, digits and these symbols; dots separate atoms.
 bool is_atext(char c) { return is_alnum(c) || (c != '\0' && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr); }
-
-std::string_view trim(std::string_view text) {
-    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-    return text;
-}
 
 bool valid_local_part(std::string_view local) {
     if (local.empty() || local.size() > kMaxLocalPart) return false;

@@ -1,4 +1,5 @@
 #include "domain/phone.hpp"
+#include "domain/text.hpp"
 
 #include <phonenumbers/phonenumberutil.h>
 
@@ -13,13 +14,6 @@ using i18n::phonenumbers::PhoneNumberUtil;
 constexpr std::size_t kMaxInput = 40;  // longest real number with generous punctuation
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string_view trim(std::string_view text) {
-    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-    return text;
-}
 
 bool is_typed_type(PhoneNumberUtil::PhoneNumberType type) {
     return type == PhoneNumberUtil::FIXED_LINE || type == PhoneNumberUtil::MOBILE ||

@@ -2,16 +2,11 @@
 
 #include <charconv>
 
+#include "domain/text.hpp"
+
 namespace guichet {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
-}
 
 bool has_control_char(std::string_view s) {
     for (const char c : s) {

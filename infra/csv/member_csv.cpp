@@ -2,7 +2,7 @@
 
 #include <iterator>
 
-#include "domain/utf8.hpp"
+#include "domain/text.hpp"
 
 namespace guichet::infra {
 

@@ -1,10 +1,19 @@
 #pragma once
-// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).
+// Small text helpers shared by the value objects.
 #include <cstdint>
 #include <string_view>
 
 namespace guichet {
 
+// Without the spaces, tabs and line breaks around it (what a form field or a CSV cell adds).
+inline std::string_view trim(std::string_view text) {
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+    return text;
+}
+
+// Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).
 inline bool is_valid_utf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
