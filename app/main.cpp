@@ -14,11 +14,16 @@
 #include "api/routes/routes.hpp"
 #include "infra/config.hpp"
 #include "infra/crypto/data_cipher.hpp"
+#include "infra/delivery/http_sms_sender.hpp"
+#include "infra/delivery/local_senders.hpp"
+#include "infra/delivery/smtp_sender.hpp"
 #include "infra/csv/member_csv.hpp"
 #include "infra/postgres/migrations.hpp"
+#include "infra/postgres/outbox.hpp"
 #include "infra/postgres/pool.hpp"
 #include "infra/postgres/unit_of_work.hpp"
 #include "infra/system_clock.hpp"
+#include "service/delivery/dispatcher.hpp"
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_strength.hpp"
 
@@ -107,20 +112,60 @@ int run_serve(const infra::Config& config) {
     infra::PgReadinessProbe readiness(pool);
     infra::SystemClock clock;
 
+    // Delivery: SMTP and the SMS provider when configured, local files otherwise (./scripts/run).
+    const BrandSettings brand{config.brand, config.public_url};
+    std::unique_ptr<MessageSender> email_sender, sms_sender;
+    if (config.smtp_url)
+        email_sender = std::make_unique<infra::SmtpSender>(
+            infra::SmtpSettings{*config.smtp_url, config.smtp_user, config.smtp_password, config.mail_from});
+    else
+        email_sender = std::make_unique<infra::MailboxDirSender>(config.mail_dir, config.mail_from);
+    if (config.sms_url)
+        sms_sender = std::make_unique<infra::HttpSmsSender>(infra::SmsSettings{*config.sms_url, config.sms_token, config.brand});
+    else
+        sms_sender = std::make_unique<infra::SmsFileSender>(config.sms_file, config.brand);
+    infra::PgOutbox outbox(pool, cipher);
+    DeliveryCounters delivery_counters;
+    RetryPolicy retry;
+    retry.max_attempts = config.outbox_max_attempts;
+    retry.base = config.outbox_retry_base;
+    const auto at = config.mail_from.find('@');
+    Dispatcher dispatcher(outbox, *email_sender, *sms_sender,
+                          DispatcherSettings{brand, retry, at == std::string::npos ? "guichet.invalid" : config.mail_from.substr(at + 1),
+                                             config.outbox_lease, 10},
+                          delivery_counters);
+
     PasswordStrengthCheck password_strength{PasswordPolicy{}};
     MemberImport member_import(uow, clock);
-    api::Services services{readiness, password_strength, member_import};
+    api::Services services{readiness, password_strength, member_import, outbox, delivery_counters, brand};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();
+    std::optional<DispatchLoop> delivery;
+    if (config.outbox_workers > 0)
+        delivery.emplace(
+            dispatcher, config.outbox_workers, config.outbox_poll,
+            [](const DeliveryEvent& e) {
+                api::log_json(e.outcome == SendOutcome::sent ? spdlog::level::info : spdlog::level::warn,
+                              {{"event", "delivery"},
+                               {"message_id", e.id},
+                               {"channel", to_string(e.channel)},
+                               {"outcome", e.outcome == SendOutcome::sent ? "sent" : e.dead ? "dead" : "retry"},
+                               {"error", e.error}});
+            },
+            [](const std::string& error) { api::log_json(spdlog::level::warn, {{"event", "delivery_error"}, {"error", error}}); });
     api::log_json(spdlog::level::info, {{"event", "listening"},
                                         {"url", "http://" + config.listen_host + ":" + std::to_string(server.port())},
-                                        {"admin_api", config.admin_token.has_value()}});
+                                        {"admin_api", config.admin_token.has_value()},
+                                        {"email", config.smtp_url ? "smtp" : "files in " + config.mail_dir},
+                                        {"sms", config.sms_url ? "provider" : "lines in " + config.sms_file},
+                                        {"delivery_workers", config.outbox_workers}});
 
     int received = 0;
     sigwait(&signals, &received);
     api::log_json(spdlog::level::info, {{"event", "stopping"}, {"signal", received}});
     server.stop();
+    if (delivery) delivery->stop();
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "domain/members/member_repository.hpp"
+#include "domain/notifications/notifier.hpp"
 
 namespace guichet {
 
@@ -13,6 +14,8 @@ class Transaction {
 public:
     virtual ~Transaction() = default;
     virtual MemberRepository& members() = 0;
+    // Messages enqueued here are committed (or rolled back) with the rest of the transaction.
+    virtual Notifier& notifier() = 0;
 };
 
 class UnitOfWork {

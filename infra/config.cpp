@@ -268,6 +268,23 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
     if (auto error = read_number(env, "GUICHET_DB_POOL_SIZE", 1, 256, number)) return error;
     config.db_pool_size = static_cast<std::size_t>(number);
 
+    // Delivery of the outbox (see domain/notifications/retry_policy.hpp for the defaults).
+    number = config.outbox_workers;
+    if (auto error = read_number(env, "GUICHET_OUTBOX_WORKERS", 0, 64, number)) return error;
+    config.outbox_workers = static_cast<unsigned>(number);
+    number = static_cast<std::uint64_t>(config.outbox_max_attempts);
+    if (auto error = read_number(env, "GUICHET_OUTBOX_MAX_ATTEMPTS", 1, 100, number)) return error;
+    config.outbox_max_attempts = static_cast<int>(number);
+    number = static_cast<std::uint64_t>(config.outbox_retry_base.count());
+    if (auto error = read_number(env, "GUICHET_OUTBOX_RETRY_BASE_MS", 10, 86400000, number)) return error;
+    config.outbox_retry_base = std::chrono::milliseconds(number);
+    number = static_cast<std::uint64_t>(config.outbox_poll.count());
+    if (auto error = read_number(env, "GUICHET_OUTBOX_POLL_MS", 10, 60000, number)) return error;
+    config.outbox_poll = std::chrono::milliseconds(number);
+    number = static_cast<std::uint64_t>(config.outbox_lease.count());
+    if (auto error = read_number(env, "GUICHET_OUTBOX_LEASE_SECONDS", 2, 3600, number)) return error;
+    config.outbox_lease = std::chrono::seconds(number);
+
     if (auto level = env("GUICHET_LOG_LEVEL")) {
         static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error"};
         if (std::find(std::begin(levels), std::end(levels), *level) == std::end(levels))

@@ -2,6 +2,7 @@
 // Configuration from GUICHET_* environment variables (SPEC.md §4), checked once at start-up so
 // a bad value stops the process with one clear line instead of failing later on a request.
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <expected>
@@ -31,6 +32,11 @@ struct Config {
     std::size_t max_body_bytes = 65536;         // GUICHET_MAX_BODY_BYTES, 1024..10485760
     unsigned worker_threads = 0;                // GUICHET_WORKER_THREADS, 0 = automatic, max 1024
     std::size_t db_pool_size = 8;               // GUICHET_DB_POOL_SIZE, 1..256
+    unsigned outbox_workers = 2;                // GUICHET_OUTBOX_WORKERS, 0..64 (0: this process does not deliver)
+    int outbox_max_attempts = 10;               // GUICHET_OUTBOX_MAX_ATTEMPTS, 1..100
+    std::chrono::milliseconds outbox_retry_base{180000};  // GUICHET_OUTBOX_RETRY_BASE_MS, first retry delay
+    std::chrono::milliseconds outbox_poll{250};           // GUICHET_OUTBOX_POLL_MS, idle dispatcher wait
+    std::chrono::seconds outbox_lease{60};                // GUICHET_OUTBOX_LEASE_SECONDS, reclaim after a crash
     std::string log_level = "info";             // GUICHET_LOG_LEVEL: trace|debug|info|warn|error
 };
 

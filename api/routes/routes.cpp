@@ -7,6 +7,7 @@ Router build_router(Services& services) {
     add_operations_routes(router, services);
     add_password_routes(router, services);
     add_admin_member_routes(router, services);
+    add_admin_outbox_routes(router, services);
     return router;
 }
 

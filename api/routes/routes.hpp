@@ -4,6 +4,8 @@
 #include "api/http/router.hpp"
 #include "domain/health.hpp"
 #include "service/members/member_import.hpp"
+#include "domain/notifications/outbox.hpp"
+#include "service/delivery/dispatcher.hpp"
 #include "service/passwords/password_strength.hpp"
 
 namespace guichet::api {
@@ -13,11 +15,15 @@ struct Services {
     ReadinessProbe& readiness;
     const PasswordStrengthCheck& password_strength;
     MemberImport& member_import;
+    OutboxAdmin& outbox;
+    const DeliveryCounters& delivery_counters;
+    const BrandSettings& brand;
 };
 
 void add_operations_routes(Router& router, Services& services);
 void add_password_routes(Router& router, Services& services);
 void add_admin_member_routes(Router& router, Services& services);
+void add_admin_outbox_routes(Router& router, Services& services);
 
 Router build_router(Services& services);
 

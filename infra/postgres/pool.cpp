@@ -52,6 +52,16 @@ ConnectionPool::Lease ConnectionPool::acquire() {
 
 void ConnectionPool::warm_up() { (void)acquire(); }
 
+void ConnectionPool::discard_idle() {
+    std::vector<std::unique_ptr<pqxx::connection>> closing;
+    {
+        std::lock_guard lock(mutex_);
+        closing.swap(idle_);
+        open_count_ -= closing.size();
+    }
+    freed_.notify_all();
+}  // closed here, outside the lock
+
 void ConnectionPool::give_back(std::unique_ptr<pqxx::connection> conn) {
     {
         std::lock_guard lock(mutex_);

@@ -45,6 +45,9 @@ public:
     Lease acquire();
     // Opens and prepares one connection now: start-up fails early on a bad URL or bad SQL.
     void warm_up();
+    // A connection was found broken: the server probably restarted, so the idle ones are broken
+    // too. Closing them now spares the next units of work from finding out one by one.
+    void discard_idle();
 
 private:
     friend class Lease;

@@ -1,6 +1,7 @@
 #include <array>
 
 #include "infra/postgres/member_sql.hpp"
+#include "infra/postgres/outbox_sql.hpp"
 #include "infra/postgres/statement.hpp"
 
 namespace guichet::infra {
@@ -9,6 +10,16 @@ std::span<const Statement> all_statements() {
     static constexpr std::array statements{
         member_sql::upsert,
         member_sql::find_by_nir,
+        outbox_sql::enqueue,
+        outbox_sql::claim_due,
+        outbox_sql::mark_sent,
+        outbox_sql::schedule_retry,
+        outbox_sql::mark_dead,
+        outbox_sql::list,
+        outbox_sql::retry_dead,
+        outbox_sql::letters,
+        outbox_sql::mark_printed,
+        outbox_sql::stats,
     };
     return statements;
 }

@@ -5,6 +5,7 @@
 #include <pqxx/transaction>
 
 #include "infra/postgres/member_repository.hpp"
+#include "infra/postgres/outbox.hpp"
 
 namespace guichet::infra {
 
@@ -12,11 +13,13 @@ namespace {
 
 class PgTransaction final : public Transaction {
 public:
-    PgTransaction(pqxx::work& tx, const DataCipher& cipher) : members_(tx, cipher) {}
+    PgTransaction(pqxx::work& tx, const DataCipher& cipher) : members_(tx, cipher), notifier_(tx, cipher) {}
     MemberRepository& members() override { return members_; }
+    Notifier& notifier() override { return notifier_; }
 
 private:
     PgMemberRepository members_;
+    PgNotifier notifier_;
 };
 
 }  // namespace
@@ -38,6 +41,7 @@ void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) {
             throw Unavailable(std::string("commit in doubt: ") + e.what());
         } catch (const pqxx::broken_connection& e) {
             conn.discard();
+            pool_.discard_idle();
             if (committing || attempt == kAttempts) throw Unavailable(std::string("database connection lost: ") + e.what());
         }
     }
@@ -54,6 +58,7 @@ bool PgReadinessProbe::ready() {
                 return true;
             } catch (const pqxx::broken_connection&) {
                 conn.discard();
+                pool_.discard_idle();
             }
         } catch (const std::exception&) {
             return false;

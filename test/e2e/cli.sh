@@ -61,22 +61,14 @@ check "missing file → exit 1" exits 1
 set -e
 
 # The admin API sees the same registry.
-start_server_on_existing() {
-  PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  export GUICHET_LISTEN="127.0.0.1:$PORT"; BASE="http://127.0.0.1:$PORT"
-  "$GUICHET_BIN" serve >"$E2E_DIR/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 100); do curl -fs "$BASE/health/ready" >/dev/null 2>&1 && return 0; sleep 0.1; done
-  cat "$E2E_DIR/server.log" >&2; exit 1
-}
-start_server_on_existing
+launch_server
 admin_call POST /v1/admin/members '[{"nir":"184027512345674","last_name":"Martin","first_name":"Jean","birth_date":"1984-02-29","member_type":"particulier","email":"jean.martin@exemple.fr","mobile_phone":"0612345678","landline_phone":"0145678910","address":"12 rue de la Paix, 75002 Paris","carte_vitale_serial":"123456789","recent_amounts":"2026-10-03:23.50;2026-08-14:112.00"}]'
 check "admin API: an imported member sent again is unchanged" json_is .unchanged 1
 admin_call POST /v1/admin/members '[{"nir":"184027512345674","last_name":"Martin","first_name":"Jean","birth_date":"1984-02-29","member_type":"particulier"}]'
 check "admin API: a changed record is updated" json_is .updated 1
 
-kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; code=$?; SERVER_PID=
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; code=$?
 check "serve stops cleanly on SIGTERM" test "$code" = 0
-check "… and the log never holds a NIR or an email in clear" bash -c "! grep -qE '184027512345674|jean.martin@' '$E2E_DIR/server.log'"
+check "… and the log never holds a NIR or an email in clear" bash -c "! grep -qE '184027512345674|jean.martin@' '$SERVER_LOG'"
 
 finish

@@ -50,6 +50,6 @@ check "60 parallel requests all answered 200" test "$(grep -c '^200$' "$E2E_DIR/
 
 call GET /health/live
 check "the server is still alive after all that" status_is 200
-check "the access log names routes, never bodies" bash -c "! grep -q 'Parallel-' '$E2E_DIR/server.log' && grep -q '\"route\":\"/v1/password-strength\"' '$E2E_DIR/server.log'"
+check "the access log names routes, never bodies" bash -c "! grep -q 'Parallel-' '$SERVER_LOG' && grep -q '\"route\":\"/v1/password-strength\"' '$SERVER_LOG'"
 
 finish

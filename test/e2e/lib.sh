@@ -11,8 +11,12 @@ E2E_DB="e2e_$(basename "$E2E_DIR" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')"
 FAILURES=0
 CHECKS=0
 
+SERVER_PIDS=()
+HELPER_PIDS=()
 e2e_cleanup() {
-  if [ -n "${SERVER_PID:-}" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  local pid
+  for pid in "${SERVER_PIDS[@]}" "${HELPER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${SERVER_PIDS[@]}" "${HELPER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   psql -q "$GUICHET_TEST_PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$E2E_DIR"
 }
@@ -42,19 +46,67 @@ start_server() {
   create_database
   export_service_env
   "$GUICHET_BIN" migrate >/dev/null
-  PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  export GUICHET_LISTEN="127.0.0.1:$PORT"
+  launch_server
+}
+
+# Starts one more `guichet serve` on the current database and environment, on a free port;
+# sets SERVER_PID, PORT and BASE (the last one started), and SERVER_LOG.
+launch_server() {
+  PORT=$(free_port)
   BASE="http://127.0.0.1:$PORT"
-  "$GUICHET_BIN" serve >"$E2E_DIR/server.log" 2>&1 &
+  SERVER_LOG="$E2E_DIR/server-$PORT.log"
+  GUICHET_LISTEN="127.0.0.1:$PORT" "$GUICHET_BIN" serve >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
+  SERVER_PIDS+=("$SERVER_PID")
   for _ in $(seq 1 100); do
     if curl -fs "$BASE/health/ready" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$E2E_DIR/server.log" >&2; echo "server died" >&2; exit 1; }
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; echo "server died" >&2; exit 1; }
     sleep 0.1
   done
-  cat "$E2E_DIR/server.log" >&2
+  cat "$SERVER_LOG" >&2
   echo "server not ready" >&2
   exit 1
+}
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# A private SMTP server (aiosmtpd, writing a Maildir) that a test may stop and restart.
+# start_smtp PORT DIR; its PID is in SMTP_PID. Messages land in DIR/new/.
+start_smtp() {
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$1" -c aiosmtpd.handlers.Mailbox "$2" >>"$E2E_DIR/smtp.log" 2>&1 &
+  SMTP_PID=$!
+  HELPER_PIDS+=("$SMTP_PID")
+  for _ in $(seq 1 100); do
+    /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "SMTP server did not start" >&2; exit 1
+}
+mail_count() { find "$1/new" -type f 2>/dev/null | wc -l; }
+
+# The SMS sink of test/support/sms_sink.py on a free port: SINK is its base URL.
+start_sms_sink() {
+  local port; port=$(free_port)
+  /usr/bin/python3 "$GUICHET_SOURCE_DIR/test/support/sms_sink.py" --port "$port" --log "$E2E_DIR/sms-sink.jsonl" \
+    >"$E2E_DIR/sms-sink.out" 2>&1 &
+  HELPER_PIDS+=("$!")
+  SINK="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -fs "$SINK/_messages" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "SMS sink did not start" >&2; exit 1
+}
+sink_control() { curl -fs -X POST -H 'Content-Type: application/json' --data-binary "$1" "$SINK/_control" >/dev/null; }
+sink_count() { curl -fs "$SINK/_messages" | jq length; }
+
+# wait_for SECONDS COMMAND…: polls until COMMAND succeeds; false on time-out.
+wait_for() {
+  local limit=$1; shift
+  local end=$((SECONDS + limit))
+  until "$@"; do
+    [ "$SECONDS" -lt "$end" ] || return 1
+    sleep 0.2
+  done
 }
 
 # call METHOD PATH [curl args…]: sets STATUS, BODY, HEADERS (file) for the last answer.
@@ -87,6 +139,7 @@ check() {  # check DESCRIPTION COMMAND…
 }
 
 status_is() { [ "$STATUS" = "$1" ]; }
+json_true() { jq -e "$1" <<<"$BODY" >/dev/null 2>&1; }  # json_true JQ_FILTER: the filter holds on BODY
 json_is() { [ "$(jq -r "$1" <<<"$BODY" 2>/dev/null)" = "$2" ]; }
 header_has() { grep -qi "^$1:" "$HEADERS"; }
 is_problem() {  # is_problem STATUS CODE: problem+json with that status and code, and a request id

@@ -2,11 +2,15 @@
 // In-memory fakes of the ports, for unit tests of services. The contract suite in
 // test/integration/member_repository_contract_test.cpp runs the same cases on these and on the
 // PostgreSQL adapters, so a fake cannot drift from the real thing.
+#include <deque>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "domain/clock.hpp"
 #include "domain/health.hpp"
+#include "domain/notifications/outbox.hpp"
+#include "domain/notifications/sender.hpp"
 #include "domain/unit_of_work.hpp"
 
 namespace guichet::testing {
@@ -33,6 +37,18 @@ private:
     std::map<std::string, Member>& rows_;
 };
 
+class FakeNotifier final : public Notifier {
+public:
+    explicit FakeNotifier(std::vector<OutgoingMessage>& messages) : messages_(messages) {}
+    MessageId enqueue(const OutgoingMessage& m) override {
+        messages_.push_back(m);
+        return static_cast<MessageId>(messages_.size());
+    }
+
+private:
+    std::vector<OutgoingMessage>& messages_;
+};
+
 // Transactions work on a copy that replaces the state only when the work returns normally.
 class FakeUnitOfWork final : public UnitOfWork {
 public:
@@ -42,24 +58,126 @@ public:
             fail_next_with_unavailable = false;
             throw Unavailable("fake: database down");
         }
-        auto copy = members_;
-        Tx tx(copy);
+        auto members = members_;
+        auto outbox = outbox_;
+        Tx tx(members, outbox);
         work(tx);
-        members_ = std::move(copy);
+        members_ = std::move(members);
+        outbox_ = std::move(outbox);
         ++commits;
     }
     std::size_t member_count() const { return members_.size(); }
+    const std::vector<OutgoingMessage>& outbox() const { return outbox_; }
     bool fail_next_with_unavailable = false;
     int commits = 0;
 
 private:
     struct Tx final : Transaction {
-        explicit Tx(std::map<std::string, Member>& rows) : repo(rows) {}
+        Tx(std::map<std::string, Member>& rows, std::vector<OutgoingMessage>& messages) : repo(rows), notifier_(messages) {}
         MemberRepository& members() override { return repo; }
+        Notifier& notifier() override { return notifier_; }
         FakeMemberRepository repo;
+        FakeNotifier notifier_;
     };
     std::mutex mutex_;
     std::map<std::string, Member> members_;
+    std::vector<OutgoingMessage> outbox_;
+};
+
+// The dispatcher's view of the outbox, in memory: records what the dispatcher decided.
+class FakeOutboxQueue final : public OutboxQueue {
+public:
+    struct Row {
+        ClaimedMessage claimed{0, 0, std::nullopt};
+        std::string state = "pending";
+        std::chrono::milliseconds retry_delay{0};
+        std::string error;
+    };
+    MessageId add(OutgoingMessage m, int previous_attempts = 0) {
+        Row row;
+        row.claimed = ClaimedMessage{static_cast<MessageId>(rows.size() + 1), previous_attempts, std::move(m)};
+        rows.push_back(std::move(row));
+        return rows.back().claimed.id;
+    }
+    std::vector<ClaimedMessage> claim_due(std::size_t max, std::chrono::seconds) override {
+        std::vector<ClaimedMessage> out;
+        for (auto& r : rows)
+            if (r.state == "pending" && out.size() < max) {
+                r.state = "sending";
+                ++r.claimed.attempts;
+                out.push_back(r.claimed);
+            }
+        return out;
+    }
+    void mark_sent(MessageId id) override { row(id).state = "sent"; }
+    void schedule_retry(MessageId id, std::chrono::milliseconds delay, const std::string& error) override {
+        auto& r = row(id);
+        r.state = "retry";  // not due again in this fake until a test says so
+        r.retry_delay = delay;
+        r.error = error;
+    }
+    void mark_dead(MessageId id, const std::string& error) override {
+        row(id).state = "dead";
+        row(id).error = error;
+    }
+    Row& row(MessageId id) { return rows.at(static_cast<std::size_t>(id - 1)); }
+    std::vector<Row> rows;
+};
+
+// The agents' view of the outbox, in memory: tests put messages and letters in it directly.
+class FakeOutboxAdmin final : public OutboxAdmin {
+public:
+    std::vector<MessageSummary> messages;
+    std::vector<Letter> letters_;
+    std::vector<MessageSummary> list(MessageStatus status, std::size_t limit) override {
+        std::vector<MessageSummary> out;
+        for (const auto& m : messages)
+            if (m.status == status && out.size() < limit) out.push_back(m);
+        return out;
+    }
+    bool retry(MessageId id) override {
+        for (auto& m : messages)
+            if (m.id == id && m.status == MessageStatus::dead) {
+                m.status = MessageStatus::pending;
+                m.attempts = 0;
+                return true;
+            }
+        return false;
+    }
+    std::vector<Letter> letters(MessageStatus status, std::size_t limit, const BrandSettings&) override {
+        std::vector<Letter> out;
+        for (const auto& l : letters_)
+            if ((status == MessageStatus::sent) == l.printed_at.has_value() && out.size() < limit) out.push_back(l);
+        return out;
+    }
+    bool mark_printed(MessageId id) override {
+        for (auto& l : letters_)
+            if (l.id == id && !l.printed_at) {
+                l.printed_at = std::chrono::system_clock::now();
+                l.content = {};
+                return true;
+            }
+        return false;
+    }
+    OutboxStats stats() override {
+        OutboxStats s;
+        for (const auto& m : messages) s.pending += m.status == MessageStatus::pending ? 1 : 0;
+        return s;
+    }
+};
+
+// A sender that answers from a script and records what it was given.
+class ScriptedSender final : public MessageSender {
+public:
+    std::deque<SendResult> script;  // then `sent` forever
+    std::vector<Envelope> received;
+    SendResult send(const Envelope& e) override {
+        received.push_back(e);
+        if (script.empty()) return {SendOutcome::sent, {}};
+        auto r = script.front();
+        script.pop_front();
+        return r;
+    }
 };
 
 class FixedClock final : public Clock {

@@ -19,7 +19,10 @@ struct Fixture {
     FixedClock clock = test_clock();
     PasswordStrengthCheck strength{PasswordPolicy{}};
     MemberImport member_import{uow, clock};
-    Services services{readiness, strength, member_import};
+    FakeOutboxAdmin outbox;
+    DeliveryCounters counters;
+    BrandSettings brand;
+    Services services{readiness, strength, member_import, outbox, counters, brand};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},
@@ -233,4 +236,52 @@ TEST_CASE("every error code has a status and a French title", "[api]") {
         CHECK(to_string(code) != "");
     }
     CHECK(problem_info(ErrorCode::account_not_locked).title == "Votre compte n'est pas bloqué.");
+}
+
+TEST_CASE("admin outbox routes: masked listings, retry of dead messages, the print queue", "[api][admin]") {
+    Fixture f;
+    const auto now = std::chrono::system_clock::now();
+    f.outbox.messages.push_back(MessageSummary{7, Channel::sms, MessageKind::security_code, "06 •• •• •• 78",
+                                               MessageStatus::dead, 1, "HTTP 400", now, std::nullopt, std::nullopt});
+    f.outbox.letters_.push_back(Letter{9, "Jean Martin\n75002 Paris", RenderedMessage{"Votre mot de passe", "texte"}, now, std::nullopt});
+
+    auto dead = f.call("GET", "/v1/admin/messages", "", kAdmin);
+    REQUIRE(dead.status == 200);
+    auto list = json::parse(dead.body);
+    REQUIRE(list.size() == 1);
+    CHECK(list[0]["recipient"] == "06 •• •• •• 78");
+    CHECK(list[0]["last_error"] == "HTTP 400");
+
+    HttpRequest bad_status;
+    bad_status.method = "GET";
+    bad_status.path = "/v1/admin/messages";
+    bad_status.query = {{"status", "lost"}};
+    bad_status.headers = kAdmin;
+    CHECK(f.app.handle(bad_status).status == 400);
+
+    CHECK(f.call("POST", "/v1/admin/messages/7/retry", "", kAdmin).status == 200);
+    CHECK(f.call("POST", "/v1/admin/messages/7/retry", "", kAdmin).status == 404);  // no longer dead
+    for (const char* id : {"0", "-1", "x", "99999999999999999999999"})
+        CHECK(f.call("POST", std::string("/v1/admin/messages/") + id + "/retry", "", kAdmin).status == 404);
+    CHECK(f.call("GET", "/v1/admin/messages", "", {}).status == 401);
+
+    auto letters = json::parse(f.call("GET", "/v1/admin/letters", "", kAdmin).body);
+    REQUIRE(letters.size() == 1);
+    CHECK(letters[0]["postal_address"] == "Jean Martin\n75002 Paris");
+    CHECK(letters[0]["printed_at"].is_null());
+    CHECK(f.call("POST", "/v1/admin/letters/9/printed", "", kAdmin).status == 200);
+    CHECK(f.call("POST", "/v1/admin/letters/9/printed", "", kAdmin).status == 404);
+    CHECK(json::parse(f.call("GET", "/v1/admin/letters", "", kAdmin).body).empty());
+}
+
+TEST_CASE("metrics are Prometheus text with the outbox gauges and delivery counters", "[api]") {
+    Fixture f;
+    f.counters.sent = 5;
+    f.counters.dead = 1;
+    auto r = f.call("GET", "/metrics");
+    CHECK(r.status == 200);
+    CHECK(r.content_type.rfind("text/plain", 0) == 0);
+    CHECK(r.body.find("guichet_messages_sent_total 5\n") != std::string::npos);
+    CHECK(r.body.find("guichet_messages_dead_total 1\n") != std::string::npos);
+    CHECK(r.body.find("# TYPE guichet_outbox_pending gauge\n") != std::string::npos);
 }

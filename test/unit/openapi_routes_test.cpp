@@ -57,7 +57,10 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     auto clock = testing::test_clock();
     PasswordStrengthCheck strength{PasswordPolicy{}};
     MemberImport import(uow, clock);
-    Services services{readiness, strength, import};
+    testing::FakeOutboxAdmin outbox;
+    DeliveryCounters counters;
+    BrandSettings brand;
+    Services services{readiness, strength, import, outbox, counters, brand};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);

@@ -1,0 +1,132 @@
+// Back-office view of deliveries: undeliverable messages (and a retry), and the print queue that
+// the print provider reads and acknowledges (SPEC.md §3.9). Message listings never show
+// parameters (codes, links, passwords) and mask recipients; the print queue shows the postal
+// address and the letter's text, which is what the printer must print.
+#include <charconv>
+#include <chrono>
+#include <ctime>
+
+#include "api/problem.hpp"
+#include "api/routes/routes.hpp"
+
+namespace guichet::api {
+
+namespace {
+
+constexpr std::size_t kListLimit = 200;
+
+std::string iso8601(std::chrono::system_clock::time_point t) {
+    const auto secs = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+nlohmann::json optional_time(const std::optional<std::chrono::system_clock::time_point>& t) {
+    return t ? nlohmann::json(iso8601(*t)) : nlohmann::json(nullptr);
+}
+
+MessageStatus status_param(const HttpRequest& request, MessageStatus fallback, std::initializer_list<MessageStatus> allowed) {
+    auto it = request.query.find("status");
+    if (it == request.query.end()) return fallback;
+    const auto status = message_status_from(it->second);
+    for (auto a : allowed)
+        if (status && *status == a) return a;
+    throw ProblemException(Error{ErrorCode::validation_error, "statut inconnu", "status"});
+}
+
+// A printed letter is a sent message; the print queue calls it what the printer calls it.
+MessageStatus letter_status_param(const HttpRequest& request) {
+    auto it = request.query.find("status");
+    if (it == request.query.end() || it->second == "pending") return MessageStatus::pending;
+    if (it->second == "printed") return MessageStatus::sent;
+    throw ProblemException(Error{ErrorCode::validation_error, "statut inconnu : pending ou printed", "status"});
+}
+
+MessageId id_param(const HttpRequest& request) {
+    const auto& text = request.params.at("id");
+    MessageId id = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || p != text.data() + text.size() || id <= 0)
+        throw ProblemException(Error{ErrorCode::not_found, "identifiant inconnu"});
+    return id;
+}
+
+nlohmann::json to_json(const MessageSummary& m) {
+    return {{"id", m.id},
+            {"channel", to_string(m.channel)},
+            {"kind", to_string(m.kind)},
+            {"recipient", m.recipient_masked},
+            {"status", to_string(m.status)},
+            {"attempts", m.attempts},
+            {"last_error", m.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.last_error)},
+            {"created_at", iso8601(m.created_at)},
+            {"next_attempt_at", optional_time(m.next_attempt_at)},
+            {"sent_at", optional_time(m.sent_at)}};
+}
+
+nlohmann::json to_json(const Letter& l) {
+    return {{"id", l.id},
+            {"postal_address", l.postal_address},
+            {"title", l.content.subject},
+            {"text", l.content.text},
+            {"created_at", iso8601(l.created_at)},
+            {"printed_at", optional_time(l.printed_at)}};
+}
+
+}  // namespace
+
+void add_admin_outbox_routes(Router& router, Services& services) {
+    router.add("GET", "/v1/admin/messages", Body::none, Access::admin, [&services](const HttpRequest& request) {
+        const auto status = status_param(request, MessageStatus::dead,
+                                         {MessageStatus::pending, MessageStatus::sending, MessageStatus::sent, MessageStatus::dead});
+        auto list = nlohmann::json::array();
+        for (const auto& m : services.outbox.list(status, kListLimit)) list.push_back(to_json(m));
+        return json_response(200, list);
+    });
+
+    router.add("POST", "/v1/admin/messages/{id}/retry", Body::none, Access::admin, [&services](const HttpRequest& request) {
+        const auto id = id_param(request);
+        if (!services.outbox.retry(id)) throw ProblemException(Error{ErrorCode::not_found, "aucun message non distribuable avec cet identifiant"});
+        return json_response(200, {{"id", id}, {"status", "pending"}});
+    });
+
+    router.add("GET", "/v1/admin/letters", Body::none, Access::admin, [&services](const HttpRequest& request) {
+        const auto status = letter_status_param(request);
+        auto list = nlohmann::json::array();
+        for (const auto& l : services.outbox.letters(status, kListLimit, services.brand)) list.push_back(to_json(l));
+        return json_response(200, list);
+    });
+
+    router.add("POST", "/v1/admin/letters/{id}/printed", Body::none, Access::admin, [&services](const HttpRequest& request) {
+        const auto id = id_param(request);
+        if (!services.outbox.mark_printed(id)) throw ProblemException(Error{ErrorCode::not_found, "aucun courrier à imprimer avec cet identifiant"});
+        return json_response(200, {{"id", id}, {"status", "printed"}});
+    });
+
+    router.add("GET", "/metrics", Body::none, Access::public_, [&services](const HttpRequest&) {
+        const auto stats = services.outbox.stats();
+        const auto& c = services.delivery_counters;
+        std::string text;
+        text += "# HELP guichet_outbox_pending Messages waiting for delivery (email and SMS).\n";
+        text += "# TYPE guichet_outbox_pending gauge\n";
+        text += "guichet_outbox_pending " + std::to_string(stats.pending) + "\n";
+        text += "# HELP guichet_outbox_oldest_pending_seconds Age of the oldest message waiting for delivery.\n";
+        text += "# TYPE guichet_outbox_oldest_pending_seconds gauge\n";
+        text += "guichet_outbox_oldest_pending_seconds " + std::to_string(stats.oldest_pending_seconds) + "\n";
+        text += "# HELP guichet_messages_sent_total Messages accepted by the SMTP server or SMS provider (this process).\n";
+        text += "# TYPE guichet_messages_sent_total counter\n";
+        text += "guichet_messages_sent_total " + std::to_string(c.sent.load()) + "\n";
+        text += "# HELP guichet_messages_failed_total Failed delivery attempts (this process).\n";
+        text += "# TYPE guichet_messages_failed_total counter\n";
+        text += "guichet_messages_failed_total " + std::to_string(c.failed.load()) + "\n";
+        text += "# HELP guichet_messages_dead_total Messages given up as undeliverable (this process).\n";
+        text += "# TYPE guichet_messages_dead_total counter\n";
+        text += "guichet_messages_dead_total " + std::to_string(c.dead.load()) + "\n";
+        return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}};
+    });
+}
+
+}  // namespace guichet::api

@@ -1,0 +1,163 @@
+#include "infra/postgres/outbox.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pqxx/binarystring>
+#include <pqxx/except>
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "domain/notifications/templates.hpp"
+#include "domain/unit_of_work.hpp"
+#include "infra/postgres/outbox_sql.hpp"
+
+namespace guichet::infra {
+
+namespace {
+
+constexpr std::string_view kParamsContext = "outbox.params";
+
+std::string seal_params(const DataCipher& cipher, const MessageParams& params) {
+    return cipher.encrypt(nlohmann::json(params).dump(), kParamsContext);
+}
+
+std::optional<MessageParams> open_params(const DataCipher& cipher, const pqxx::field& field) {
+    if (field.is_null()) return MessageParams{};
+    const pqxx::binarystring sealed(field);
+    const auto clear = cipher.decrypt(sealed.str(), kParamsContext);
+    if (!clear) return std::nullopt;
+    try {
+        return nlohmann::json::parse(*clear).get<MessageParams>();
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::chrono::system_clock::time_point from_epoch(double seconds) {
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(seconds)));
+}
+
+std::optional<std::chrono::system_clock::time_point> optional_time(const pqxx::field& field) {
+    if (field.is_null()) return std::nullopt;
+    return from_epoch(field.as<double>());
+}
+
+double seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
+
+}  // namespace
+
+MessageId PgNotifier::enqueue(const OutgoingMessage& m) {
+    const auto sealed = seal_params(cipher_, m.params);
+    const auto row = tx_.exec_prepared1(outbox_sql::enqueue.name, std::string(to_string(m.channel)), m.recipient,
+                                        std::string(to_string(m.kind)),
+                                        pqxx::binarystring(sealed.data(), sealed.size()));
+    return row[0].as<MessageId>();
+}
+
+// One short transaction on a pooled connection; driver failures become Unavailable.
+template <typename Work>
+auto PgOutbox::with_transaction(Work&& work) {
+    auto conn = pool_.acquire();
+    try {
+        pqxx::work tx(*conn);
+        auto result = work(tx);
+        tx.commit();
+        return result;
+    } catch (const pqxx::broken_connection& e) {
+        conn.discard();
+        pool_.discard_idle();
+        throw Unavailable(std::string("database connection lost: ") + e.what());
+    } catch (const pqxx::in_doubt_error& e) {
+        conn.discard();
+        throw Unavailable(std::string("commit in doubt: ") + e.what());
+    }
+}
+
+std::vector<ClaimedMessage> PgOutbox::claim_due(std::size_t max, std::chrono::seconds lease) {
+    return with_transaction([&](pqxx::work& tx) {
+        std::vector<ClaimedMessage> claimed;
+        for (const auto& row : tx.exec_prepared(outbox_sql::claim_due.name, static_cast<long long>(max),
+                                                static_cast<double>(lease.count()))) {
+            ClaimedMessage c{row["id"].as<MessageId>(), row["attempts"].as<int>(), std::nullopt};
+            const auto channel = channel_from(row["channel"].as<std::string>());
+            const auto kind = message_kind_from(row["kind"].as<std::string>());
+            auto params = open_params(cipher_, row["params_cipher"]);
+            if (channel && kind && params)
+                c.message = OutgoingMessage{*channel, row["recipient"].as<std::string>(), *kind, std::move(*params)};
+            claimed.push_back(std::move(c));
+        }
+        return claimed;
+    });
+}
+
+void PgOutbox::mark_sent(MessageId id) {
+    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_sql::mark_sent.name, id); });
+}
+
+void PgOutbox::schedule_retry(MessageId id, std::chrono::milliseconds delay, const std::string& error) {
+    with_transaction([&](pqxx::work& tx) {
+        return tx.exec_prepared(outbox_sql::schedule_retry.name, id, seconds(delay), error);
+    });
+}
+
+void PgOutbox::mark_dead(MessageId id, const std::string& error) {
+    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_sql::mark_dead.name, id, error); });
+}
+
+std::vector<MessageSummary> PgOutbox::list(MessageStatus status, std::size_t limit) {
+    return with_transaction([&](pqxx::work& tx) {
+        std::vector<MessageSummary> out;
+        for (const auto& row : tx.exec_prepared(outbox_sql::list.name, std::string(to_string(status)),
+                                                static_cast<long long>(limit))) {
+            const auto channel = channel_from(row[1].as<std::string>()).value_or(Channel::email);
+            out.push_back(MessageSummary{row[0].as<MessageId>(),
+                                         channel,
+                                         message_kind_from(row[3].as<std::string>()).value_or(MessageKind::security_code),
+                                         mask_recipient(channel, row[2].as<std::string>()),
+                                         message_status_from(row[4].as<std::string>()).value_or(status),
+                                         row[5].as<int>(),
+                                         row[6].as<std::string>(),
+                                         from_epoch(row[7].as<double>()),
+                                         status == MessageStatus::sent ? std::nullopt : optional_time(row[8]),
+                                         optional_time(row[9])});
+        }
+        return out;
+    });
+}
+
+bool PgOutbox::retry(MessageId id) {
+    return with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_sql::retry_dead.name, id).affected_rows() == 1; });
+}
+
+std::vector<Letter> PgOutbox::letters(MessageStatus status, std::size_t limit, const BrandSettings& brand) {
+    return with_transaction([&](pqxx::work& tx) {
+        std::vector<Letter> out;
+        for (const auto& row : tx.exec_prepared(outbox_sql::letters.name, std::string(to_string(status)),
+                                                static_cast<long long>(limit))) {
+            Letter letter{row[0].as<MessageId>(), row[1].as<std::string>(), {}, from_epoch(row[4].as<double>()),
+                          optional_time(row[5])};
+            // Printed letters keep no parameters; pending ones are rendered for the printer.
+            const auto kind = message_kind_from(row[2].as<std::string>());
+            const auto params = open_params(cipher_, row[3]);
+            if (status == MessageStatus::pending && kind && params) {
+                auto rendered = render(OutgoingMessage{Channel::letter, letter.postal_address, *kind, *params}, brand);
+                if (rendered) letter.content = std::move(*rendered);
+            }
+            out.push_back(std::move(letter));
+        }
+        return out;
+    });
+}
+
+bool PgOutbox::mark_printed(MessageId id) {
+    return with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_sql::mark_printed.name, id).affected_rows() == 1; });
+}
+
+OutboxStats PgOutbox::stats() {
+    return with_transaction([&](pqxx::work& tx) {
+        const auto row = tx.exec_prepared1(outbox_sql::stats.name);
+        return OutboxStats{row[0].as<std::size_t>(), row[1].as<double>()};
+    });
+}
+
+}  // namespace guichet::infra

@@ -1,0 +1,92 @@
+#include "service/delivery/dispatcher.hpp"
+
+#include "domain/notifications/templates.hpp"
+
+namespace guichet {
+
+Dispatcher::Dispatcher(OutboxQueue& queue, MessageSender& email, MessageSender& sms, DispatcherSettings settings,
+                       DeliveryCounters& counters)
+    : queue_(queue), email_(email), sms_(sms), settings_(std::move(settings)), counters_(counters) {}
+
+std::vector<DeliveryEvent> Dispatcher::run_once() {
+    std::vector<DeliveryEvent> events;
+    for (const auto& claimed : queue_.claim_due(settings_.batch, settings_.lease)) events.push_back(deliver(claimed));
+    return events;
+}
+
+DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
+    const auto give_up = [&](Channel channel, std::string error) {
+        queue_.mark_dead(claimed.id, error);
+        ++counters_.dead;
+        return DeliveryEvent{claimed.id, channel, SendOutcome::permanent, true, std::move(error)};
+    };
+    if (!claimed.message) return give_up(Channel::email, "message illisible (clé de données changée ?)");
+    const auto& message = *claimed.message;
+    if (message.channel == Channel::letter) return give_up(message.channel, "les courriers ne sont pas envoyés");
+
+    auto content = render(message, settings_.brand);
+    if (!content) return give_up(message.channel, "modèle : " + content.error().detail + " (" + content.error().field + ")");
+
+    const Envelope envelope{"<" + std::to_string(claimed.id) + ".outbox@" + settings_.message_id_domain + ">",
+                            message.recipient, std::move(*content)};
+    auto& sender = message.channel == Channel::email ? email_ : sms_;
+    SendResult result;
+    try {
+        result = sender.send(envelope);
+    } catch (const std::exception& e) {
+        result = SendResult{SendOutcome::retry, e.what()};
+    }
+
+    if (result.outcome == SendOutcome::sent) {
+        queue_.mark_sent(claimed.id);
+        ++counters_.sent;
+        return DeliveryEvent{claimed.id, message.channel, SendOutcome::sent, false, {}};
+    }
+    ++counters_.failed;
+    if (result.outcome == SendOutcome::permanent || settings_.retry.exhausted(claimed.attempts))
+        return give_up(message.channel, result.error);
+    double random01;
+    {
+        std::lock_guard lock(random_mutex_);
+        random01 = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+    }
+    queue_.schedule_retry(claimed.id, settings_.retry.delay_after(claimed.attempts, random01), result.error);
+    return DeliveryEvent{claimed.id, message.channel, SendOutcome::retry, false, result.error};
+}
+
+DispatchLoop::DispatchLoop(Dispatcher& dispatcher, unsigned threads, std::chrono::milliseconds idle_wait,
+                           Observer on_event, ErrorObserver on_error)
+    : dispatcher_(dispatcher), idle_wait_(idle_wait), on_event_(std::move(on_event)), on_error_(std::move(on_error)) {
+    for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+}
+
+DispatchLoop::~DispatchLoop() { stop(); }
+
+void DispatchLoop::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : threads_)
+        if (t.joinable()) t.join();
+}
+
+void DispatchLoop::run() {
+    for (;;) {
+        bool busy = false;
+        try {
+            const auto events = dispatcher_.run_once();
+            busy = !events.empty();
+            for (const auto& e : events) on_event_(e);
+        } catch (const std::exception& e) {
+            on_error_(e.what());  // database unavailable: try again after the idle wait
+        }
+        std::unique_lock lock(mutex_);
+        if (stopping_) return;
+        if (!busy) wake_.wait_for(lock, idle_wait_, [this] { return stopping_; });
+        if (stopping_) return;
+    }
+}
+
+}  // namespace guichet

@@ -1,0 +1,82 @@
+#pragma once
+// Use case: deliver what the outbox holds. Claims due messages, renders them, hands each to the
+// sender of its channel and records the outcome: sent; retried later with backoff; dead after a
+// permanent failure or the last attempt. Delivery is at least once: a dispatcher that dies
+// between sending and recording leaves the message to be claimed again when its lease ends.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "domain/notifications/outbox.hpp"
+#include "domain/notifications/retry_policy.hpp"
+#include "domain/notifications/sender.hpp"
+
+namespace guichet {
+
+struct DeliveryCounters {  // since the process started, for /metrics
+    std::atomic<std::uint64_t> sent{0}, failed{0}, dead{0};
+};
+
+struct DispatcherSettings {
+    BrandSettings brand;
+    RetryPolicy retry;
+    std::string message_id_domain = "guichet.invalid";  // right of the @ in Message-ID
+    std::chrono::seconds lease{60};                     // longer than one send can take
+    std::size_t batch = 10;
+};
+
+// What happened to one message; the loop logs it (masked), tests assert on it.
+struct DeliveryEvent {
+    MessageId id;
+    Channel channel;
+    SendOutcome outcome;  // `permanent` also stands for "dead after the last attempt"
+    bool dead;
+    std::string error;
+};
+
+class Dispatcher {
+public:
+    Dispatcher(OutboxQueue& queue, MessageSender& email, MessageSender& sms, DispatcherSettings settings,
+               DeliveryCounters& counters);
+    // Claims one batch and delivers it; returns what happened (empty when nothing was due).
+    std::vector<DeliveryEvent> run_once();
+
+private:
+    DeliveryEvent deliver(const ClaimedMessage& claimed);
+    OutboxQueue& queue_;
+    MessageSender& email_;
+    MessageSender& sms_;
+    DispatcherSettings settings_;
+    DeliveryCounters& counters_;
+    std::mutex random_mutex_;
+    std::mt19937_64 random_{std::random_device{}()};
+};
+
+// Runs dispatchers on background threads until stopped: each claims a batch, and sleeps
+// `idle_wait` (or until woken) when nothing was due.
+class DispatchLoop {
+public:
+    using Observer = std::function<void(const DeliveryEvent&)>;
+    using ErrorObserver = std::function<void(const std::string&)>;
+    DispatchLoop(Dispatcher& dispatcher, unsigned threads, std::chrono::milliseconds idle_wait, Observer on_event,
+                 ErrorObserver on_error);
+    ~DispatchLoop();
+    void stop();
+
+private:
+    void run();
+    Dispatcher& dispatcher_;
+    std::chrono::milliseconds idle_wait_;
+    Observer on_event_;
+    ErrorObserver on_error_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace guichet
