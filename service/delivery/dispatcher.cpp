@@ -27,8 +27,10 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
     auto content = render(message, settings_.brand);
     if (!content) return give_up(message.channel, "modèle : " + content.error().detail + " (" + content.error().field + ")");
 
-    const Envelope envelope{"<" + std::to_string(claimed.id) + ".outbox@" + settings_.message_id_domain + ">",
-                            message.recipient, std::move(*content)};
+    // Stable across retries, so a duplicate (at-least-once delivery) is recognisable.
+    std::string message_id = "<";
+    message_id.append(std::to_string(claimed.id)).append(".outbox@").append(settings_.message_id_domain).append(">");
+    const Envelope envelope{std::move(message_id), message.recipient, std::move(*content)};
     auto& sender = message.channel == Channel::email ? email_ : sms_;
     SendResult result;
     try {

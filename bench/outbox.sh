@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Outbox benchmark (issue 3), on the Release build:
+#  1. throughput: N messages enqueued with the dispatcher stopped, then one `guichet serve`
+#     delivers them to a local SMTP server (aiosmtpd, Sink handler); messages/s from the first to
+#     the last acceptance, read from the outbox's own timestamps;
+#  2. latency: with the dispatcher idle, messages enqueued one at a time; delay from commit
+#     to acceptance by the SMTP server (sent_at − created_at), p50/p99/max.
+# Usage: bench/outbox.sh [N=2000] [LATENCY_SAMPLES=200]
+set -euo pipefail
+source "$(dirname "$0")/../scripts/lib.sh"
+N=${1:-2000}
+SAMPLES=${2:-200}
+
+ensure_packages
+build release >/dev/null
+BIN="$ROOT/build/release/guichet"
+ENQUEUE="$ROOT/build/release/guichet_test_enqueue"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/guichet-bench.XXXXXX"); chmod 755 "$WORK"
+cleanup() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  [ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null
+  pg_stop; rm -rf "$WORK" "${PG_DIR:-}"
+}
+trap cleanup EXIT
+
+GUICHET_PG_PORT=54331 pg_start "$WORK/pg"
+pg_create_db bench
+export GUICHET_DATABASE_URL; GUICHET_DATABASE_URL=$(pg_url bench)
+export GUICHET_DATA_KEY; GUICHET_DATA_KEY=$(head -c 32 /dev/urandom | base64)
+export GUICHET_SIGNING_KEY; GUICHET_SIGNING_KEY=$(head -c 32 /dev/urandom | base64)
+SMTP_PORT=$(free_port)
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Sink >/dev/null 2>&1 &
+SMTP_PID=$!
+export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GUICHET_MAIL_FROM="no-reply@bench.test"
+export GUICHET_LISTEN="127.0.0.1:$(free_port)" GUICHET_LOG_LEVEL=warn
+"$BIN" migrate >/dev/null
+sql() { psql -qtA "$GUICHET_DATABASE_URL" -c "$1"; }
+
+wait_sent() {  # wait_sent COUNT
+  for _ in $(seq 1 1200); do
+    [ "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent'")" -ge "$1" ] && return 0
+    sleep 0.1
+  done
+  echo "timed out waiting for $1 sent messages" >&2; exit 1
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "workers: ${GUICHET_OUTBOX_WORKERS:-2}, poll: ${GUICHET_OUTBOX_POLL_MS:-250} ms"
+
+# 1. Throughput.
+"$ENQUEUE" "$N" email "bench@exemple.fr" >/dev/null
+"$BIN" serve >"$WORK/serve.log" 2>&1 &
+SERVER_PID=$!
+wait_sent "$N"
+sql "SELECT format('throughput: %s messages in %s s = %s messages/s',
+                   count(*), round(extract(epoch FROM max(sent_at) - min(sent_at))::numeric, 2),
+                   round((count(*) / extract(epoch FROM max(sent_at) - min(sent_at)))::numeric, 0))
+     FROM outbox WHERE status = 'sent'"
+
+# Side by side: the same SMTP server fed directly by Python's smtplib, one connection per
+# message as the dispatcher does, two clients in parallel as the two dispatcher threads.
+/usr/bin/python3 - "$SMTP_PORT" "$N" <<'PY'
+import smtplib, sys, time, threading
+port, n = int(sys.argv[1]), int(sys.argv[2])
+msg = "Subject: bench\r\nFrom: a@bench.test\r\nTo: bench@exemple.fr\r\n\r\n" + "x" * 600
+def client(count):
+    for _ in range(count):
+        with smtplib.SMTP("127.0.0.1", port) as s:
+            s.sendmail("a@bench.test", ["bench@exemple.fr"], msg)
+start = time.monotonic()
+threads = [threading.Thread(target=client, args=(n // 2,)) for _ in range(2)]
+[t.start() for t in threads]; [t.join() for t in threads]
+elapsed = time.monotonic() - start
+print(f"baseline (smtplib, 2 clients, a connection per message): {n} messages in {elapsed:.2f} s = {n / elapsed:.0f} messages/s")
+PY
+
+# 2. Latency with an idle dispatcher.
+sql "TRUNCATE outbox" >/dev/null
+sleep 1
+for _ in $(seq 1 "$SAMPLES"); do
+  "$ENQUEUE" 1 email "bench@exemple.fr" >/dev/null
+  sleep 0.05
+done
+wait_sent "$SAMPLES"
+sql "SELECT format('latency commit→SMTP (%s samples): p50 %s ms, p99 %s ms, max %s ms', count(*),
+                   round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d)::numeric, 1),
+                   round(percentile_cont(0.99) WITHIN GROUP (ORDER BY d)::numeric, 1),
+                   round(max(d)::numeric, 1))
+     FROM (SELECT extract(epoch FROM sent_at - created_at) * 1000 AS d FROM outbox WHERE status = 'sent') t"
