@@ -15,6 +15,7 @@ ProblemInfo problem_info(ErrorCode code) {
         case ErrorCode::account_not_activated: return {409, "Votre espace personnel n'est pas encore activé."};
         case ErrorCode::email_already_used:
             return {409, "Cette adresse email est déjà utilisée : une adresse email ne peut identifier qu'un seul Espace personnel."};
+        case ErrorCode::account_already_exists: return {409, "Ce membre a déjà un Espace personnel."};
         case ErrorCode::password_policy:
             return {422, "Le mot de passe doit comporter au moins 8 caractères dont 1 majuscule, 1 minuscule, 1 chiffre et 1 caractère spécial."};
         case ErrorCode::password_too_weak: return {422, "Ce mot de passe est trop faible."};

@@ -13,7 +13,9 @@
 #include "api/log.hpp"
 #include "api/routes/routes.hpp"
 #include "infra/config.hpp"
+#include "infra/crypto/argon2_hasher.hpp"
 #include "infra/crypto/data_cipher.hpp"
+#include "infra/crypto/sodium_random.hpp"
 #include "infra/delivery/http_sms_sender.hpp"
 #include "infra/delivery/local_senders.hpp"
 #include "infra/delivery/smtp_sender.hpp"
@@ -23,6 +25,7 @@
 #include "infra/postgres/pool.hpp"
 #include "infra/postgres/unit_of_work.hpp"
 #include "infra/system_clock.hpp"
+#include "service/accounts/account_import.hpp"
 #include "service/delivery/dispatcher.hpp"
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_strength.hpp"
@@ -137,7 +140,10 @@ int run_serve(const infra::Config& config) {
 
     PasswordStrengthCheck password_strength{PasswordPolicy{}};
     MemberImport member_import(uow, clock);
-    api::Services services{readiness, password_strength, member_import, outbox, delivery_counters, brand};
+    const infra::Argon2idHasher hasher;  // m=19456 KiB, t=2, p=1
+    infra::SodiumRandom random;
+    AccountImport account_import(uow, hasher, random, clock);
+    api::Services services{readiness, password_strength, member_import, outbox, delivery_counters, brand, account_import};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();

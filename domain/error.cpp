@@ -16,6 +16,7 @@ std::string_view to_string(ErrorCode code) {
         GUICHET_CODE(connect_identity_locked)
         GUICHET_CODE(account_not_activated)
         GUICHET_CODE(email_already_used)
+        GUICHET_CODE(account_already_exists)
         GUICHET_CODE(password_policy)
         GUICHET_CODE(password_too_weak)
         GUICHET_CODE(password_mismatch)

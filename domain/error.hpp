@@ -18,6 +18,7 @@ enum class ErrorCode {
     connect_identity_locked,
     account_not_activated,
     email_already_used,
+    account_already_exists,
     password_policy,
     password_too_weak,
     password_mismatch,

@@ -5,6 +5,8 @@
 #include <functional>
 #include <stdexcept>
 
+#include "domain/accounts/account_repository.hpp"
+#include "domain/lockout/login_throttle.hpp"
 #include "domain/members/member_repository.hpp"
 #include "domain/notifications/notifier.hpp"
 
@@ -14,6 +16,9 @@ class Transaction {
 public:
     virtual ~Transaction() = default;
     virtual MemberRepository& members() = 0;
+    virtual AccountRepository& accounts() = 0;
+    // Counting an attempt in a transaction of its own commits it before the password is checked.
+    virtual LoginThrottle& throttle() = 0;
     // Messages enqueued here are committed (or rolled back) with the rest of the transaction.
     virtual Notifier& notifier() = 0;
 };

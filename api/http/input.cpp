@@ -35,6 +35,19 @@ std::optional<std::string> optional_string(const nlohmann::json& object, const c
     return checked(*it, field, max_bytes);
 }
 
+std::optional<bool> optional_bool(const nlohmann::json& object, const char* field) {
+    auto it = object.find(field);
+    if (it == object.end() || it->is_null()) return std::nullopt;
+    if (!it->is_boolean()) bad(field, std::string("le champ ") + field + " doit être true ou false");
+    return it->get<bool>();
+}
+
+bool required_bool(const nlohmann::json& object, const char* field) {
+    auto value = optional_bool(object, field);
+    if (!value) bad(field, std::string("le champ ") + field + " est obligatoire");
+    return *value;
+}
+
 const nlohmann::json& optional_object(const nlohmann::json& object, const char* field) {
     static const nlohmann::json empty = nlohmann::json::object();
     auto it = object.find(field);

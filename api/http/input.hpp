@@ -11,6 +11,8 @@ namespace guichet::api {
 std::string required_string(const nlohmann::json& object, const char* field, std::size_t max_bytes = 1024);
 std::optional<std::string> optional_string(const nlohmann::json& object, const char* field,
                                            std::size_t max_bytes = 1024);
+bool required_bool(const nlohmann::json& object, const char* field);
+std::optional<bool> optional_bool(const nlohmann::json& object, const char* field);
 // A nested object, or an empty object when absent or null.
 const nlohmann::json& optional_object(const nlohmann::json& object, const char* field);
 

@@ -5,6 +5,7 @@
 #include "domain/health.hpp"
 #include "service/members/member_import.hpp"
 #include "domain/notifications/outbox.hpp"
+#include "service/accounts/account_import.hpp"
 #include "service/delivery/dispatcher.hpp"
 #include "service/passwords/password_strength.hpp"
 
@@ -18,12 +19,14 @@ struct Services {
     OutboxAdmin& outbox;
     const DeliveryCounters& delivery_counters;
     const BrandSettings& brand;
+    AccountImport& account_import;
 };
 
 void add_operations_routes(Router& router, Services& services);
 void add_password_routes(Router& router, Services& services);
 void add_admin_member_routes(Router& router, Services& services);
 void add_admin_outbox_routes(Router& router, Services& services);
+void add_admin_account_routes(Router& router, Services& services);
 
 Router build_router(Services& services);
 

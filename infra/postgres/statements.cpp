@@ -1,5 +1,6 @@
 #include <array>
 
+#include "infra/postgres/account_sql.hpp"
 #include "infra/postgres/member_sql.hpp"
 #include "infra/postgres/outbox_sql.hpp"
 #include "infra/postgres/statement.hpp"
@@ -20,6 +21,11 @@ std::span<const Statement> all_statements() {
         outbox_sql::letters,
         outbox_sql::mark_printed,
         outbox_sql::stats,
+        account_sql::create_legacy,
+        throttle_sql::count_attempt,
+        throttle_sql::clear_unless_locked,
+        throttle_sql::set_failures,
+        throttle_sql::failures,
     };
     return statements;
 }

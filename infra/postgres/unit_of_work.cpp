@@ -4,6 +4,7 @@
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "infra/postgres/account_repository.hpp"
 #include "infra/postgres/member_repository.hpp"
 #include "infra/postgres/outbox.hpp"
 
@@ -13,13 +14,18 @@ namespace {
 
 class PgTransaction final : public Transaction {
 public:
-    PgTransaction(pqxx::work& tx, const DataCipher& cipher) : members_(tx, cipher), notifier_(tx, cipher) {}
+    PgTransaction(pqxx::work& tx, const DataCipher& cipher, LockoutPolicy lockout)
+        : members_(tx, cipher), notifier_(tx, cipher), accounts_(tx, cipher), throttle_(tx, cipher, lockout) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
+    AccountRepository& accounts() override { return accounts_; }
+    LoginThrottle& throttle() override { return throttle_; }
 
 private:
     PgMemberRepository members_;
     PgNotifier notifier_;
+    PgAccountRepository accounts_;
+    PgLoginThrottle throttle_;
 };
 
 }  // namespace
@@ -31,7 +37,7 @@ void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) {
         bool committing = false;
         try {
             pqxx::work tx(*conn);
-            PgTransaction t(tx, cipher_);
+            PgTransaction t(tx, cipher_, lockout_);
             work(t);
             committing = true;
             tx.commit();

@@ -10,7 +10,8 @@ namespace guichet::infra {
 
 class PgUnitOfWork final : public UnitOfWork {
 public:
-    PgUnitOfWork(ConnectionPool& pool, const DataCipher& cipher) : pool_(pool), cipher_(cipher) {}
+    PgUnitOfWork(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout = {})
+        : pool_(pool), cipher_(cipher), lockout_(lockout) {}
     // Translates driver failures at the port: a lost connection or a commit in doubt becomes
     // guichet::Unavailable (503). When the connection broke before commit, the transaction
     // cannot have taken effect, so the work runs once more on a fresh connection: this is what
@@ -21,6 +22,7 @@ public:
 private:
     ConnectionPool& pool_;
     const DataCipher& cipher_;
+    LockoutPolicy lockout_;
 };
 
 class PgReadinessProbe final : public ReadinessProbe {

@@ -11,6 +11,8 @@
 #include "domain/health.hpp"
 #include "domain/notifications/outbox.hpp"
 #include "domain/notifications/sender.hpp"
+#include "domain/password/hasher.hpp"
+#include "domain/random.hpp"
 #include "domain/unit_of_work.hpp"
 
 namespace guichet::testing {
@@ -49,6 +51,49 @@ private:
     std::vector<OutgoingMessage>& messages_;
 };
 
+struct FakeAccountRow {
+    AccountId id;
+    LegacyAccount account;
+};
+
+class FakeAccountRepository final : public AccountRepository {
+public:
+    FakeAccountRepository(std::map<std::string, FakeAccountRow>& rows, const std::map<std::string, Member>& members)
+        : rows_(rows), members_(members) {}
+    std::optional<AccountId> create_legacy(const LegacyAccount& a) override {
+        if (!members_.contains(a.nir.value()) || rows_.contains(a.nir.value())) return std::nullopt;
+        const auto id = static_cast<AccountId>(rows_.size() + 1);
+        rows_.emplace(a.nir.value(), FakeAccountRow{id, a});
+        return id;
+    }
+
+private:
+    std::map<std::string, FakeAccountRow>& rows_;
+    const std::map<std::string, Member>& members_;
+};
+
+class FakeLoginThrottle final : public LoginThrottle {
+public:
+    FakeLoginThrottle(std::map<std::string, int>& failures, LockoutPolicy policy) : failures_(failures), policy_(policy) {}
+    int count_attempt(const IdentifierKey& k) override {
+        auto& f = failures_[k.normalised];
+        f = std::min(f + 1, policy_.max_failures + 1);
+        return f;
+    }
+    void clear_unless_locked(const IdentifierKey& k) override {
+        if (failures_[k.normalised] <= policy_.max_failures) failures_[k.normalised] = 0;
+    }
+    void set_locked(const IdentifierKey& k, bool locked) override { failures_[k.normalised] = locked ? policy_.max_failures : 0; }
+    bool is_locked(const IdentifierKey& k) override {
+        auto it = failures_.find(k.normalised);
+        return it != failures_.end() && it->second >= policy_.max_failures;
+    }
+
+private:
+    std::map<std::string, int>& failures_;
+    LockoutPolicy policy_;
+};
+
 // Transactions work on a copy that replaces the state only when the work returns normally.
 class FakeUnitOfWork final : public UnitOfWork {
 public:
@@ -60,28 +105,42 @@ public:
         }
         auto members = members_;
         auto outbox = outbox_;
-        Tx tx(members, outbox);
+        auto accounts = accounts_;
+        auto failures = failures_;
+        Tx tx(members, outbox, accounts, failures);
         work(tx);
         members_ = std::move(members);
         outbox_ = std::move(outbox);
+        accounts_ = std::move(accounts);
+        failures_ = std::move(failures);
         ++commits;
     }
     std::size_t member_count() const { return members_.size(); }
     const std::vector<OutgoingMessage>& outbox() const { return outbox_; }
+    const std::map<std::string, FakeAccountRow>& accounts() const { return accounts_; }
+    const std::map<std::string, int>& failures() const { return failures_; }
     bool fail_next_with_unavailable = false;
     int commits = 0;
 
 private:
     struct Tx final : Transaction {
-        Tx(std::map<std::string, Member>& rows, std::vector<OutgoingMessage>& messages) : repo(rows), notifier_(messages) {}
+        Tx(std::map<std::string, Member>& rows, std::vector<OutgoingMessage>& messages,
+           std::map<std::string, FakeAccountRow>& accounts, std::map<std::string, int>& failures)
+            : repo(rows), notifier_(messages), accounts_(accounts, rows), throttle_(failures, LockoutPolicy{}) {}
         MemberRepository& members() override { return repo; }
         Notifier& notifier() override { return notifier_; }
+        AccountRepository& accounts() override { return accounts_; }
+        LoginThrottle& throttle() override { return throttle_; }
         FakeMemberRepository repo;
         FakeNotifier notifier_;
+        FakeAccountRepository accounts_;
+        FakeLoginThrottle throttle_;
     };
     std::mutex mutex_;
     std::map<std::string, Member> members_;
     std::vector<OutgoingMessage> outbox_;
+    std::map<std::string, FakeAccountRow> accounts_;
+    std::map<std::string, int> failures_;
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.
@@ -178,6 +237,23 @@ public:
         script.pop_front();
         return r;
     }
+};
+
+// Deterministic "random" numbers for tests: a counter walked through a fixed sequence.
+class SequenceRandom final : public RandomSource {
+public:
+    std::uint32_t uniform(std::uint32_t upper_bound) override { return static_cast<std::uint32_t>((next_++ * 7919u + 13u) % upper_bound); }
+
+private:
+    std::uint32_t next_ = 0;
+};
+
+// A fast, honest hasher for service tests: "hash:" + password (the real one is tested in infra).
+class PlainHasher final : public PasswordHasher {
+public:
+    std::string hash(std::string_view password) const override { return "plain$" + std::string(password); }
+    bool verify(std::string_view phc, std::string_view password) const override { return phc == "plain$" + std::string(password); }
+    bool needs_rehash(std::string_view phc) const override { return phc.rfind("plain$", 0) != 0; }
 };
 
 class FixedClock final : public Clock {

@@ -22,7 +22,10 @@ struct Fixture {
     FakeOutboxAdmin outbox;
     DeliveryCounters counters;
     BrandSettings brand;
-    Services services{readiness, strength, member_import, outbox, counters, brand};
+    SequenceRandom random;
+    PlainHasher hasher;
+    AccountImport account_import{uow, hasher, random, clock};
+    Services services{readiness, strength, member_import, outbox, counters, brand, account_import};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},

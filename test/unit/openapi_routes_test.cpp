@@ -60,7 +60,10 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     testing::FakeOutboxAdmin outbox;
     DeliveryCounters counters;
     BrandSettings brand;
-    Services services{readiness, strength, import, outbox, counters, brand};
+    testing::SequenceRandom random;
+    testing::PlainHasher hasher;
+    AccountImport account_import(uow, hasher, random, clock);
+    Services services{readiness, strength, import, outbox, counters, brand, account_import};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);

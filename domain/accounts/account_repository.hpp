@@ -1,0 +1,32 @@
+#pragma once
+// Port: accounts (Espace personnel). One account per member; an account still on the legacy
+// identifier has its own NIR password (SPEC.md §1, §4).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/nir.hpp"
+
+namespace guichet {
+
+using AccountId = std::int64_t;
+
+// A portal account brought over from the previous system (POST /v1/admin/accounts).
+struct LegacyAccount {
+    Nir nir;
+    std::optional<std::string> nir_password_hash;  // PHC Argon2id or bcrypt; empty: never created
+    bool password_is_temporary = false;
+    std::optional<std::chrono::system_clock::time_point> temporary_password_expires_at;
+    bool has_logged_in = false;
+};
+
+class AccountRepository {
+public:
+    virtual ~AccountRepository() = default;
+    // Creates the active legacy account of the member with this NIR. Empty when that member
+    // already has an account (or is not in the registry: callers check the registry first).
+    virtual std::optional<AccountId> create_legacy(const LegacyAccount& account) = 0;
+};
+
+}  // namespace guichet

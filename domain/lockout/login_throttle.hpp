@@ -1,0 +1,36 @@
+#pragma once
+// Lockout after consecutive failed logins (SPEC.md §2: 3, seeds 000 and 002).
+// An attempt is counted *before* the password is checked, atomically in the database: of N
+// parallel attempts on one identifier, only the first `max_failures` reach the password hash,
+// whichever process receives them. A success clears the count, unless the identifier is
+// already locked; only an unlock or a password reset clears a lock.
+#include <string>
+
+namespace guichet {
+
+struct LockoutPolicy {
+    int max_failures = 3;
+    // `counted` is what LoginThrottle::count_attempt returned for this attempt.
+    bool allows_check(int counted) const { return counted <= max_failures; }
+};
+
+// The identifier as the member typed it, normalised (13-character NIR body, or lower-cased
+// email). The adapter never stores it in clear.
+struct IdentifierKey {
+    std::string normalised;
+};
+
+class LoginThrottle {
+public:
+    virtual ~LoginThrottle() = default;
+    // Adds this attempt to the identifier's count and returns the new count (capped just above the
+    // policy's maximum, so a locked identifier does not count forever).
+    virtual int count_attempt(const IdentifierKey& key) = 0;
+    // The password was right: the count goes back to zero unless the identifier is locked.
+    virtual void clear_unless_locked(const IdentifierKey& key) = 0;
+    // Agent unlock, password reset (locked = false); imported locked account (locked = true).
+    virtual void set_locked(const IdentifierKey& key, bool locked) = 0;
+    virtual bool is_locked(const IdentifierKey& key) = 0;
+};
+
+}  // namespace guichet

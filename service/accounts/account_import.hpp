@@ -1,0 +1,46 @@
+#pragma once
+// Use case: bring over a portal account of the previous system (SPEC.md §4, POST /v1/admin/accounts).
+// A legacy (NIR) account of an imported member, with the old system's hash (PHC Argon2id or
+// bcrypt, rehashed at the next successful login) or without one: then a temporary password is
+// issued and sent, by letter unless another channel is asked for, in the same transaction.
+#include <optional>
+#include <string>
+
+#include "domain/clock.hpp"
+#include "domain/notifications/message.hpp"
+#include "domain/password/hasher.hpp"
+#include "domain/random.hpp"
+#include "domain/unit_of_work.hpp"
+
+namespace guichet {
+
+struct ImportAccountCommand {
+    std::string nir;
+    std::optional<std::string> password_hash;
+    bool has_logged_in = false;
+    bool locked = false;
+    std::optional<std::string> send_temporary_password_by;  // sms, email or letter
+};
+
+struct ImportedAccount {
+    AccountId id;
+    std::optional<Channel> temporary_password_sent_by;
+};
+
+class AccountImport {
+public:
+    AccountImport(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock)
+        : uow_(uow), hasher_(hasher), random_(random), clock_(clock) {}
+    Result<ImportedAccount> run(const ImportAccountCommand& command);
+
+private:
+    UnitOfWork& uow_;
+    const PasswordHasher& hasher_;
+    RandomSource& random_;
+    const Clock& clock_;
+};
+
+// Temporary passwords by letter live 30 days, by SMS or email 24 hours (SPEC.md §2).
+std::chrono::hours temporary_password_lifetime(Channel channel);
+
+}  // namespace guichet

@@ -1,0 +1,106 @@
+// PostgreSQL: accounts (one per member) and the login failure counter, exact under parallel
+// attempts (issue 4 point 5: of 100 parallel wrong attempts, exactly 3 reach the hash).
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "infra/postgres/unit_of_work.hpp"
+#include "support/fakes.hpp"
+#include "support/test_database.hpp"
+
+using namespace guichet;
+using namespace guichet::testing;
+
+namespace {
+
+std::array<unsigned char, 32> key() {
+    std::array<unsigned char, 32> k{};
+    k.fill(5);
+    return k;
+}
+
+void account_contract(UnitOfWork& uow) {
+    const auto member = *parse_member(sample_record(), test_clock().today());
+    uow.run([&](Transaction& tx) { tx.members().upsert(member); });
+    LegacyAccount account{member.nir, std::string("$2b$10$abc"), false, std::nullopt, true};
+    std::optional<AccountId> first, second, stranger;
+    uow.run([&](Transaction& tx) { first = tx.accounts().create_legacy(account); });
+    uow.run([&](Transaction& tx) { second = tx.accounts().create_legacy(account); });
+    auto other = account;
+    other.nir = *Nir::parse("269029935004220");
+    uow.run([&](Transaction& tx) { stranger = tx.accounts().create_legacy(other); });
+    CHECK(first);
+    CHECK_FALSE(second);    // one account per member
+    CHECK_FALSE(stranger);  // not in the registry
+
+    // The throttle: counted, capped, cleared unless locked, set by agents.
+    const IdentifierKey nir{"1840275123456"};
+    int counted = 0;
+    for (int i = 0; i < 5; ++i) uow.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(nir); });
+    CHECK(counted == LockoutPolicy{}.max_failures + 1);
+    bool locked = false;
+    uow.run([&](Transaction& tx) {
+        tx.throttle().clear_unless_locked(nir);
+        locked = tx.throttle().is_locked(nir);
+    });
+    CHECK(locked);  // a success does not clear a lock
+    uow.run([&](Transaction& tx) {
+        tx.throttle().set_locked(nir, false);
+        locked = tx.throttle().is_locked(nir);
+        counted = tx.throttle().count_attempt(nir);
+        tx.throttle().clear_unless_locked(nir);
+    });
+    CHECK_FALSE(locked);
+    CHECK(counted == 1);
+    uow.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(nir); });
+    CHECK(counted == 1);  // the success cleared it
+}
+
+}  // namespace
+
+TEST_CASE("account and throttle contract: in-memory fake", "[contract]") {
+    FakeUnitOfWork uow;
+    account_contract(uow);
+}
+
+TEST_CASE("account and throttle contract: PostgreSQL", "[contract][postgres]") {
+    TestDatabase db;
+    infra::ConnectionPool pool(db.url(), 2);
+    infra::DataCipher cipher(key());
+    infra::PgUnitOfWork uow(pool, cipher);
+    account_contract(uow);
+}
+
+TEST_CASE("100 parallel attempts on one identifier: exactly 3 are allowed to check the password", "[postgres][lockout]") {
+    TestDatabase db;
+    infra::ConnectionPool pool(db.url(), 8);
+    infra::DataCipher cipher(key());
+    infra::PgUnitOfWork uow(pool, cipher);
+    const LockoutPolicy policy;
+    std::atomic<int> allowed{0}, refused{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 10; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 10; ++i) {
+                int counted = 0;
+                uow.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(IdentifierKey{"unknown@exemple.fr"}); });
+                (policy.allows_check(counted) ? allowed : refused)++;
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(allowed == 3);
+    CHECK(refused == 97);
+}
+
+TEST_CASE("identifiers are stored as a keyed index, never in clear", "[postgres][security]") {
+    TestDatabase db;
+    infra::ConnectionPool pool(db.url(), 2);
+    infra::DataCipher cipher(key());
+    infra::PgUnitOfWork uow(pool, cipher);
+    uow.run([&](Transaction& tx) { tx.throttle().count_attempt(IdentifierKey{"jean.martin@exemple.fr"}); });
+    pqxx::connection conn(db.url());
+    pqxx::work tx(conn);
+    CHECK(tx.exec1("SELECT count(*) FROM login_throttle t WHERE t::text LIKE '%jean%'")[0].as<int>() == 0);
+    CHECK(tx.exec1("SELECT count(*) FROM login_throttle")[0].as<int>() == 1);
+}
