@@ -15,6 +15,7 @@
 #include "infra/config.hpp"
 #include "infra/crypto/argon2_hasher.hpp"
 #include "infra/crypto/data_cipher.hpp"
+#include "infra/crypto/jwt_signer.hpp"
 #include "infra/crypto/sodium_random.hpp"
 #include "infra/delivery/http_sms_sender.hpp"
 #include "infra/delivery/local_senders.hpp"
@@ -27,6 +28,7 @@
 #include "infra/system_clock.hpp"
 #include "service/accounts/account_import.hpp"
 #include "service/delivery/dispatcher.hpp"
+#include "service/sessions/sessions.hpp"
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_strength.hpp"
 
@@ -143,7 +145,11 @@ int run_serve(const infra::Config& config) {
     const infra::Argon2idHasher hasher;  // m=19456 KiB, t=2, p=1
     infra::SodiumRandom random;
     AccountImport account_import(uow, hasher, random, clock);
-    api::Services services{readiness, password_strength, member_import, outbox, delivery_counters, brand, account_import};
+    const infra::JwtSigner signer(infra::SigningKey{.kid = "", .seed = config.signing_key}, config.public_url);
+    const auto jwks = signer.jwks();
+    Sessions sessions(uow, hasher, signer, random, clock);
+    api::Services services{readiness,         password_strength, member_import, outbox, delivery_counters,
+                           brand,             account_import,    sessions,      jwks};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();

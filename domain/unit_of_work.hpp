@@ -9,6 +9,7 @@
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/members/member_repository.hpp"
 #include "domain/notifications/notifier.hpp"
+#include "domain/sessions/session.hpp"
 
 namespace guichet {
 
@@ -19,6 +20,7 @@ public:
     virtual AccountRepository& accounts() = 0;
     // Counting an attempt in a transaction of its own commits it before the password is checked.
     virtual LoginThrottle& throttle() = 0;
+    virtual SessionRepository& sessions() = 0;
     // Messages enqueued here are committed (or rolled back) with the rest of the transaction.
     virtual Notifier& notifier() = 0;
 };

@@ -9,6 +9,7 @@ Router build_router(Services& services) {
     add_admin_member_routes(router, services);
     add_admin_outbox_routes(router, services);
     add_admin_account_routes(router, services);
+    add_session_routes(router, services);
     return router;
 }
 

@@ -7,6 +7,7 @@
 #include "domain/notifications/outbox.hpp"
 #include "service/accounts/account_import.hpp"
 #include "service/delivery/dispatcher.hpp"
+#include "service/sessions/sessions.hpp"
 #include "service/passwords/password_strength.hpp"
 
 namespace guichet::api {
@@ -20,6 +21,8 @@ struct Services {
     const DeliveryCounters& delivery_counters;
     const BrandSettings& brand;
     AccountImport& account_import;
+    Sessions& sessions;
+    const nlohmann::json& jwks;  // public keys of the access-token signer
 };
 
 void add_operations_routes(Router& router, Services& services);
@@ -27,6 +30,7 @@ void add_password_routes(Router& router, Services& services);
 void add_admin_member_routes(Router& router, Services& services);
 void add_admin_outbox_routes(Router& router, Services& services);
 void add_admin_account_routes(Router& router, Services& services);
+void add_session_routes(Router& router, Services& services);
 
 Router build_router(Services& services);
 

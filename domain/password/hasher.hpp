@@ -15,6 +15,9 @@ public:
     virtual bool verify(std::string_view phc, std::string_view password) const = 0;
     // True when the hash was made with other parameters or another algorithm than today's.
     virtual bool needs_rehash(std::string_view phc) const = 0;
+    // Spends the time of a verify against a hash of today's parameters, for identifiers that
+    // have no account: unknown and wrong answer alike (SPEC.md §7).
+    virtual void verify_dummy(std::string_view password) const = 0;
 };
 
 }  // namespace guichet

@@ -29,7 +29,7 @@ public:
 
     // Costs what verify() of a current-parameter hash costs, so that a login with an unknown
     // identifier takes as long as one with a wrong password (SPEC.md §7).
-    void verify_dummy(std::string_view password) const;
+    void verify_dummy(std::string_view password) const override;
     const std::string& dummy_hash() const noexcept { return dummy_phc_; }
 
     const Argon2Params& params() const noexcept { return params_; }

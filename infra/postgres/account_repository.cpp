@@ -9,7 +9,97 @@ namespace guichet::infra {
 
 namespace {
 pqxx::binarystring bytes(const std::string& s) { return pqxx::binarystring(s.data(), s.size()); }
+
+double epoch(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point from_epoch(double seconds) {
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(seconds)));
+}
+
+std::string join(const std::vector<RequiredAction>& actions) {
+    std::string out;
+    for (auto a : actions) {
+        if (!out.empty()) out += ',';
+        out += to_string(a);
+    }
+    return out;
+}
+
+std::vector<RequiredAction> split(const std::string& text) {
+    std::vector<RequiredAction> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find(',', start);
+        if (end == std::string::npos) end = text.size();
+        if (auto a = required_action_from(std::string_view(text).substr(start, end - start))) out.push_back(*a);
+        start = end + 1;
+    }
+    return out;
+}
 }  // namespace
+
+std::optional<LegacyLogin> PgAccountRepository::find_legacy_login(const NirBody& nir) {
+    // The registry indexes full NIRs: the body's key is implied.
+    const auto full = Nir::from_body_and_key(nir, std::to_string(nir.key()));
+    if (!full) return std::nullopt;
+    const auto r = tx_.exec_prepared(account_sql::find_legacy_login.name, bytes(cipher_.blind_index(full->value())));
+    if (r.empty()) return std::nullopt;
+    LegacyLogin login{r[0][0].as<AccountId>(), std::nullopt, r[0][2].as<bool>(), std::nullopt, r[0][4].as<bool>()};
+    if (!r[0][1].is_null()) login.nir_password_hash = r[0][1].as<std::string>();
+    if (!r[0][3].is_null()) login.temporary_password_expires_at = from_epoch(r[0][3].as<double>());
+    return login;
+}
+
+void PgAccountRepository::record_login(AccountId id, const std::optional<std::string>& rehashed) {
+    tx_.exec_prepared(account_sql::record_login.name, id, rehashed ? rehashed->c_str() : nullptr);
+}
+
+std::optional<AccountOverview> PgAccountRepository::overview(AccountId id) {
+    const auto r = tx_.exec_prepared(account_sql::overview.name, id);
+    if (r.empty()) return std::nullopt;
+    const pqxx::binarystring sealed(r[0][1]), index(r[0][2]);
+    const auto clear = cipher_.decrypt(sealed.str(), index.str());
+    if (!clear) throw std::runtime_error("member NIR does not decrypt");
+    auto nir = Nir::parse(*clear);
+    if (!nir) throw std::runtime_error("corrupt member NIR");
+    return AccountOverview{r[0][0].as<AccountId>(), *nir, r[0][3].as<bool>(), r[0][4].as<bool>(), r[0][5].as<std::string>()};
+}
+
+void PgSessionRepository::create(const SessionInfo& s, const std::string& refresh_token) {
+    tx_.exec_prepared(session_sql::create.name, s.id, s.account_id, join(s.required_actions), epoch(s.created_at), epoch(s.expires_at));
+    tx_.exec_prepared(session_sql::add_refresh.name, bytes(cipher_.blind_index("refresh:" + refresh_token)), s.id);
+}
+
+Rotation PgSessionRepository::rotate(const std::string& presented, const std::string& replacement,
+                                     std::chrono::system_clock::time_point now) {
+    const auto presented_hash = bytes(cipher_.blind_index("refresh:" + presented));
+    const auto used = tx_.exec_prepared(session_sql::use_refresh.name, presented_hash);
+    if (used.empty()) {
+        const auto owner = tx_.exec_prepared(session_sql::refresh_owner.name, presented_hash);
+        if (owner.empty()) return {RotationOutcome::unknown, std::nullopt};
+        tx_.exec_prepared(session_sql::revoke_any.name, owner[0][0].as<std::string>());  // reuse: theft suspected
+        return {RotationOutcome::reused, std::nullopt};
+    }
+    auto session = find_active(used[0][0].as<std::string>(), now);
+    if (!session) return {RotationOutcome::unknown, std::nullopt};
+    tx_.exec_prepared(session_sql::add_refresh.name, bytes(cipher_.blind_index("refresh:" + replacement)), session->id);
+    tx_.exec_prepared(session_sql::touch.name, session->id);
+    return {RotationOutcome::rotated, session};
+}
+
+std::optional<SessionInfo> PgSessionRepository::find_active(const std::string& id, std::chrono::system_clock::time_point now) {
+    const auto r = tx_.exec_prepared(session_sql::find_active.name, id, epoch(now));
+    if (r.empty()) return std::nullopt;
+    return SessionInfo{r[0][0].as<std::string>(), r[0][1].as<AccountId>(), split(r[0][2].as<std::string>()),
+                       from_epoch(r[0][3].as<double>()), from_epoch(r[0][4].as<double>()), from_epoch(r[0][5].as<double>())};
+}
+
+bool PgSessionRepository::revoke(const std::string& id, AccountId account_id) {
+    return tx_.exec_prepared(session_sql::revoke.name, id, account_id).affected_rows() == 1;
+}
 
 std::optional<AccountId> PgAccountRepository::create_legacy(const LegacyAccount& a) {
     const auto expires = a.temporary_password_expires_at

@@ -3,6 +3,7 @@
 
 #include "domain/accounts/account_repository.hpp"
 #include "domain/lockout/login_throttle.hpp"
+#include "domain/sessions/session.hpp"
 #include "infra/crypto/data_cipher.hpp"
 
 namespace guichet::infra {
@@ -11,6 +12,24 @@ class PgAccountRepository final : public AccountRepository {
 public:
     PgAccountRepository(pqxx::transaction_base& tx, const DataCipher& cipher) : tx_(tx), cipher_(cipher) {}
     std::optional<AccountId> create_legacy(const LegacyAccount& account) override;
+    std::optional<LegacyLogin> find_legacy_login(const NirBody& nir) override;
+    void record_login(AccountId id, const std::optional<std::string>& rehashed) override;
+    std::optional<AccountOverview> overview(AccountId id) override;
+
+private:
+    pqxx::transaction_base& tx_;
+    const DataCipher& cipher_;
+};
+
+// Refresh tokens are stored as a keyed hash ("refresh:" + token).
+class PgSessionRepository final : public SessionRepository {
+public:
+    PgSessionRepository(pqxx::transaction_base& tx, const DataCipher& cipher) : tx_(tx), cipher_(cipher) {}
+    void create(const SessionInfo& session, const std::string& refresh_token) override;
+    Rotation rotate(const std::string& presented, const std::string& replacement,
+                    std::chrono::system_clock::time_point now) override;
+    std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) override;
+    bool revoke(const std::string& id, AccountId account_id) override;
 
 private:
     pqxx::transaction_base& tx_;

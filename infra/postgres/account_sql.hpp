@@ -11,7 +11,63 @@ ON CONFLICT (member_id) DO NOTHING
 RETURNING id
 )sql"};
 
+inline constexpr Statement find_legacy_login{"account_find_legacy_login", R"sql(
+SELECT a.id, a.nir_password_hash, a.password_is_temporary, extract(epoch FROM a.temporary_password_expires_at)::float8,
+       a.migrated_at IS NOT NULL
+FROM accounts a JOIN members m ON m.id = a.member_id
+WHERE m.nir_index = $1
+)sql"};
+
+inline constexpr Statement record_login{"account_record_login", R"sql(
+UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_password_hash) WHERE id = $1
+)sql"};
+
+inline constexpr Statement overview{"account_overview", R"sql(
+SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL, a.has_logged_in, a.status
+FROM accounts a JOIN members m ON m.id = a.member_id WHERE a.id = $1
+)sql"};
+
 }  // namespace guichet::infra::account_sql
+
+namespace guichet::infra::session_sql {
+
+inline constexpr Statement create{"session_create", R"sql(
+INSERT INTO sessions (id, account_id, required_actions, created_at, last_used_at, expires_at)
+VALUES ($1, $2, coalesce(string_to_array(nullif($3, ''), ','), '{}'), to_timestamp($4), to_timestamp($4), to_timestamp($5))
+)sql"};
+
+inline constexpr Statement add_refresh{"session_add_refresh", R"sql(
+INSERT INTO refresh_tokens (token_hash, session_id) VALUES ($1, $2)
+)sql"};
+
+// Marks the presented token used, once: a second use finds used_at set (reuse).
+inline constexpr Statement use_refresh{"session_use_refresh", R"sql(
+UPDATE refresh_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL RETURNING session_id
+)sql"};
+
+inline constexpr Statement refresh_owner{"session_refresh_owner", R"sql(
+SELECT session_id FROM refresh_tokens WHERE token_hash = $1
+)sql"};
+
+inline constexpr Statement find_active{"session_find_active", R"sql(
+SELECT id, account_id, array_to_string(required_actions, ','), extract(epoch FROM created_at)::float8,
+       extract(epoch FROM last_used_at)::float8, extract(epoch FROM expires_at)::float8
+FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($2)
+)sql"};
+
+inline constexpr Statement touch{"session_touch", R"sql(
+UPDATE sessions SET last_used_at = now() WHERE id = $1
+)sql"};
+
+inline constexpr Statement revoke{"session_revoke", R"sql(
+UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL
+)sql"};
+
+inline constexpr Statement revoke_any{"session_revoke_any", R"sql(
+UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
+)sql"};
+
+}  // namespace guichet::infra::session_sql
 
 namespace guichet::infra::throttle_sql {
 

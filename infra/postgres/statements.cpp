@@ -26,6 +26,17 @@ std::span<const Statement> all_statements() {
         throttle_sql::clear_unless_locked,
         throttle_sql::set_failures,
         throttle_sql::failures,
+        account_sql::find_legacy_login,
+        account_sql::record_login,
+        account_sql::overview,
+        session_sql::create,
+        session_sql::add_refresh,
+        session_sql::use_refresh,
+        session_sql::refresh_owner,
+        session_sql::find_active,
+        session_sql::touch,
+        session_sql::revoke,
+        session_sql::revoke_any,
     };
     return statements;
 }

@@ -15,17 +15,19 @@ namespace {
 class PgTransaction final : public Transaction {
 public:
     PgTransaction(pqxx::work& tx, const DataCipher& cipher, LockoutPolicy lockout)
-        : members_(tx, cipher), notifier_(tx, cipher), accounts_(tx, cipher), throttle_(tx, cipher, lockout) {}
+        : members_(tx, cipher), notifier_(tx, cipher), accounts_(tx, cipher), throttle_(tx, cipher, lockout), sessions_(tx, cipher) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
     AccountRepository& accounts() override { return accounts_; }
     LoginThrottle& throttle() override { return throttle_; }
+    SessionRepository& sessions() override { return sessions_; }
 
 private:
     PgMemberRepository members_;
     PgNotifier notifier_;
     PgAccountRepository accounts_;
     PgLoginThrottle throttle_;
+    PgSessionRepository sessions_;
 };
 
 }  // namespace

@@ -148,6 +148,13 @@ is_problem() {  # is_problem STATUS CODE: problem+json with that status and code
 }
 
 finish() {
+  if [ "$FAILURES" -gt 0 ]; then
+    local log
+    for log in "$E2E_DIR"/server-*.log; do
+      [ -f "$log" ] || continue
+      echo "--- last errors of $(basename "$log")"; grep -E '"level":"(error|warning)"' "$log" | tail -n 5
+    done
+  fi
   echo "$((CHECKS - FAILURES)) passed, $FAILURES failed"
   [ "$FAILURES" -eq 0 ]
 }

@@ -66,6 +66,25 @@ public:
         rows_.emplace(a.nir.value(), FakeAccountRow{id, a});
         return id;
     }
+    std::optional<LegacyLogin> find_legacy_login(const NirBody& nir) override {
+        for (auto& [key, row] : rows_)
+            if (row.account.nir.body() == nir)
+                return LegacyLogin{row.id, row.account.nir_password_hash, row.account.password_is_temporary,
+                                   row.account.temporary_password_expires_at, false};
+        return std::nullopt;
+    }
+    void record_login(AccountId id, const std::optional<std::string>& rehashed) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id) {
+                row.account.has_logged_in = true;
+                if (rehashed) row.account.nir_password_hash = rehashed;
+            }
+    }
+    std::optional<AccountOverview> overview(AccountId id) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id) return AccountOverview{id, row.account.nir, false, row.account.has_logged_in, "active"};
+        return std::nullopt;
+    }
 
 private:
     std::map<std::string, FakeAccountRow>& rows_;
@@ -94,6 +113,49 @@ private:
     LockoutPolicy policy_;
 };
 
+struct FakeSessionRow {
+    SessionInfo info;
+    bool revoked = false;
+};
+
+class FakeSessionRepository final : public SessionRepository {
+public:
+    FakeSessionRepository(std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh)
+        : sessions_(sessions), refresh_(refresh) {}
+    void create(const SessionInfo& s, const std::string& token) override {
+        sessions_[s.id] = {s, false};
+        refresh_[token] = {s.id, false};
+    }
+    Rotation rotate(const std::string& presented, const std::string& replacement, std::chrono::system_clock::time_point now) override {
+        auto it = refresh_.find(presented);
+        if (it == refresh_.end()) return {RotationOutcome::unknown, std::nullopt};
+        if (it->second.second) {
+            sessions_[it->second.first].revoked = true;
+            return {RotationOutcome::reused, std::nullopt};
+        }
+        it->second.second = true;
+        auto session = find_active(it->second.first, now);
+        if (!session) return {RotationOutcome::unknown, std::nullopt};
+        refresh_[replacement] = {session->id, false};
+        return {RotationOutcome::rotated, session};
+    }
+    std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) override {
+        auto it = sessions_.find(id);
+        if (it == sessions_.end() || it->second.revoked || it->second.info.expires_at <= now) return std::nullopt;
+        return it->second.info;
+    }
+    bool revoke(const std::string& id, AccountId account) override {
+        auto it = sessions_.find(id);
+        if (it == sessions_.end() || it->second.revoked || it->second.info.account_id != account) return false;
+        it->second.revoked = true;
+        return true;
+    }
+
+private:
+    std::map<std::string, FakeSessionRow>& sessions_;
+    std::map<std::string, std::pair<std::string, bool>>& refresh_;
+};
+
 // Transactions work on a copy that replaces the state only when the work returns normally.
 class FakeUnitOfWork final : public UnitOfWork {
 public:
@@ -107,12 +169,16 @@ public:
         auto outbox = outbox_;
         auto accounts = accounts_;
         auto failures = failures_;
-        Tx tx(members, outbox, accounts, failures);
+        auto sessions = sessions_;
+        auto refresh = refresh_;
+        Tx tx(members, outbox, accounts, failures, sessions, refresh);
         work(tx);
         members_ = std::move(members);
         outbox_ = std::move(outbox);
         accounts_ = std::move(accounts);
         failures_ = std::move(failures);
+        sessions_ = std::move(sessions);
+        refresh_ = std::move(refresh);
         ++commits;
     }
     std::size_t member_count() const { return members_.size(); }
@@ -125,22 +191,28 @@ public:
 private:
     struct Tx final : Transaction {
         Tx(std::map<std::string, Member>& rows, std::vector<OutgoingMessage>& messages,
-           std::map<std::string, FakeAccountRow>& accounts, std::map<std::string, int>& failures)
-            : repo(rows), notifier_(messages), accounts_(accounts, rows), throttle_(failures, LockoutPolicy{}) {}
+           std::map<std::string, FakeAccountRow>& accounts, std::map<std::string, int>& failures,
+           std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh)
+            : repo(rows), notifier_(messages), accounts_(accounts, rows), throttle_(failures, LockoutPolicy{}),
+              sessions_(sessions, refresh) {}
         MemberRepository& members() override { return repo; }
         Notifier& notifier() override { return notifier_; }
         AccountRepository& accounts() override { return accounts_; }
         LoginThrottle& throttle() override { return throttle_; }
+        SessionRepository& sessions() override { return sessions_; }
         FakeMemberRepository repo;
         FakeNotifier notifier_;
         FakeAccountRepository accounts_;
         FakeLoginThrottle throttle_;
+        FakeSessionRepository sessions_;
     };
     std::mutex mutex_;
     std::map<std::string, Member> members_;
     std::vector<OutgoingMessage> outbox_;
     std::map<std::string, FakeAccountRow> accounts_;
     std::map<std::string, int> failures_;
+    std::map<std::string, FakeSessionRow> sessions_;
+    std::map<std::string, std::pair<std::string, bool>> refresh_;
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.
@@ -254,6 +326,8 @@ public:
     std::string hash(std::string_view password) const override { return "plain$" + std::string(password); }
     bool verify(std::string_view phc, std::string_view password) const override { return phc == "plain$" + std::string(password); }
     bool needs_rehash(std::string_view phc) const override { return phc.rfind("plain$", 0) != 0; }
+    void verify_dummy(std::string_view) const override { ++dummy_checks; }
+    mutable int dummy_checks = 0;
 };
 
 class FixedClock final : public Clock {

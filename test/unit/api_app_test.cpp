@@ -4,6 +4,7 @@
 #include "api/http/app.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
+#include "infra/crypto/jwt_signer.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -25,7 +26,10 @@ struct Fixture {
     SequenceRandom random;
     PlainHasher hasher;
     AccountImport account_import{uow, hasher, random, clock};
-    Services services{readiness, strength, member_import, outbox, counters, brand, account_import};
+    infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {7}}, "http://127.0.0.1:8080"};
+    Sessions sessions{uow, hasher, signer, random, clock};
+    nlohmann::json jwks = signer.jwks();
+    Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "api/routes/routes.hpp"
+#include "infra/crypto/jwt_signer.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -63,7 +64,10 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     testing::SequenceRandom random;
     testing::PlainHasher hasher;
     AccountImport account_import(uow, hasher, random, clock);
-    Services services{readiness, strength, import, outbox, counters, brand, account_import};
+    infra::JwtSigner signer(infra::SigningKey{.kid = "", .seed = {7}}, "http://127.0.0.1:8080");
+    Sessions sessions(uow, hasher, signer, random, clock);
+    const auto jwks = signer.jwks();
+    Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);

@@ -1,0 +1,86 @@
+// Login, refresh, logout, the member's own account, and the public keys other sites use to
+// check our access tokens (SPEC.md §5-6).
+#include "api/http/input.hpp"
+#include "api/problem.hpp"
+#include "api/routes/routes.hpp"
+
+namespace guichet::api {
+
+namespace {
+
+nlohmann::json actions_json(const std::vector<RequiredAction>& actions) {
+    auto list = nlohmann::json::array();
+    for (auto a : actions) list.push_back(to_string(a));
+    return list;
+}
+
+HttpResponse tokens_response(const SessionTokens& t) {
+    auto response = json_response(200, {{"access_token", t.access_token},
+                                        {"refresh_token", t.refresh_token},
+                                        {"token_type", "Bearer"},
+                                        {"expires_in", t.expires_in.count()},
+                                        {"required_actions", actions_json(t.required_actions)}});
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+}
+
+template <typename T>
+T value_or_problem(Result<T> result) {
+    if (!result) throw ProblemException(result.error());
+    return std::move(*result);
+}
+
+AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions) {
+    const auto auth = request.header("authorization").value_or("");
+    const std::string prefix = "Bearer ";
+    auto session = sessions.authenticate(auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : std::string{});
+    if (!session) throw ProblemException(session.error());
+    return *session;
+}
+
+nlohmann::json phone_text(const std::optional<Phone>& p) { return p ? nlohmann::json(p->e164()) : nlohmann::json(nullptr); }
+
+}  // namespace
+
+void add_session_routes(Router& router, Services& services) {
+    router.add("POST", "/v1/sessions", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        const auto identifier = required_string(request.json, "identifier", 254);
+        const auto password = required_string(request.json, "password", 1024);
+        return tokens_response(value_or_problem(services.sessions.login(identifier, password)));
+    });
+
+    router.add("POST", "/v1/sessions/refresh", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        return tokens_response(value_or_problem(services.sessions.refresh(required_string(request.json, "refresh_token", 256))));
+    });
+
+    router.add("DELETE", "/v1/sessions/current", Body::none, Access::public_, [&services](const HttpRequest& request) {
+        const auto session = authenticated(request, services.sessions);
+        if (auto done = services.sessions.logout(session); !done) throw ProblemException(done.error());
+        return HttpResponse{204, "application/json", "", {}};
+    });
+
+    router.add("GET", "/v1/me", Body::none, Access::public_, [&services](const HttpRequest& request) {
+        const auto session = authenticated(request, services.sessions);
+        const auto p = value_or_problem(services.sessions.me(session));
+        return json_response(200, {{"account_id", p.account_id},
+                                   {"identifier_kind", p.identifier_kind},
+                                   {"nir", p.masked_nir},
+                                   {"first_name", p.member.first_name},
+                                   {"last_name", p.member.last_name},
+                                   {"member_type", to_string(p.member.type)},
+                                   {"status", p.status},
+                                   {"contacts",
+                                    {{"email", p.member.email ? nlohmann::json(p.member.email->value()) : nlohmann::json(nullptr)},
+                                     {"mobile_phone", phone_text(p.member.mobile_phone)},
+                                     {"landline_phone", phone_text(p.member.landline_phone)}}},
+                                   {"required_actions", actions_json(p.required_actions)}});
+    });
+
+    router.add("GET", "/.well-known/jwks.json", Body::none, Access::public_, [&services](const HttpRequest&) {
+        auto response = json_response(200, services.jwks);
+        response.headers.emplace_back("Cache-Control", "public, max-age=300");
+        return response;
+    });
+}
+
+}  // namespace guichet::api

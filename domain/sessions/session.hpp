@@ -1,0 +1,66 @@
+#pragma once
+// Sessions and what a session may do (SPEC.md §5): while required actions are pending, the
+// access token only allows those actions.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/accounts/account_repository.hpp"
+
+namespace guichet {
+
+enum class RequiredAction { change_password, confirm_contacts, verify_email, switch_identifier };
+std::string_view to_string(RequiredAction action);
+std::optional<RequiredAction> required_action_from(std::string_view text);
+
+struct SessionPolicy {
+    std::chrono::seconds access_lifetime{15 * 60};
+    std::chrono::hours refresh_lifetime{24 * 30};
+};
+
+// What a signed access token says (a JWT: sub, sid, exp, and the pending actions).
+struct AccessClaims {
+    AccountId account_id;
+    std::string session_id;
+    std::vector<RequiredAction> required_actions;
+    std::chrono::system_clock::time_point expires_at;
+};
+
+// Port: signs and checks access tokens (infra/crypto/jws: Ed25519, keys published as JWKS).
+class TokenSigner {
+public:
+    virtual ~TokenSigner() = default;
+    virtual std::string sign(const AccessClaims& claims) const = 0;
+    virtual std::optional<AccessClaims> verify(std::string_view token, std::chrono::system_clock::time_point now) const = 0;
+};
+
+struct SessionInfo {
+    std::string id;
+    AccountId account_id;
+    std::vector<RequiredAction> required_actions;
+    std::chrono::system_clock::time_point created_at, last_used_at, expires_at;
+};
+
+enum class RotationOutcome { rotated, reused, unknown };
+struct Rotation {
+    RotationOutcome outcome;
+    std::optional<SessionInfo> session;  // when rotated
+};
+
+// Port: sessions and their refresh tokens (stored as keyed hashes, never in clear).
+class SessionRepository {
+public:
+    virtual ~SessionRepository() = default;
+    virtual void create(const SessionInfo& session, const std::string& refresh_token) = 0;
+    // Marks `presented` used and stores `replacement`; a token used before revokes its session.
+    virtual Rotation rotate(const std::string& presented, const std::string& replacement,
+                            std::chrono::system_clock::time_point now) = 0;
+    // The live (not revoked, not expired) session with this id.
+    virtual std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) = 0;
+    virtual bool revoke(const std::string& id, AccountId account_id) = 0;
+};
+
+}  // namespace guichet

@@ -1,0 +1,42 @@
+#include "infra/crypto/jwt_signer.hpp"
+
+namespace guichet::infra {
+
+namespace {
+std::int64_t epoch_seconds(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+}  // namespace
+
+std::string JwtSigner::sign(const AccessClaims& claims) const {
+    auto actions = nlohmann::json::array();
+    for (auto a : claims.required_actions) actions.push_back(to_string(a));
+    const auto exp = epoch_seconds(claims.expires_at);
+    return jws_.sign({{"iss", issuer_},
+                      {"sub", std::to_string(claims.account_id)},
+                      {"sid", claims.session_id},
+                      {"act", actions},
+                      {"iat", epoch_seconds(std::chrono::system_clock::now())},
+                      {"exp", exp}});
+}
+
+std::optional<AccessClaims> JwtSigner::verify(std::string_view token, std::chrono::system_clock::time_point now) const {
+    auto claims = jws_.verify(token, epoch_seconds(now));
+    if (!claims) return std::nullopt;
+    try {
+        const auto& c = *claims;
+        if (c.value("iss", "") != issuer_) return std::nullopt;
+        AccessClaims out{std::stoll(c.at("sub").get<std::string>()), c.at("sid").get<std::string>(), {},
+                         std::chrono::system_clock::time_point(std::chrono::seconds(c.at("exp").get<std::int64_t>()))};
+        for (const auto& a : c.at("act")) {
+            auto action = required_action_from(a.get<std::string>());
+            if (!action) return std::nullopt;
+            out.required_actions.push_back(*action);
+        }
+        return out;
+    } catch (const std::exception&) {
+        return std::nullopt;  // a well-signed token of another shape is not ours
+    }
+}
+
+}  // namespace guichet::infra

@@ -1,0 +1,124 @@
+#include "service/sessions/sessions.hpp"
+
+#include "domain/text.hpp"
+
+namespace guichet {
+
+namespace {
+
+// The key the failure counter uses: the 13-character NIR body (typed with or without its key),
+// or the lower-cased email; anything else as typed, so garbage locks like the rest.
+IdentifierKey key_for(const std::string& identifier) {
+    auto text = std::string(trim(identifier));
+    if (auto nir = Nir::parse(text)) return {nir->body().value()};
+    if (auto body = NirBody::parse(text)) return {body->value()};
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return {text};
+}
+
+std::optional<NirBody> nir_of(const std::string& identifier) {
+    const auto text = trim(identifier);
+    if (auto nir = Nir::parse(text)) return nir->body();
+    if (auto body = NirBody::parse(text)) return *body;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::string Sessions::random_token(std::size_t bytes) {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string token;
+    for (std::size_t i = 0; i < bytes * 4 / 3 + 1; ++i) token += alphabet[random_.uniform(64)];
+    return token;  // 6 bits a character: 256 bits of randomness for bytes = 32
+}
+
+SessionTokens Sessions::open_session(AccountId account, std::vector<RequiredAction> actions, Transaction& tx) {
+    const auto now = clock_.now();
+    SessionInfo session{random_token(16), account, actions, now, now, now + policy_.refresh_lifetime};
+    const auto refresh = random_token(32);
+    tx.sessions().create(session, refresh);
+    const auto access = signer_.sign(AccessClaims{account, session.id, actions, now + policy_.access_lifetime});
+    return SessionTokens{access, refresh, policy_.access_lifetime, std::move(actions)};
+}
+
+Result<SessionTokens> Sessions::login(const std::string& identifier, const std::string& password) {
+    const auto key = key_for(identifier);
+    int counted = 0;
+    uow_.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
+    if (!lockout_.allows_check(counted))
+        return fail(ErrorCode::account_locked, "trop d'essais : débloquez votre compte (POST /v1/flows/unlock)");
+
+    std::optional<LegacyLogin> account;
+    if (const auto nir = nir_of(identifier)) uow_.run([&](Transaction& tx) { account = tx.accounts().find_legacy_login(*nir); });
+    // Email identifiers (Connect identities) come with registration; until then they are unknown.
+    if (!account) {
+        hasher_.verify_dummy(password);
+        return fail(ErrorCode::invalid_credentials);
+    }
+    if (!account->nir_password_hash) return fail(ErrorCode::password_not_created, "utilisez la procédure « mot de passe oublié »");
+    const bool expired = account->password_is_temporary && account->temporary_password_expires_at &&
+                         *account->temporary_password_expires_at <= clock_.now();
+    if (!hasher_.verify(*account->nir_password_hash, password) || expired) return fail(ErrorCode::invalid_credentials);
+    // Proven: only now may the answer say more about the account.
+    if (account->migrated) return fail(ErrorCode::identifier_migrated);
+
+    std::vector<RequiredAction> actions;
+    if (account->password_is_temporary)  // seed 004: personalise, confirm contacts, verify the email
+        actions = {RequiredAction::change_password, RequiredAction::confirm_contacts, RequiredAction::verify_email};
+    std::optional<std::string> rehashed;
+    if (!account->password_is_temporary && hasher_.needs_rehash(*account->nir_password_hash)) rehashed = hasher_.hash(password);
+
+    SessionTokens tokens;
+    uow_.run([&](Transaction& tx) {
+        tx.throttle().clear_unless_locked(key);
+        tx.accounts().record_login(account->id, rehashed);
+        tokens = open_session(account->id, actions, tx);
+    });
+    return tokens;
+}
+
+Result<SessionTokens> Sessions::refresh(const std::string& refresh_token) {
+    Result<SessionTokens> result = fail(ErrorCode::unauthorized, "jeton de rafraîchissement inconnu ou expiré");
+    uow_.run([&](Transaction& tx) {
+        const auto replacement = random_token(32);
+        const auto rotation = tx.sessions().rotate(refresh_token, replacement, clock_.now());
+        if (rotation.outcome == RotationOutcome::reused) {
+            result = fail(ErrorCode::unauthorized, "jeton déjà utilisé : la session est révoquée");
+            return;  // the revocation commits
+        }
+        if (rotation.outcome != RotationOutcome::rotated || !rotation.session) return;
+        const auto& s = *rotation.session;
+        result = SessionTokens{signer_.sign(AccessClaims{s.account_id, s.id, s.required_actions, clock_.now() + policy_.access_lifetime}),
+                               replacement, policy_.access_lifetime, s.required_actions};
+    });
+    return result;
+}
+
+Result<AuthenticatedSession> Sessions::authenticate(const std::string& access_token) {
+    const auto claims = signer_.verify(access_token, clock_.now());
+    if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
+    std::optional<SessionInfo> session;
+    uow_.run([&](Transaction& tx) { session = tx.sessions().find_active(claims->session_id, clock_.now()); });
+    if (!session || session->account_id != claims->account_id) return fail(ErrorCode::unauthorized, "session terminée");
+    return AuthenticatedSession{*claims};
+}
+
+Result<void> Sessions::logout(const AuthenticatedSession& session) {
+    uow_.run([&](Transaction& tx) { tx.sessions().revoke(session.claims.session_id, session.claims.account_id); });
+    return {};
+}
+
+Result<Profile> Sessions::me(const AuthenticatedSession& session) {
+    Result<Profile> result = fail(ErrorCode::not_found);
+    uow_.run([&](Transaction& tx) {
+        const auto account = tx.accounts().overview(session.claims.account_id);
+        if (!account) return;
+        auto member = tx.members().find_by_nir(account->nir);
+        if (!member) return;
+        result = Profile{account->id, account->migrated ? "email" : "nir", account->nir.masked(), std::move(*member),
+                         account->status, session.claims.required_actions};
+    });
+    return result;
+}
+
+}  // namespace guichet

@@ -1,0 +1,62 @@
+#pragma once
+// Use cases: log in, refresh, log out, and who am I (SPEC.md §3.2, §5; seeds 000, 002, 004).
+// Login counts the attempt before it checks the password (domain/lockout), answers unknown
+// identifiers exactly like wrong passwords (same code, and a dummy hash check for the time),
+// and rehashes passwords made with older parameters.
+#include <string>
+#include <vector>
+
+#include "domain/clock.hpp"
+#include "domain/members/member.hpp"
+#include "domain/password/hasher.hpp"
+#include "domain/random.hpp"
+#include "domain/unit_of_work.hpp"
+
+namespace guichet {
+
+struct SessionTokens {
+    std::string access_token;
+    std::string refresh_token;
+    std::chrono::seconds expires_in;
+    std::vector<RequiredAction> required_actions;
+};
+
+struct AuthenticatedSession {
+    AccessClaims claims;
+};
+
+struct Profile {
+    AccountId account_id;
+    std::string identifier_kind;  // "nir" until the switch to an email identifier
+    std::string masked_nir;
+    Member member;
+    std::string status;
+    std::vector<RequiredAction> required_actions;
+};
+
+class Sessions {
+public:
+    Sessions(UnitOfWork& uow, const PasswordHasher& hasher, const TokenSigner& signer, RandomSource& random,
+             const Clock& clock, LockoutPolicy lockout = {}, SessionPolicy policy = {})
+        : uow_(uow), hasher_(hasher), signer_(signer), random_(random), clock_(clock), lockout_(lockout), policy_(policy) {}
+
+    Result<SessionTokens> login(const std::string& identifier, const std::string& password);
+    Result<SessionTokens> refresh(const std::string& refresh_token);
+    // The session behind a bearer access token: signature, expiry, and not revoked.
+    Result<AuthenticatedSession> authenticate(const std::string& access_token);
+    Result<void> logout(const AuthenticatedSession& session);
+    Result<Profile> me(const AuthenticatedSession& session);
+
+private:
+    SessionTokens open_session(AccountId account, std::vector<RequiredAction> actions, Transaction& tx);
+    std::string random_token(std::size_t bytes);
+    UnitOfWork& uow_;
+    const PasswordHasher& hasher_;
+    const TokenSigner& signer_;
+    RandomSource& random_;
+    const Clock& clock_;
+    LockoutPolicy lockout_;
+    SessionPolicy policy_;
+};
+
+}  // namespace guichet

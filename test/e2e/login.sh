@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# End to end (issue 4): legacy NIR login with an imported bcrypt hash (rehashed), sessions,
+# refresh rotation and reuse, logout, /v1/me, JWKS, and an exact lockout across 3 processes.
+source "$(dirname "$0")/lib.sh"
+start_server
+first=$BASE
+"$GUICHET_BIN" import-members "$GUICHET_SOURCE_DIR/examples/members.csv" >/dev/null
+BCRYPT=$(/usr/bin/python3 -W ignore -c "import crypt; print(crypt.crypt('Ancien-Mot2passe!', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))")
+admin_call POST /v1/admin/accounts "{\"nir\":\"184027512345674\",\"password_hash\":\"$BCRYPT\",\"has_logged_in\":true}"
+check "the legacy account comes over with its bcrypt hash" status_is 201
+login() { json_call POST /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\"}"; }
+
+login 184027512345674 'Ancien-Mot2passe!'
+check "NIR + the old system's bcrypt password logs in" status_is 200
+check "… with an access and a refresh token, unrestricted" json_true '.token_type == "Bearer" and .expires_in == 900 and .required_actions == [] and (.refresh_token | length) > 40'
+ACCESS=$(jq -r .access_token <<<"$BODY"); REFRESH=$(jq -r .refresh_token <<<"$BODY")
+hash=$(psql -qtA "$(db_url)" -c "SELECT nir_password_hash FROM accounts")
+check "the bcrypt hash was replaced by Argon2id (m=19456, t=2, p=1)" bash -c "[[ '$hash' == \\\$argon2id\\\$v=19\\\$m=19456,t=2,p=1\\\$* ]]"
+login 1840275123456 'Ancien-Mot2passe!'
+check "the rehashed password still works (13-digit NIR too)" status_is 200
+
+call GET /v1/me -H "Authorization: Bearer $ACCESS"
+check "/v1/me shows the masked NIR and contacts" json_true '.nir == "1 84 •• •• ••• ••• 74" and .identifier_kind == "nir" and .contacts.email == "jean.martin@exemple.fr"'
+call GET /v1/me
+check "/v1/me without a token" is_problem 401 unauthorized
+call GET /v1/me -H "Authorization: Bearer ${ACCESS%?}x"
+check "/v1/me with a tampered token" is_problem 401 unauthorized
+
+call GET /.well-known/jwks.json
+kid=$(/usr/bin/python3 -c "import base64,json,sys; h=sys.argv[1].split('.')[0]; print(json.loads(base64.urlsafe_b64decode(h + '=' * (-len(h) % 4)))['kid'])" "$ACCESS" 2>/dev/null || true)
+check "the token's key is published as an Ed25519 JWK" json_true ".keys[0].kty == \"OKP\" and .keys[0].crv == \"Ed25519\" and .keys[0].kid == \"$kid\""
+
+json_call POST /v1/sessions/refresh "{\"refresh_token\":\"$REFRESH\"}"
+check "refresh gives new tokens" json_true ".refresh_token != \"$REFRESH\""
+ACCESS2=$(jq -r .access_token <<<"$BODY")
+json_call POST /v1/sessions/refresh "{\"refresh_token\":\"$REFRESH\"}"
+check "reusing an old refresh token is refused" is_problem 401 unauthorized
+call GET /v1/me -H "Authorization: Bearer $ACCESS2"
+check "… and it revoked the whole session" is_problem 401 unauthorized
+
+login 184027512345674 'Ancien-Mot2passe!'
+ACCESS3=$(jq -r .access_token <<<"$BODY")
+call DELETE /v1/sessions/current -H "Authorization: Bearer $ACCESS3"
+check "logout" status_is 204
+call GET /v1/me -H "Authorization: Bearer $ACCESS3"
+check "a logged-out session's token no longer works" is_problem 401 unauthorized
+
+# Wrong password and unknown identifier: same status and body; 3 failures lock.
+login 184027512345674 'wrong'; wrong_body=$(jq -c 'del(.instance)' <<<"$BODY"); wrong_status=$STATUS
+login 282011305500701 'wrong'; unknown_body=$(jq -c 'del(.instance)' <<<"$BODY")
+check "wrong password → 401 invalid_credentials" bash -c "[ $wrong_status = 401 ] && jq -e '.code == \"invalid_credentials\"' <<<'$wrong_body' >/dev/null"
+check "unknown identifier gives exactly the same answer" test "$wrong_body" = "$unknown_body"
+login 184027512345674 'wrong2'
+login 184027512345674 'wrong3'
+check "the third failure still says invalid_credentials" is_problem 401 invalid_credentials
+login 184027512345674 'Ancien-Mot2passe!'
+check "then the identifier is locked, even for the right password" is_problem 423 account_locked
+
+# A temporary password from a letter gives a session restricted to the required actions.
+admin_call POST /v1/admin/accounts '{"nir":"269029935004220","has_logged_in":false}'
+call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+temp=$(jq -r '.[0].text' <<<"$BODY" | grep -oE 'temporaire : [^ ]{12}$' | head -n1 | cut -d' ' -f3)
+login 269029935004220 "$temp"
+check "a temporary password logs in, restricted to personalising" \
+  json_true '.required_actions == ["change_password", "confirm_contacts", "verify_email"]'
+
+# Exact lockout across 3 processes: 100 parallel wrong attempts on one identifier.
+launch_server; second=$BASE
+launch_server; third=$BASE
+for i in $(seq 1 100); do
+  case $((i % 3)) in 0) echo "$first" ;; 1) echo "$second" ;; 2) echo "$third" ;; esac
+done | xargs -P 30 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+  --data-binary '{"identifier":"marie.curie@exemple.fr","password":"nope"}' "{}/v1/sessions" > "$E2E_DIR/codes"
+check "100 parallel wrong attempts over 3 processes: exactly 3 reach the password check" test "$(grep -c '^401$' "$E2E_DIR/codes")" = 3
+check "… and 97 are answered account_locked" test "$(grep -c '^423$' "$E2E_DIR/codes")" = 97
+
+check "logs hold no NIR, password or token" \
+  bash -c "! grep -qE '184027512345674|Ancien-Mot2passe|$REFRESH' $E2E_DIR/server-*.log"
+
+finish

@@ -1,0 +1,164 @@
+// Service: login with the legacy NIR identifier, lockout, sessions, refresh rotation (issue 4).
+#include <catch2/catch.hpp>
+
+#include "infra/crypto/jwt_signer.hpp"
+#include "service/accounts/account_import.hpp"
+#include "service/members/member_import.hpp"
+#include "service/sessions/sessions.hpp"
+#include "support/fakes.hpp"
+
+using namespace guichet;
+using namespace guichet::testing;
+
+namespace {
+
+struct Fixture {
+    FakeUnitOfWork uow;
+    FixedClock clock = test_clock();
+    SequenceRandom random;
+    PlainHasher hasher;
+    infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
+    Sessions sessions{uow, hasher, signer, random, clock};
+    Fixture() {
+        MemberImport members(uow, clock);
+        REQUIRE(members.run({{2, sample_record()}}));
+        // The fake hasher's format (the real import accepts only Argon2id and bcrypt hashes).
+        uow.run([&](Transaction& tx) {
+            tx.accounts().create_legacy(LegacyAccount{*Nir::parse("184027512345674"), std::string("plain$Ancien-Mot2passe!"),
+                                                      false, std::nullopt, true});
+        });
+    }
+};
+
+}  // namespace
+
+TEST_CASE("login with the NIR, with or without its key, opens a session", "[service][sessions]") {
+    Fixture f;
+    for (const char* nir : {"184027512345674", "1840275123456", " 1 84 02 75 123 456 74 "}) {
+        INFO(nir);
+        auto tokens = f.sessions.login(nir, "Ancien-Mot2passe!");
+        REQUIRE(tokens);
+        CHECK(tokens->required_actions.empty());
+        CHECK(tokens->expires_in == std::chrono::minutes(15));
+        auto session = f.sessions.authenticate(tokens->access_token);
+        REQUIRE(session);
+        auto me = f.sessions.me(*session);
+        REQUIRE(me);
+        CHECK(me->masked_nir == "1 84 •• •• ••• ••• 74");
+        CHECK(me->identifier_kind == "nir");
+    }
+}
+
+TEST_CASE("wrong password and unknown identifier answer the same; 3 failures lock", "[service][sessions][lockout]") {
+    Fixture f;
+    auto unknown = f.sessions.login("269029935004220", "x");
+    auto wrong = f.sessions.login("184027512345674", "x");
+    REQUIRE_FALSE(unknown);
+    REQUIRE_FALSE(wrong);
+    CHECK(unknown.error().code == ErrorCode::invalid_credentials);
+    CHECK(wrong.error().code == ErrorCode::invalid_credentials);
+    CHECK(unknown.error().detail == wrong.error().detail);
+    CHECK(f.hasher.dummy_checks == 1);  // the unknown one still spent a hash check
+
+    CHECK(f.sessions.login("184027512345674", "y").error().code == ErrorCode::invalid_credentials);
+    CHECK(f.sessions.login("184027512345674", "z").error().code == ErrorCode::invalid_credentials);  // third failure
+    auto locked = f.sessions.login("184027512345674", "Ancien-Mot2passe!");  // even the right password
+    REQUIRE_FALSE(locked);
+    CHECK(locked.error().code == ErrorCode::account_locked);
+    // Unknown identifiers lock the same way.
+    f.sessions.login("269029935004220", "x");
+    f.sessions.login("269029935004220", "x");
+    CHECK(f.sessions.login("269029935004220", "x").error().code == ErrorCode::account_locked);
+}
+
+TEST_CASE("a success resets the failure count", "[service][sessions][lockout]") {
+    Fixture f;
+    f.sessions.login("184027512345674", "x");
+    f.sessions.login("184027512345674", "y");
+    REQUIRE(f.sessions.login("184027512345674", "Ancien-Mot2passe!"));
+    f.sessions.login("184027512345674", "x");
+    f.sessions.login("184027512345674", "y");
+    CHECK(f.sessions.login("184027512345674", "Ancien-Mot2passe!"));
+}
+
+TEST_CASE("a hash made with other parameters is replaced at login", "[service][sessions]") {
+    Fixture f;
+    REQUIRE(f.sessions.login("184027512345674", "Ancien-Mot2passe!"));
+    // PlainHasher hashes to "plain$…" and wants no rehash of those: nothing changed.
+    CHECK(f.uow.accounts().at("184027512345674").account.nir_password_hash == "plain$Ancien-Mot2passe!");
+    CHECK(f.uow.accounts().at("184027512345674").account.has_logged_in);
+}
+
+TEST_CASE("refresh rotates; a reused refresh token revokes the session; logout ends it", "[service][sessions]") {
+    Fixture f;
+    auto first = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
+    REQUIRE(first);
+    auto second = f.sessions.refresh(first->refresh_token);
+    REQUIRE(second);
+    CHECK(second->refresh_token != first->refresh_token);
+    CHECK(f.sessions.authenticate(second->access_token));
+
+    auto reuse = f.sessions.refresh(first->refresh_token);
+    REQUIRE_FALSE(reuse);
+    CHECK(reuse.error().code == ErrorCode::unauthorized);
+    CHECK_FALSE(f.sessions.authenticate(second->access_token));  // the whole session is gone
+    CHECK_FALSE(f.sessions.refresh(second->refresh_token));
+    CHECK_FALSE(f.sessions.refresh("never-issued"));
+
+    auto other = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
+    REQUIRE(other);
+    auto session = f.sessions.authenticate(other->access_token);
+    REQUIRE(session);
+    REQUIRE(f.sessions.logout(*session));
+    CHECK_FALSE(f.sessions.authenticate(other->access_token));
+    CHECK_FALSE(f.sessions.authenticate("garbage"));
+}
+
+TEST_CASE("a temporary password gives a session restricted to the required actions", "[service][sessions]") {
+    FakeUnitOfWork uow;
+    auto clock = test_clock();
+    SequenceRandom random;
+    PlainHasher hasher;
+    infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
+    MemberImport members(uow, clock);
+    REQUIRE(members.run({{2, sample_record()}}));
+    AccountImport accounts(uow, hasher, random, clock);
+    REQUIRE(accounts.run({"184027512345674", std::nullopt, false, false, std::nullopt}));
+    const auto password = uow.outbox().at(0).params.at("password");
+    Sessions sessions(uow, hasher, signer, random, clock);
+    auto tokens = sessions.login("184027512345674", password);
+    REQUIRE(tokens);
+    CHECK(tokens->required_actions ==
+          std::vector{RequiredAction::change_password, RequiredAction::confirm_contacts, RequiredAction::verify_email});
+    auto session = sessions.authenticate(tokens->access_token);
+    REQUIRE(session);
+    CHECK(session->claims.required_actions.size() == 3);
+
+    FixedClock later(clock.now() + std::chrono::hours(24 * 31));  // letters' passwords live 30 days
+    Sessions expired(uow, hasher, signer, random, later);
+    CHECK(expired.login("184027512345674", password).error().code == ErrorCode::invalid_credentials);
+}
+
+TEST_CASE("an account without a password answers password_not_created", "[service][sessions]") {
+    FakeUnitOfWork uow;
+    auto clock = test_clock();
+    MemberImport members(uow, clock);
+    REQUIRE(members.run({{2, sample_record()}}));
+    uow.run([&](Transaction& tx) { tx.accounts().create_legacy(LegacyAccount{*Nir::parse("184027512345674"), std::nullopt, false, std::nullopt, false}); });
+    SequenceRandom random;
+    PlainHasher hasher;
+    infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
+    Sessions sessions(uow, hasher, signer, random, clock);
+    CHECK(sessions.login("184027512345674", "x").error().code == ErrorCode::password_not_created);
+}
+
+TEST_CASE("access tokens verify with the published keys and expire after 15 minutes", "[service][sessions]") {
+    Fixture f;
+    auto tokens = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
+    REQUIRE(tokens);
+    CHECK(f.signer.verify(tokens->access_token, f.clock.now() + std::chrono::minutes(14)));
+    CHECK_FALSE(f.signer.verify(tokens->access_token, f.clock.now() + std::chrono::minutes(16)));
+    infra::JwtSigner other{infra::SigningKey{.kid = "", .seed = {10}}, "https://espace.exemple.fr"};
+    CHECK_FALSE(other.verify(tokens->access_token, f.clock.now()));
+    CHECK(f.signer.jwks()["keys"][0]["crv"] == "Ed25519");
+}
