@@ -94,7 +94,11 @@ HttpResponse HttpApp::handle(HttpRequest& request) const noexcept {
             log_json(spdlog::level::warn, {{"event", "unavailable"}, {"request_id", request.request_id}, {"error", e.what()}});
             response = problem_response(Error{ErrorCode::unavailable}, request.path);
         } catch (const std::exception& e) {
-            log_json(spdlog::level::err, {{"event", "internal_error"}, {"request_id", request.request_id}, {"error", e.what()}});
+            // First line only: a PostgreSQL error's DETAIL line quotes row values (personal data).
+            const std::string what = e.what();
+            log_json(spdlog::level::err, {{"event", "internal_error"},
+                                          {"request_id", request.request_id},
+                                          {"error", what.substr(0, what.find('\n'))}});
             response = problem_response(Error{ErrorCode::internal_error}, request.path);
         } catch (...) {
             log_json(spdlog::level::err, {{"event", "internal_error"}, {"request_id", request.request_id}});

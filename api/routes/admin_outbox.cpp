@@ -4,8 +4,7 @@
 // address and the letter's text, which is what the printer must print.
 #include <charconv>
 #include <chrono>
-#include <ctime>
-
+#include "api/http/time_format.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
 
@@ -14,15 +13,6 @@ namespace guichet::api {
 namespace {
 
 constexpr std::size_t kListLimit = 200;
-
-std::string iso8601(std::chrono::system_clock::time_point t) {
-    const auto secs = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 nlohmann::json optional_time(const std::optional<std::chrono::system_clock::time_point>& t) {
     return t ? nlohmann::json(iso8601(*t)) : nlohmann::json(nullptr);

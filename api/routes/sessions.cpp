@@ -1,6 +1,7 @@
 // Login, refresh, logout, the member's own account, and the public keys other sites use to
 // check our access tokens (SPEC.md §5-6).
 #include "api/http/input.hpp"
+#include "api/http/time_format.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
 
@@ -56,6 +57,24 @@ void add_session_routes(Router& router, Services& services) {
     router.add("DELETE", "/v1/sessions/current", Body::none, Access::public_, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions);
         if (auto done = services.sessions.logout(session); !done) throw ProblemException(done.error());
+        return HttpResponse{204, "application/json", "", {}};
+    });
+
+    router.add("GET", "/v1/sessions", Body::none, Access::public_, [&services](const HttpRequest& request) {
+        const auto session = authenticated(request, services.sessions);
+        auto list = nlohmann::json::array();
+        for (const auto& s : services.sessions.list(session))
+            list.push_back({{"id", s.id},
+                            {"current", s.id == session.claims.session_id},
+                            {"created_at", iso8601(s.created_at)},
+                            {"last_used_at", iso8601(s.last_used_at)},
+                            {"expires_at", iso8601(s.expires_at)}});
+        return json_response(200, list);
+    });
+
+    router.add("DELETE", "/v1/sessions/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
+        const auto session = authenticated(request, services.sessions);
+        if (auto done = services.sessions.revoke(session, request.params.at("id")); !done) throw ProblemException(done.error());
         return HttpResponse{204, "application/json", "", {}};
     });
 

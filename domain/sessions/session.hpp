@@ -61,6 +61,7 @@ public:
     // The live (not revoked, not expired) session with this id.
     virtual std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) = 0;
     virtual bool revoke(const std::string& id, AccountId account_id) = 0;
+    virtual std::vector<SessionInfo> list_active(AccountId account_id, std::chrono::system_clock::time_point now) = 0;
 };
 
 }  // namespace guichet

@@ -90,11 +90,23 @@ Rotation PgSessionRepository::rotate(const std::string& presented, const std::st
     return {RotationOutcome::rotated, session};
 }
 
+namespace {
+SessionInfo session_from(const pqxx::row& r) {
+    return SessionInfo{r[0].as<std::string>(), r[1].as<AccountId>(), split(r[2].as<std::string>()),
+                       from_epoch(r[3].as<double>()), from_epoch(r[4].as<double>()), from_epoch(r[5].as<double>())};
+}
+}  // namespace
+
 std::optional<SessionInfo> PgSessionRepository::find_active(const std::string& id, std::chrono::system_clock::time_point now) {
     const auto r = tx_.exec_prepared(session_sql::find_active.name, id, epoch(now));
     if (r.empty()) return std::nullopt;
-    return SessionInfo{r[0][0].as<std::string>(), r[0][1].as<AccountId>(), split(r[0][2].as<std::string>()),
-                       from_epoch(r[0][3].as<double>()), from_epoch(r[0][4].as<double>()), from_epoch(r[0][5].as<double>())};
+    return session_from(r[0]);
+}
+
+std::vector<SessionInfo> PgSessionRepository::list_active(AccountId account_id, std::chrono::system_clock::time_point now) {
+    std::vector<SessionInfo> out;
+    for (const auto& row : tx_.exec_prepared(session_sql::list_active.name, account_id, epoch(now))) out.push_back(session_from(row));
+    return out;
 }
 
 bool PgSessionRepository::revoke(const std::string& id, AccountId account_id) {

@@ -30,6 +30,7 @@ public:
                     std::chrono::system_clock::time_point now) override;
     std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) override;
     bool revoke(const std::string& id, AccountId account_id) override;
+    std::vector<SessionInfo> list_active(AccountId account_id, std::chrono::system_clock::time_point now) override;
 
 private:
     pqxx::transaction_base& tx_;

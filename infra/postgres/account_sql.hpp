@@ -55,6 +55,13 @@ SELECT id, account_id, array_to_string(required_actions, ','), extract(epoch FRO
 FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($2)
 )sql"};
 
+inline constexpr Statement list_active{"session_list_active", R"sql(
+SELECT id, account_id, array_to_string(required_actions, ','), extract(epoch FROM created_at)::float8,
+       extract(epoch FROM last_used_at)::float8, extract(epoch FROM expires_at)::float8
+FROM sessions WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($2)
+ORDER BY last_used_at DESC LIMIT 100
+)sql"};
+
 inline constexpr Statement touch{"session_touch", R"sql(
 UPDATE sessions SET last_used_at = now() WHERE id = $1
 )sql"};

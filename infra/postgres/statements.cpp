@@ -35,6 +35,7 @@ std::span<const Statement> all_statements() {
         session_sql::refresh_owner,
         session_sql::find_active,
         session_sql::touch,
+        session_sql::list_active,
         session_sql::revoke,
         session_sql::revoke_any,
     };

@@ -108,6 +108,19 @@ Result<void> Sessions::logout(const AuthenticatedSession& session) {
     return {};
 }
 
+std::vector<SessionInfo> Sessions::list(const AuthenticatedSession& session) {
+    std::vector<SessionInfo> sessions;
+    uow_.run([&](Transaction& tx) { sessions = tx.sessions().list_active(session.claims.account_id, clock_.now()); });
+    return sessions;
+}
+
+Result<void> Sessions::revoke(const AuthenticatedSession& session, const std::string& session_id) {
+    bool revoked = false;
+    uow_.run([&](Transaction& tx) { revoked = tx.sessions().revoke(session_id, session.claims.account_id); });
+    if (!revoked) return fail(ErrorCode::not_found, "aucune session active avec cet identifiant");
+    return {};
+}
+
 Result<Profile> Sessions::me(const AuthenticatedSession& session) {
     Result<Profile> result = fail(ErrorCode::not_found);
     uow_.run([&](Transaction& tx) {

@@ -45,6 +45,9 @@ public:
     // The session behind a bearer access token: signature, expiry, and not revoked.
     Result<AuthenticatedSession> authenticate(const std::string& access_token);
     Result<void> logout(const AuthenticatedSession& session);
+    std::vector<SessionInfo> list(const AuthenticatedSession& session);
+    // Ends one of the member's own sessions; not_found for any other id.
+    Result<void> revoke(const AuthenticatedSession& session, const std::string& session_id);
     Result<Profile> me(const AuthenticatedSession& session);
 
 private:

@@ -40,6 +40,17 @@ check "… and it revoked the whole session" is_problem 401 unauthorized
 
 login 184027512345674 'Ancien-Mot2passe!'
 ACCESS3=$(jq -r .access_token <<<"$BODY")
+login 184027512345674 'Ancien-Mot2passe!'
+ACCESS4=$(jq -r .access_token <<<"$BODY")
+call GET /v1/sessions -H "Authorization: Bearer $ACCESS3"
+check "the member lists their active sessions, the current one marked" json_true 'length >= 2 and (map(select(.current)) | length) == 1'
+other=$(jq -r 'map(select(.current | not)) | .[0].id' <<<"$BODY")
+call DELETE "/v1/sessions/$other" -H "Authorization: Bearer $ACCESS3"
+check "and ends another one (a lost phone)" status_is 204
+call DELETE "/v1/sessions/$other" -H "Authorization: Bearer $ACCESS3"
+check "only once" is_problem 404 not_found
+call GET /v1/me -H "Authorization: Bearer $ACCESS4"
+check "the ended session (the newest other one) no longer works" is_problem 401 unauthorized
 call DELETE /v1/sessions/current -H "Authorization: Bearer $ACCESS3"
 check "logout" status_is 204
 call GET /v1/me -H "Authorization: Bearer $ACCESS3"

@@ -144,6 +144,12 @@ public:
         if (it == sessions_.end() || it->second.revoked || it->second.info.expires_at <= now) return std::nullopt;
         return it->second.info;
     }
+    std::vector<SessionInfo> list_active(AccountId account, std::chrono::system_clock::time_point now) override {
+        std::vector<SessionInfo> out;
+        for (const auto& [id, row] : sessions_)
+            if (row.info.account_id == account && !row.revoked && row.info.expires_at > now) out.push_back(row.info);
+        return out;
+    }
     bool revoke(const std::string& id, AccountId account) override {
         auto it = sessions_.find(id);
         if (it == sessions_.end() || it->second.revoked || it->second.info.account_id != account) return false;
