@@ -4,20 +4,12 @@
 #include <pqxx/result>
 
 #include "infra/postgres/account_sql.hpp"
+#include "infra/postgres/epoch.hpp"
 
 namespace guichet::infra {
 
 namespace {
 pqxx::binarystring bytes(const std::string& s) { return pqxx::binarystring(s.data(), s.size()); }
-
-double epoch(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
-
-std::chrono::system_clock::time_point from_epoch(double seconds) {
-    return std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(seconds)));
-}
 
 std::string join(const std::vector<RequiredAction>& actions) {
     std::string out;
@@ -114,16 +106,11 @@ bool PgSessionRepository::revoke(const std::string& id, AccountId account_id) {
 }
 
 std::optional<AccountId> PgAccountRepository::create_legacy(const LegacyAccount& a) {
-    const auto expires = a.temporary_password_expires_at
-                             ? std::optional<double>(std::chrono::duration<double>(
-                                                         a.temporary_password_expires_at->time_since_epoch())
-                                                         .count())
-                             : std::nullopt;
-    const auto expires_text = expires ? std::optional<std::string>(std::to_string(*expires)) : std::nullopt;
+    const auto expires = a.temporary_password_expires_at ? std::optional(std::to_string(epoch(*a.temporary_password_expires_at)))
+                                                         : std::nullopt;
     const auto result = tx_.exec_prepared(account_sql::create_legacy.name, bytes(cipher_.blind_index(a.nir.value())),
                                           a.nir_password_hash ? a.nir_password_hash->c_str() : nullptr,
-                                          a.password_is_temporary, expires_text ? expires_text->c_str() : nullptr,
-                                          a.has_logged_in);
+                                          a.password_is_temporary, expires ? expires->c_str() : nullptr, a.has_logged_in);
     if (result.empty()) return std::nullopt;
     return result[0][0].as<AccountId>();
 }

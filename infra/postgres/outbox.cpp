@@ -8,6 +8,7 @@
 
 #include "domain/notifications/templates.hpp"
 #include "domain/unit_of_work.hpp"
+#include "infra/postgres/epoch.hpp"
 #include "infra/postgres/outbox_sql.hpp"
 
 namespace guichet::infra {
@@ -30,16 +31,6 @@ std::optional<MessageParams> open_params(const DataCipher& cipher, const pqxx::f
     } catch (const nlohmann::json::exception&) {
         return std::nullopt;
     }
-}
-
-std::chrono::system_clock::time_point from_epoch(double seconds) {
-    return std::chrono::system_clock::time_point(
-        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(seconds)));
-}
-
-std::optional<std::chrono::system_clock::time_point> optional_time(const pqxx::field& field) {
-    if (field.is_null()) return std::nullopt;
-    return from_epoch(field.as<double>());
 }
 
 double seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }

@@ -1,0 +1,24 @@
+#pragma once
+// Timestamps cross the driver as seconds since the epoch (SELECT extract(epoch FROM …)::float8,
+// to_timestamp($n)): no time-zone or text-format parsing on either side.
+#include <chrono>
+#include <optional>
+#include <pqxx/field>
+
+namespace guichet::infra {
+
+inline double epoch(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+inline std::chrono::system_clock::time_point from_epoch(double seconds) {
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(seconds)));
+}
+
+inline std::optional<std::chrono::system_clock::time_point> optional_time(const pqxx::field& field) {
+    if (field.is_null()) return std::nullopt;
+    return from_epoch(field.as<double>());
+}
+
+}  // namespace guichet::infra
