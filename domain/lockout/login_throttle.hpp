@@ -2,8 +2,10 @@
 // Lockout after consecutive failed logins (SPEC.md §2: 3, seeds 000 and 002).
 // An attempt is counted *before* the password is checked, atomically in the database: of N
 // parallel attempts on one identifier, only the first `max_failures` reach the password hash,
-// whichever process receives them. A success clears the count, unless the identifier is
-// already locked; only an unlock or a password reset clears a lock.
+// whichever process receives them. A success clears the count: it can only come from an attempt
+// counted within the limit, so a lock (the limit reached by failures) is never cleared this way;
+// only an unlock or a password reset clears a lock. Attempts still in flight count too, so more
+// than `max_failures` simultaneous logins of one member are refused until one of them succeeds.
 #include <string>
 
 namespace guichet {
@@ -26,8 +28,8 @@ public:
     // Adds this attempt to the identifier's count and returns the new count (capped just above the
     // policy's maximum, so a locked identifier does not count forever).
     virtual int count_attempt(const IdentifierKey& key) = 0;
-    // The password was right: the count goes back to zero unless the identifier is locked.
-    virtual void clear_unless_locked(const IdentifierKey& key) = 0;
+    // The password was right (on an attempt counted within the limit): the count goes back to zero.
+    virtual void clear_after_success(const IdentifierKey& key) = 0;
     // Agent unlock, password reset (locked = false); imported locked account (locked = true).
     virtual void set_locked(const IdentifierKey& key, bool locked) = 0;
     virtual bool is_locked(const IdentifierKey& key) = 0;

@@ -121,8 +121,8 @@ int PgLoginThrottle::count_attempt(const IdentifierKey& key) {
     return tx_.exec_prepared1(throttle_sql::count_attempt.name, bytes(index(key)), policy_.max_failures + 1)[0].as<int>();
 }
 
-void PgLoginThrottle::clear_unless_locked(const IdentifierKey& key) {
-    tx_.exec_prepared(throttle_sql::clear_unless_locked.name, bytes(index(key)), policy_.max_failures);
+void PgLoginThrottle::clear_after_success(const IdentifierKey& key) {
+    tx_.exec_prepared(throttle_sql::clear.name, bytes(index(key)));
 }
 
 void PgLoginThrottle::set_locked(const IdentifierKey& key, bool locked) {

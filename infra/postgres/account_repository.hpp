@@ -43,7 +43,7 @@ public:
     PgLoginThrottle(pqxx::transaction_base& tx, const DataCipher& cipher, LockoutPolicy policy)
         : tx_(tx), cipher_(cipher), policy_(policy) {}
     int count_attempt(const IdentifierKey& key) override;
-    void clear_unless_locked(const IdentifierKey& key) override;
+    void clear_after_success(const IdentifierKey& key) override;
     void set_locked(const IdentifierKey& key, bool locked) override;
     bool is_locked(const IdentifierKey& key) override;
 

@@ -86,9 +86,8 @@ ON CONFLICT (identifier_key) DO UPDATE SET failures = LEAST(login_throttle.failu
 RETURNING failures
 )sql"};
 
-// $2 is the maximum: a count above it means another attempt found the identifier locked.
-inline constexpr Statement clear_unless_locked{"throttle_clear_unless_locked", R"sql(
-UPDATE login_throttle SET failures = 0, updated_at = now() WHERE identifier_key = $1 AND failures <= $2
+inline constexpr Statement clear{"throttle_clear", R"sql(
+UPDATE login_throttle SET failures = 0, updated_at = now() WHERE identifier_key = $1
 )sql"};
 
 inline constexpr Statement set_failures{"throttle_set_failures", R"sql(

@@ -23,7 +23,7 @@ std::span<const Statement> all_statements() {
         outbox_sql::stats,
         account_sql::create_legacy,
         throttle_sql::count_attempt,
-        throttle_sql::clear_unless_locked,
+        throttle_sql::clear,
         throttle_sql::set_failures,
         throttle_sql::failures,
         account_sql::find_legacy_login,

@@ -70,7 +70,7 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
 
     SessionTokens tokens;
     uow_.run([&](Transaction& tx) {
-        tx.throttle().clear_unless_locked(key);
+        tx.throttle().clear_after_success(key);
         tx.accounts().record_login(account->id, rehashed);
         tokens = open_session(account->id, actions, tx);
     });

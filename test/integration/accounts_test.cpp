@@ -38,18 +38,15 @@ void account_contract(UnitOfWork& uow) {
     const IdentifierKey nir{"1840275123456"};
     int counted = 0;
     for (int i = 0; i < 5; ++i) uow.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(nir); });
-    CHECK(counted == LockoutPolicy{}.max_failures + 1);
+    CHECK(counted == LockoutPolicy{}.max_failures + 1);  // capped
     bool locked = false;
-    uow.run([&](Transaction& tx) {
-        tx.throttle().clear_unless_locked(nir);
-        locked = tx.throttle().is_locked(nir);
-    });
-    CHECK(locked);  // a success does not clear a lock
+    uow.run([&](Transaction& tx) { locked = tx.throttle().is_locked(nir); });
+    CHECK(locked);
     uow.run([&](Transaction& tx) {
         tx.throttle().set_locked(nir, false);
         locked = tx.throttle().is_locked(nir);
         counted = tx.throttle().count_attempt(nir);
-        tx.throttle().clear_unless_locked(nir);
+        tx.throttle().clear_after_success(nir);
     });
     CHECK_FALSE(locked);
     CHECK(counted == 1);

@@ -99,9 +99,7 @@ public:
         f = std::min(f + 1, policy_.max_failures + 1);
         return f;
     }
-    void clear_unless_locked(const IdentifierKey& k) override {
-        if (failures_[k.normalised] <= policy_.max_failures) failures_[k.normalised] = 0;
-    }
+    void clear_after_success(const IdentifierKey& k) override { failures_[k.normalised] = 0; }
     void set_locked(const IdentifierKey& k, bool locked) override { failures_[k.normalised] = locked ? policy_.max_failures : 0; }
     bool is_locked(const IdentifierKey& k) override {
         auto it = failures_.find(k.normalised);

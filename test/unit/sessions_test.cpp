@@ -162,3 +162,14 @@ TEST_CASE("access tokens verify with the published keys and expire after 15 minu
     CHECK_FALSE(other.verify(tokens->access_token, f.clock.now()));
     CHECK(f.signer.jwks()["keys"][0]["crv"] == "Ed25519");
 }
+
+TEST_CASE("simultaneous logins of one member never lock them for good", "[service][sessions][lockout]") {
+    // Attempts in flight are counted: 5 logins started together leave 2 refused for now, but the
+    // first success clears the count (a success is always an attempt counted within the limit).
+    Fixture f;
+    std::vector<int> counted;
+    for (int i = 0; i < 5; ++i) f.uow.run([&](Transaction& tx) { counted.push_back(tx.throttle().count_attempt({"1840275123456"})); });
+    CHECK(counted == std::vector{1, 2, 3, 4, 4});
+    f.uow.run([&](Transaction& tx) { tx.throttle().clear_after_success({"1840275123456"}); });  // attempt 1 succeeded
+    CHECK(f.sessions.login("184027512345674", "Ancien-Mot2passe!"));
+}
