@@ -9,6 +9,7 @@
 # Ratio 1 / 2 is the goal of issue 4 (≥ 0.9). Usage: bench/login.sh [SECONDS=15]
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/lib.sh"
 DURATION=${1:-15}
 
 ensure_packages
@@ -16,25 +17,14 @@ for tool in wrk bc; do command -v "$tool" >/dev/null || as_root apt-get install 
 build release >/dev/null
 BIN="$ROOT/build/release/guichet"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/guichet-bench.XXXXXX"); chmod 755 "$WORK"
-cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  pg_stop; rm -rf "$WORK" "${PG_DIR:-}"
-}
-trap cleanup EXIT
-
-GUICHET_PG_PORT=54332 pg_start "$WORK/pg"
-pg_create_db bench
-export GUICHET_DATABASE_URL; GUICHET_DATABASE_URL=$(pg_url bench)
-export GUICHET_DATA_KEY; GUICHET_DATA_KEY=$(head -c 32 /dev/urandom | base64)
-export GUICHET_SIGNING_KEY; GUICHET_SIGNING_KEY=$(head -c 32 /dev/urandom | base64)
+bench_environment 54332
 export GUICHET_ADMIN_TOKEN="bench-admin-token-0123456789"
-export GUICHET_MAIL_DIR="$WORK/mail" GUICHET_SMS_FILE="$WORK/sms.log" GUICHET_LOG_LEVEL=warn
 PORT=$(free_port); export GUICHET_LISTEN="127.0.0.1:$PORT"
 "$BIN" migrate >/dev/null
 "$BIN" import-members "$ROOT/examples/members.csv" >/dev/null
 "$BIN" serve >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
+BENCH_PIDS+=("$SERVER_PID")
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 
 PASSWORD='Ancien-Mot2passe!'

@@ -8,6 +8,7 @@
 # Usage: bench/outbox.sh [N=2000] [LATENCY_SAMPLES=200]
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/lib.sh"
 N=${1:-2000}
 SAMPLES=${2:-200}
 
@@ -16,24 +17,13 @@ build release >/dev/null
 BIN="$ROOT/build/release/guichet"
 ENQUEUE="$ROOT/build/release/guichet_test_enqueue"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/guichet-bench.XXXXXX"); chmod 755 "$WORK"
-cleanup() {
-  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  [ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null
-  pg_stop; rm -rf "$WORK" "${PG_DIR:-}"
-}
-trap cleanup EXIT
-
-GUICHET_PG_PORT=54331 pg_start "$WORK/pg"
-pg_create_db bench
-export GUICHET_DATABASE_URL; GUICHET_DATABASE_URL=$(pg_url bench)
-export GUICHET_DATA_KEY; GUICHET_DATA_KEY=$(head -c 32 /dev/urandom | base64)
-export GUICHET_SIGNING_KEY; GUICHET_SIGNING_KEY=$(head -c 32 /dev/urandom | base64)
+bench_environment 54331
 SMTP_PORT=$(free_port)
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Sink >/dev/null 2>&1 &
 SMTP_PID=$!
+BENCH_PIDS+=("$SMTP_PID")
 export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GUICHET_MAIL_FROM="no-reply@bench.test"
-export GUICHET_LISTEN="127.0.0.1:$(free_port)" GUICHET_LOG_LEVEL=warn
+export GUICHET_LISTEN="127.0.0.1:$(free_port)"
 "$BIN" migrate >/dev/null
 sql() { psql -qtA "$GUICHET_DATABASE_URL" -c "$1"; }
 
@@ -52,6 +42,7 @@ echo "workers: ${GUICHET_OUTBOX_WORKERS:-2}, poll: ${GUICHET_OUTBOX_POLL_MS:-250
 "$ENQUEUE" "$N" email "bench@exemple.fr" >/dev/null
 "$BIN" serve >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
+BENCH_PIDS+=("$SERVER_PID")
 wait_sent "$N"
 sql "SELECT format('throughput: %s messages in %s s = %s messages/s',
                    count(*), round(extract(epoch FROM max(sent_at) - min(sent_at))::numeric, 2),

@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers shared by the value objects.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace guichet {
@@ -11,6 +12,14 @@ inline std::string_view trim(std::string_view text) {
     while (!text.empty() && blank(text.front())) text.remove_prefix(1);
     while (!text.empty() && blank(text.back())) text.remove_suffix(1);
     return text;
+}
+
+// ASCII letters lower-cased (header names, media types, identifiers); other bytes untouched.
+inline std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
 }
 
 // Strict UTF-8 validation (no overlong forms, no surrogates, nothing above U+10FFFF).

@@ -2,6 +2,7 @@
 
 
 #include "api/log.hpp"
+#include "domain/text.hpp"
 #include "api/problem.hpp"
 #include "domain/unit_of_work.hpp"
 
@@ -9,14 +10,9 @@ namespace guichet::api {
 
 namespace {
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 bool is_json_media_type(const std::optional<std::string>& content_type) {
     if (!content_type) return false;
-    auto media = lower(content_type->substr(0, content_type->find(';')));
+    auto media = ascii_lower(content_type->substr(0, content_type->find(';')));
     while (!media.empty() && media.back() == ' ') media.pop_back();
     while (!media.empty() && media.front() == ' ') media.erase(0, 1);
     return media == "application/json";

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "api/log.hpp"
+#include "domain/text.hpp"
 #include "api/problem.hpp"
 
 namespace guichet::api {
@@ -28,22 +29,17 @@ std::string request_id_for(const std::optional<std::string>& given) {
     return id;
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 HttpRequest translate(const Http::Request& in) {
     HttpRequest out;
     out.method = Http::methodString(in.method());
     out.path = in.resource();
     for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) out.query[it->first] = it->second;
-    for (const auto& [name, raw] : in.headers().rawList()) out.headers[lower(name)] = raw.value();
+    for (const auto& [name, raw] : in.headers().rawList()) out.headers[ascii_lower(name)] = raw.value();
     // Headers Pistache knows (Content-Type, Authorization...) are parsed into typed objects.
     for (const auto& header : in.headers().list()) {
         std::ostringstream value;
         header->write(value);
-        out.headers[lower(header->name())] = value.str();
+        out.headers[ascii_lower(header->name())] = value.str();
     }
     out.body = in.body();
     out.request_id = request_id_for(out.header("x-request-id"));

@@ -4,12 +4,11 @@
 #include <pqxx/result>
 
 #include "infra/postgres/account_sql.hpp"
-#include "infra/postgres/epoch.hpp"
+#include "infra/postgres/conversions.hpp"
 
 namespace guichet::infra {
 
 namespace {
-pqxx::binarystring bytes(const std::string& s) { return pqxx::binarystring(s.data(), s.size()); }
 
 std::string join(const std::vector<RequiredAction>& actions) {
     std::string out;

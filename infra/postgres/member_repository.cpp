@@ -4,6 +4,7 @@
 #include <pqxx/result>
 #include <stdexcept>
 
+#include "infra/postgres/conversions.hpp"
 #include "infra/postgres/member_sql.hpp"
 
 namespace guichet::infra {
@@ -17,7 +18,6 @@ std::optional<std::string> e164(const std::optional<T>& phone) {
     return phone ? std::optional<std::string>(phone->e164()) : std::nullopt;
 }
 
-pqxx::binarystring bytes(const std::string& s) { return pqxx::binarystring(s.data(), s.size()); }
 
 // Stored rows were validated on the way in; a row that no longer parses is corruption.
 template <typename T>

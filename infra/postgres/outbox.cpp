@@ -8,7 +8,7 @@
 
 #include "domain/notifications/templates.hpp"
 #include "domain/unit_of_work.hpp"
-#include "infra/postgres/epoch.hpp"
+#include "infra/postgres/conversions.hpp"
 #include "infra/postgres/outbox_sql.hpp"
 
 namespace guichet::infra {
@@ -41,7 +41,7 @@ MessageId PgNotifier::enqueue(const OutgoingMessage& m) {
     const auto sealed = seal_params(cipher_, m.params);
     const auto row = tx_.exec_prepared1(outbox_sql::enqueue.name, std::string(to_string(m.channel)), m.recipient,
                                         std::string(to_string(m.kind)),
-                                        pqxx::binarystring(sealed.data(), sealed.size()));
+                                        bytes(sealed));
     return row[0].as<MessageId>();
 }
 

@@ -7,13 +7,13 @@ namespace guichet {
 namespace {
 
 // The key the failure counter uses: the 13-character NIR body (typed with or without its key),
-// or the lower-cased email; anything else as typed, so garbage locks like the rest.
+// the email's look-up key, or anything else lower-cased, so garbage locks like the rest.
 IdentifierKey key_for(const std::string& identifier) {
-    auto text = std::string(trim(identifier));
+    const auto text = trim(identifier);
     if (auto nir = Nir::parse(text)) return {nir->body().value()};
     if (auto body = NirBody::parse(text)) return {body->value()};
-    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return {text};
+    if (auto email = Email::parse(text)) return {email->lookup_key()};
+    return {ascii_lower(text)};
 }
 
 std::optional<NirBody> nir_of(const std::string& identifier) {

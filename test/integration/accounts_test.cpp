@@ -14,12 +14,6 @@ using namespace guichet::testing;
 
 namespace {
 
-std::array<unsigned char, 32> key() {
-    std::array<unsigned char, 32> k{};
-    k.fill(5);
-    return k;
-}
-
 void account_contract(UnitOfWork& uow) {
     const auto member = *parse_member(sample_record(), test_clock().today());
     uow.run([&](Transaction& tx) { tx.members().upsert(member); });
@@ -64,7 +58,7 @@ TEST_CASE("account and throttle contract: in-memory fake", "[contract]") {
 TEST_CASE("account and throttle contract: PostgreSQL", "[contract][postgres]") {
     TestDatabase db;
     infra::ConnectionPool pool(db.url(), 2);
-    infra::DataCipher cipher(key());
+    infra::DataCipher cipher(test_data_key());
     infra::PgUnitOfWork uow(pool, cipher);
     account_contract(uow);
 }
@@ -72,7 +66,7 @@ TEST_CASE("account and throttle contract: PostgreSQL", "[contract][postgres]") {
 TEST_CASE("100 parallel attempts on one identifier: exactly 3 are allowed to check the password", "[postgres][lockout]") {
     TestDatabase db;
     infra::ConnectionPool pool(db.url(), 8);
-    infra::DataCipher cipher(key());
+    infra::DataCipher cipher(test_data_key());
     infra::PgUnitOfWork uow(pool, cipher);
     const LockoutPolicy policy;
     std::atomic<int> allowed{0}, refused{0};
@@ -93,7 +87,7 @@ TEST_CASE("100 parallel attempts on one identifier: exactly 3 are allowed to che
 TEST_CASE("identifiers are stored as a keyed index, never in clear", "[postgres][security]") {
     TestDatabase db;
     infra::ConnectionPool pool(db.url(), 2);
-    infra::DataCipher cipher(key());
+    infra::DataCipher cipher(test_data_key());
     infra::PgUnitOfWork uow(pool, cipher);
     uow.run([&](Transaction& tx) { tx.throttle().count_attempt(IdentifierKey{"jean.martin@exemple.fr"}); });
     pqxx::connection conn(db.url());

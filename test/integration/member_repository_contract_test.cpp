@@ -52,12 +52,6 @@ void member_repository_contract(UnitOfWork& uow) {
     CHECK_FALSE(found);
 }
 
-std::array<unsigned char, 32> test_key(unsigned char fill = 7) {
-    std::array<unsigned char, 32> key{};
-    key.fill(fill);
-    return key;
-}
-
 }  // namespace
 
 TEST_CASE("member repository contract: in-memory fake", "[contract]") {
@@ -68,7 +62,7 @@ TEST_CASE("member repository contract: in-memory fake", "[contract]") {
 TEST_CASE("member repository contract: PostgreSQL", "[contract][postgres]") {
     TestDatabase db;
     infra::ConnectionPool pool(db.url(), 2);
-    infra::DataCipher cipher(test_key());
+    infra::DataCipher cipher(test_data_key());
     infra::PgUnitOfWork uow(pool, cipher);
     member_repository_contract(uow);
 }
@@ -76,7 +70,7 @@ TEST_CASE("member repository contract: PostgreSQL", "[contract][postgres]") {
 TEST_CASE("the NIR is stored encrypted and found by blind index only", "[postgres][security]") {
     TestDatabase db;
     infra::ConnectionPool pool(db.url(), 2);
-    infra::DataCipher cipher(test_key());
+    infra::DataCipher cipher(test_data_key());
     infra::PgUnitOfWork uow(pool, cipher);
     const auto jean = member();
     uow.run([&](Transaction& tx) { tx.members().upsert(jean); });
@@ -97,7 +91,7 @@ TEST_CASE("the NIR is stored encrypted and found by blind index only", "[postgre
     CHECK(dump.find(hex) == std::string::npos);
 
     // Another data key neither finds nor decrypts it.
-    infra::DataCipher other_key(test_key(9));
+    infra::DataCipher other_key(test_data_key(9));
     infra::PgUnitOfWork other(pool, other_key);
     std::optional<Member> found;
     other.run([&](Transaction& t) { found = t.members().find_by_nir(jean.nir); });

@@ -16,12 +16,6 @@ using namespace guichet::testing;
 
 namespace {
 
-std::array<unsigned char, 32> key() {
-    std::array<unsigned char, 32> k{};
-    k.fill(3);
-    return k;
-}
-
 OutgoingMessage code_mail(std::string to = "jean.martin@exemple.fr", std::string code = "482913") {
     return OutgoingMessage{Channel::email, std::move(to), MessageKind::security_code, {{"code", std::move(code)}}};
 }
@@ -29,7 +23,7 @@ OutgoingMessage code_mail(std::string to = "jean.martin@exemple.fr", std::string
 struct Db {
     TestDatabase db;
     infra::ConnectionPool pool{db.url(), 4};
-    infra::DataCipher cipher{key()};
+    infra::DataCipher cipher{test_data_key()};
     infra::PgUnitOfWork uow{pool, cipher};
     infra::PgOutbox outbox{pool, cipher};
 

@@ -1,6 +1,7 @@
 #pragma once
 // A fresh, migrated database per test on the PostgreSQL started by scripts/test
 // (GUICHET_TEST_PG_ADMIN_URL), dropped afterwards.
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <pqxx/pqxx>
@@ -23,6 +24,13 @@ inline std::string url_for_database(const std::string& admin, const std::string&
     const auto slash = admin.find('/', admin.find("//") + 2);
     const auto query = admin.find('?', slash);
     return admin.substr(0, slash + 1) + name + (query == std::string::npos ? "" : admin.substr(query));
+}
+
+// A fixed GUICHET_DATA_KEY for tests; another `fill` gives another key.
+inline std::array<unsigned char, 32> test_data_key(unsigned char fill = 7) {
+    std::array<unsigned char, 32> key{};
+    key.fill(fill);
+    return key;
 }
 
 class TestDatabase {

@@ -1,11 +1,16 @@
 #pragma once
-// Timestamps cross the driver as seconds since the epoch (SELECT extract(epoch FROM …)::float8,
-// to_timestamp($n)): no time-zone or text-format parsing on either side.
+// Values crossing the driver. Timestamps go as seconds since the epoch (SELECT extract(epoch
+// FROM …)::float8, to_timestamp($n)): no time-zone or text-format parsing on either side.
+// Binary strings (ciphertexts, blind indexes) go as bytea parameters.
 #include <chrono>
 #include <optional>
+#include <pqxx/binarystring>
 #include <pqxx/field>
+#include <string>
 
 namespace guichet::infra {
+
+inline pqxx::binarystring bytes(const std::string& s) { return pqxx::binarystring(s.data(), s.size()); }
 
 inline double epoch(std::chrono::system_clock::time_point t) {
     return std::chrono::duration<double>(t.time_since_epoch()).count();
