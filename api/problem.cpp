@@ -13,6 +13,8 @@ ProblemInfo problem_info(ErrorCode code) {
         case ErrorCode::connect_identity_not_validated: return {409, "Votre identifiant n'a pas été validé."};
         case ErrorCode::connect_identity_locked: return {423, "Votre identifiant est bloqué."};
         case ErrorCode::account_not_activated: return {409, "Votre espace personnel n'est pas encore activé."};
+        case ErrorCode::no_account:
+            return {403, "Aucun espace personnel n'est rattaché à cet identifiant MGEN Connect. Créez votre espace personnel."};
         case ErrorCode::email_already_used:
             return {409, "Cette adresse email est déjà utilisée : une adresse email ne peut identifier qu'un seul Espace personnel."};
         case ErrorCode::account_already_exists: return {409, "Ce membre a déjà un Espace personnel."};
@@ -31,6 +33,7 @@ ProblemInfo problem_info(ErrorCode code) {
         case ErrorCode::code_expired: return {410, "Ce code a expiré. Demandez un nouveau code."};
         case ErrorCode::link_expired: return {410, "Ce lien a expiré ou a déjà été utilisé."};
         case ErrorCode::flow_expired: return {410, "Cette démarche a expiré. Veuillez recommencer."};
+        case ErrorCode::step_not_allowed: return {409, "Cette étape n'est pas celle attendue dans la démarche."};
         case ErrorCode::too_many_attempts: return {429, "Trop de tentatives. Veuillez recommencer."};
         case ErrorCode::rate_limited: return {429, "Trop de demandes. Veuillez réessayer dans quelques instants."};
         case ErrorCode::validation_error: return {400, "La requête est invalide."};

@@ -25,4 +25,15 @@ public:
     Error error;
 };
 
+// The value of a use case's result, or its error thrown as a problem.
+template <typename T>
+T value_or_problem(Result<T> result) {
+    if (!result) throw ProblemException(result.error());
+    return std::move(*result);
+}
+
+inline void check_or_problem(const Result<void>& result) {
+    if (!result) throw ProblemException(result.error());
+}
+
 }  // namespace guichet::api

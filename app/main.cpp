@@ -28,6 +28,8 @@
 #include "infra/system_clock.hpp"
 #include "service/accounts/account_import.hpp"
 #include "service/delivery/dispatcher.hpp"
+#include "service/flows/flows.hpp"
+#include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_strength.hpp"
@@ -148,8 +150,11 @@ int run_serve(const infra::Config& config) {
     const infra::JwtSigner signer(infra::SigningKey{.kid = "", .seed = config.signing_key}, config.public_url);
     const auto jwks = signer.jwks();
     Sessions sessions(uow, hasher, signer, random, clock);
-    api::Services services{readiness,         password_strength, member_import, outbox, delivery_counters,
-                           brand,             account_import,    sessions,      jwks};
+    Flows flows(uow, clock);
+    Registration registration(uow, flows, hasher, password_strength, random, clock);
+    flows.add(Registration::type, registration);
+    api::Services services{readiness, password_strength, member_import, outbox,   delivery_counters, brand,
+                           account_import, sessions,     jwks,          flows,    registration};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();

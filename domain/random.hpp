@@ -1,7 +1,9 @@
 #pragma once
 // Port: unpredictable numbers for secrets (temporary passwords, codes, tokens).
 // Implemented with libsodium in infra/crypto/sodium_random.hpp.
+#include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace guichet {
 
@@ -11,5 +13,14 @@ public:
     // Uniform in [0, upper_bound), without modulo bias.
     virtual std::uint32_t uniform(std::uint32_t upper_bound) = 0;
 };
+
+// A URL-safe random token of `bytes` bytes of randomness (6 bits a character): session ids,
+// refresh tokens, flow ids, the tokens of links sent by email.
+inline std::string random_token(RandomSource& random, std::size_t bytes) {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string token;
+    for (std::size_t i = 0; i < bytes * 4 / 3 + 1; ++i) token += alphabet[random.uniform(64)];
+    return token;
+}
 
 }  // namespace guichet

@@ -6,6 +6,9 @@
 #include <stdexcept>
 
 #include "domain/accounts/account_repository.hpp"
+#include "domain/flows/flow.hpp"
+#include "domain/identities/identity_repository.hpp"
+#include "domain/links/link_tokens.hpp"
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/members/member_repository.hpp"
 #include "domain/notifications/notifier.hpp"
@@ -18,6 +21,9 @@ public:
     virtual ~Transaction() = default;
     virtual MemberRepository& members() = 0;
     virtual AccountRepository& accounts() = 0;
+    virtual IdentityRepository& identities() = 0;
+    virtual FlowRepository& flows() = 0;
+    virtual LinkTokenRepository& links() = 0;
     // Counting an attempt in a transaction of its own commits it before the password is checked.
     virtual LoginThrottle& throttle() = 0;
     virtual SessionRepository& sessions() = 0;

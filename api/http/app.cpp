@@ -79,6 +79,11 @@ HttpResponse HttpApp::dispatch(HttpRequest& request) const {
     return route.handler(request);
 }
 
+Cost HttpApp::cost_of(const std::string& method, const std::string& path) const {
+    const auto match = router_.match(method, path);
+    return match.route == nullptr ? Cost::light : match.route->cost;
+}
+
 HttpResponse HttpApp::handle(HttpRequest& request) const noexcept {
     HttpResponse response;
     try {

@@ -18,6 +18,8 @@ class HttpApp {
 public:
     HttpApp(Router router, AppOptions options) : router_(std::move(router)), options_(std::move(options)) {}
     HttpResponse handle(HttpRequest& request) const noexcept;
+    // What the route of (method, path) costs; light when no route matches (those answer 404/405).
+    Cost cost_of(const std::string& method, const std::string& path) const;
     const Router& router() const { return router_; }
     const AppOptions& options() const { return options_; }
 

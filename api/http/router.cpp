@@ -42,9 +42,9 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
     return HttpResponse{status, "application/json", body.dump(), {}};
 }
 
-void Router::add(std::string method, std::string pattern, Body body, Access access, Handler handler) {
+void Router::add(std::string method, std::string pattern, Body body, Access access, Handler handler, Cost cost) {
     if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with /");
-    routes_.push_back(Route{std::move(method), std::move(pattern), body, access, std::move(handler)});
+    routes_.push_back(Route{std::move(method), std::move(pattern), body, access, std::move(handler), cost});
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {

@@ -1,6 +1,7 @@
 #pragma once
 // The route table: method + pattern ("/v1/flows/{id}") → handler. Matching tells an unknown path
-// (404) from a known path with another method (405, with the allowed methods).
+// (404) from a known path with another method (405, with the allowed methods). Each route also
+// says what it costs, so the server can keep password hashing off the threads of cheap requests.
 #include <functional>
 #include <string>
 #include <vector>
@@ -11,6 +12,9 @@ namespace guichet::api {
 
 enum class Body { none, json_object, json_array };
 enum class Access { public_, admin };
+// hashing: the handler runs Argon2id (or bcrypt) on a password: tens of milliseconds of one core
+// and 19 MiB each. The server runs those requests on their own small pool (api/http/server.cpp).
+enum class Cost { light, hashing };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 
@@ -20,11 +24,12 @@ struct Route {
     Body body;
     Access access;
     Handler handler;
+    Cost cost = Cost::light;
 };
 
 class Router {
 public:
-    void add(std::string method, std::string pattern, Body body, Access access, Handler handler);
+    void add(std::string method, std::string pattern, Body body, Access access, Handler handler, Cost cost = Cost::light);
 
     struct Match {
         const Route* route = nullptr;                // null: no route for this method and path

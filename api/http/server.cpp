@@ -82,7 +82,7 @@ class PistacheHandler : public Http::Handler {
 public:
     HTTP_PROTOTYPE(PistacheHandler)
 
-    PistacheHandler(const HttpApp* app, WorkerPool* pool) : app_(app), pool_(pool) {}
+    PistacheHandler(const HttpApp* app, WorkerPool* general, WorkerPool* hashing) : app_(app), general_(general), hashing_(hashing) {}
 
     void onRequest(const Http::Request& raw, Http::ResponseWriter writer) override {
         const auto start = std::chrono::steady_clock::now();
@@ -90,7 +90,9 @@ public:
             auto request = std::make_shared<HttpRequest>(translate(raw));
             auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
             const HttpApp* app = app_;
-            const bool queued = pool_->try_submit([app, request, shared_writer, start] {
+            // Logins never take a general thread, so cheap requests never wait behind Argon2id.
+            WorkerPool* pool = app->cost_of(request->method, request->path) == Cost::hashing ? hashing_ : general_;
+            const bool queued = pool->try_submit([app, request, shared_writer, start] {
                 const auto response = app->handle(*request);
                 try {
                     send(*shared_writer, response);
@@ -113,7 +115,8 @@ public:
 
 private:
     const HttpApp* app_;
-    WorkerPool* pool_;
+    WorkerPool* general_;
+    WorkerPool* hashing_;
 };
 
 }  // namespace
@@ -121,14 +124,16 @@ private:
 struct HttpServer::Impl {
     const HttpApp& app;
     ServerOptions options;
-    WorkerPool pool;
+    WorkerPool general;
+    WorkerPool hashing;
     Http::Endpoint endpoint;
     bool stopped = false;
 
     Impl(const HttpApp& a, ServerOptions o)
         : app(a),
           options(o),
-          pool(o.worker_threads == 0 ? default_worker_threads() : o.worker_threads, o.max_queued_requests),
+          general(o.worker_threads == 0 ? default_worker_threads() : o.worker_threads, o.max_queued_requests),
+          hashing(o.hashing_threads == 0 ? default_hashing_threads() : o.hashing_threads, o.max_queued_hashing, o.hashing_nice),
           endpoint(Address(o.host, Port(o.port))) {}
 };
 
@@ -145,7 +150,7 @@ HttpServer::HttpServer(const HttpApp& app, ServerOptions options) : impl_(std::m
                     .maxRequestSize(hard_cap)
                     .maxResponseSize(8 * 1024 * 1024);
     impl_->endpoint.init(opts);
-    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->pool));
+    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->general, &impl_->hashing));
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -155,7 +160,8 @@ void HttpServer::start() { impl_->endpoint.serveThreaded(); }
 void HttpServer::stop() {
     if (!impl_ || impl_->stopped) return;
     impl_->stopped = true;
-    impl_->pool.stop();  // first: requests in progress still write through the live endpoint
+    impl_->hashing.stop();  // first: requests in progress still write through the live endpoint
+    impl_->general.stop();
     impl_->endpoint.shutdown();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The HTTP server on Pistache: parses on Pistache's event loop, runs HttpApp on the worker pool,
-// writes the JSON access log. Only this file and server.cpp know Pistache.
+// The HTTP server on Pistache: parses on Pistache's event loop, runs HttpApp on a worker pool
+// (the hashing pool for routes marked Cost::hashing, the general pool for the rest), writes the
+// JSON access log. Only this file and server.cpp know Pistache.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,8 +15,11 @@ struct ServerOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;  // 0: any free port (tests), see port()
     unsigned event_loop_threads = 2;
-    unsigned worker_threads = 0;  // 0: default_worker_threads()
+    unsigned worker_threads = 0;  // general pool; 0: default_worker_threads()
     std::size_t max_queued_requests = 1024;
+    unsigned hashing_threads = 0;  // pool of the routes that hash passwords; 0: default_hashing_threads()
+    std::size_t max_queued_hashing = 256;  // a login storm beyond this is answered 503 + Retry-After
+    int hashing_nice = 10;  // scheduling priority of the hashing threads (0: unchanged)
 };
 
 class HttpServer {

@@ -1,8 +1,32 @@
 #include "api/http/worker_pool.hpp"
 
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace guichet::api {
 
-WorkerPool::WorkerPool(unsigned threads, std::size_t max_queued) : max_queued_(max_queued) {
+namespace {
+
+unsigned cores() {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 2 : n;
+}
+
+void lower_priority_of_this_thread(int nice) {
+#if defined(__linux__)
+    // Linux schedules threads, not processes: PRIO_PROCESS with a thread id sets that thread only.
+    // Raising one's own nice value needs no privilege; a failure only leaves the priority as is.
+    if (nice > 0) (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice);
+#else
+    (void)nice;
+#endif
+}
+
+}  // namespace
+
+WorkerPool::WorkerPool(unsigned threads, std::size_t max_queued, int nice) : max_queued_(max_queued), nice_(nice) {
     if (threads == 0) threads = 1;
     threads_.reserve(threads);
     for (unsigned i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
@@ -31,6 +55,7 @@ void WorkerPool::stop() {
 }
 
 void WorkerPool::loop() {
+    lower_priority_of_this_thread(nice_);
     for (;;) {
         std::function<void()> task;
         {
@@ -44,9 +69,8 @@ void WorkerPool::loop() {
     }
 }
 
-unsigned default_worker_threads() {
-    const unsigned cores = std::thread::hardware_concurrency();
-    return (cores == 0 ? 2 : cores) + 2;
-}
+unsigned default_worker_threads() { return cores() * 2 + 4; }
+
+unsigned default_hashing_threads() { return cores(); }
 
 }  // namespace guichet::api

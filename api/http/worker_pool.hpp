@@ -1,7 +1,8 @@
 #pragma once
 // A fixed set of threads with a bounded queue. Pistache runs handlers on its event-loop threads,
 // where one blocking call (Argon2id, a database round trip) stalls every connection of that
-// loop; so the server only parses there and hands each request to this pool.
+// loop; so the server only parses there and hands each request to one of two such pools: one
+// for the requests that hash a password, one for everything else (api/http/server.cpp).
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -14,7 +15,9 @@ namespace guichet::api {
 
 class WorkerPool {
 public:
-    WorkerPool(unsigned threads, std::size_t max_queued);
+    // nice > 0 lowers the scheduling priority of the pool's threads (Linux: per thread), so other
+    // threads of the process win the CPU when both want it; 0 leaves them as they are.
+    WorkerPool(unsigned threads, std::size_t max_queued, int nice = 0);
     ~WorkerPool();
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
@@ -29,14 +32,21 @@ private:
     std::condition_variable ready_;
     std::deque<std::function<void()>> queue_;
     std::size_t max_queued_;
+    int nice_;
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };
 
-// Pool size: Argon2id (m=19 MiB, t=2) is CPU- and memory-bound, so more hashing threads than cores
-// only queue in the kernel; the rest of a request mostly waits on PostgreSQL. Cores + 2 keeps every
-// core busy hashing while two threads wait on the database, and caps hashing memory at
-// (cores + 2) × 19 MiB.
+// General pool (every request that does not hash a password): these requests spend most of their
+// time waiting on PostgreSQL, not on a core, so the pool is larger than the machine: cores × 2 + 4
+// (8 on 2 cores, the default PostgreSQL pool size: more threads would only wait for a connection).
+// It has no Argon2id to run, so a GET /v1/me never waits behind a login.
 unsigned default_worker_threads();
+
+// Hashing pool (routes marked Cost::hashing: login, account import): Argon2id (m=19 MiB, t=2) is
+// CPU- and memory-bound, so more hashing threads than cores would only queue in the kernel and
+// take the cores the general pool needs. One per core; hashing memory is capped at cores × 19 MiB
+// and its bounded queue (256 by default) answers the excess of a login storm 503 + Retry-After.
+unsigned default_hashing_threads();
 
 }  // namespace guichet::api

@@ -7,6 +7,8 @@
 #include "domain/notifications/outbox.hpp"
 #include "service/accounts/account_import.hpp"
 #include "service/delivery/dispatcher.hpp"
+#include "service/flows/flows.hpp"
+#include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
 #include "service/passwords/password_strength.hpp"
 
@@ -23,6 +25,8 @@ struct Services {
     AccountImport& account_import;
     Sessions& sessions;
     const nlohmann::json& jwks;  // public keys of the access-token signer
+    Flows& flows;
+    Registration& registration;
 };
 
 void add_operations_routes(Router& router, Services& services);
@@ -31,6 +35,7 @@ void add_admin_member_routes(Router& router, Services& services);
 void add_admin_outbox_routes(Router& router, Services& services);
 void add_admin_account_routes(Router& router, Services& services);
 void add_session_routes(Router& router, Services& services);
+void add_flow_routes(Router& router, Services& services);
 
 Router build_router(Services& services);
 

@@ -25,12 +25,6 @@ HttpResponse tokens_response(const SessionTokens& t) {
     return response;
 }
 
-template <typename T>
-T value_or_problem(Result<T> result) {
-    if (!result) throw ProblemException(result.error());
-    return std::move(*result);
-}
-
 AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions) {
     const auto auth = request.header("authorization").value_or("");
     const std::string prefix = "Bearer ";
@@ -48,7 +42,7 @@ void add_session_routes(Router& router, Services& services) {
         const auto identifier = required_string(request.json, "identifier", 254);
         const auto password = required_string(request.json, "password", 1024);
         return tokens_response(value_or_problem(services.sessions.login(identifier, password)));
-    });
+    }, Cost::hashing);
 
     router.add("POST", "/v1/sessions/refresh", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         return tokens_response(value_or_problem(services.sessions.refresh(required_string(request.json, "refresh_token", 256))));
@@ -56,7 +50,7 @@ void add_session_routes(Router& router, Services& services) {
 
     router.add("DELETE", "/v1/sessions/current", Body::none, Access::public_, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions);
-        if (auto done = services.sessions.logout(session); !done) throw ProblemException(done.error());
+        check_or_problem(services.sessions.logout(session));
         return HttpResponse{204, "application/json", "", {}};
     });
 
@@ -74,7 +68,7 @@ void add_session_routes(Router& router, Services& services) {
 
     router.add("DELETE", "/v1/sessions/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions);
-        if (auto done = services.sessions.revoke(session, request.params.at("id")); !done) throw ProblemException(done.error());
+        check_or_problem(services.sessions.revoke(session, request.params.at("id")));
         return HttpResponse{204, "application/json", "", {}};
     });
 

@@ -7,10 +7,12 @@
 #include <string>
 
 #include "domain/nir.hpp"
+#include "domain/phone.hpp"
 
 namespace guichet {
 
 using AccountId = std::int64_t;
+using IdentityId = std::int64_t;  // a Connect identity (domain/identities)
 
 // A portal account brought over from the previous system (POST /v1/admin/accounts).
 struct LegacyAccount {
@@ -27,7 +29,18 @@ struct LegacyLogin {
     std::optional<std::string> nir_password_hash;
     bool password_is_temporary = false;
     std::optional<std::chrono::system_clock::time_point> temporary_password_expires_at;
-    bool migrated = false;  // switched to an email identifier: NIR login is over
+    // Switched to an email identifier, or created with one (registration): NIR login is over.
+    bool migrated = false;
+    std::optional<std::string> identity_password_hash{};  // of the linked Connect identity
+};
+
+// An account created by the registration flow (seed 003): linked to a Connect identity from the
+// start, pending until its activation link is followed.
+struct RegisteredAccount {
+    Nir nir;
+    IdentityId identity;
+    std::optional<Phone> mobile_phone;
+    std::optional<Phone> landline_phone;
 };
 
 struct AccountOverview {
@@ -36,6 +49,9 @@ struct AccountOverview {
     bool migrated = false;
     bool has_logged_in = false;
     std::string status;  // active, pending_activation
+    std::optional<std::string> identity_email{};  // the email identifier, once there is one
+    std::optional<Phone> mobile_phone{};           // contacts the member gave us (registration)
+    std::optional<Phone> landline_phone{};
 };
 
 class AccountRepository {
@@ -49,6 +65,12 @@ public:
     // Creates the active legacy account of the member with this NIR. Empty when that member
     // already has an account (or is not in the registry: callers check the registry first).
     virtual std::optional<AccountId> create_legacy(const LegacyAccount& account) = 0;
+    // Creates the pending account of the member with this NIR, linked to the identity. Empty when
+    // the member already has an account or the identity is already linked (atomic).
+    virtual std::optional<AccountId> create_registered(const RegisteredAccount& account) = 0;
+    // pending_activation → active, and the linked identity is validated (its email is proven).
+    // False when the account was not pending.
+    virtual bool activate(AccountId id) = 0;
 };
 
 }  // namespace guichet

@@ -14,6 +14,10 @@ struct LockoutPolicy {
     int max_failures = 3;
     // `counted` is what LoginThrottle::count_attempt returned for this attempt.
     bool allows_check(int counted) const { return counted <= max_failures; }
+    // The first attempt refused since the lock (what seed 002's reset mail is sent on). The count
+    // is capped two above the maximum so this one can be told from the later ones.
+    bool first_refusal(int counted) const { return counted == max_failures + 1; }
+    int count_cap() const { return max_failures + 2; }
 };
 
 // The identifier as the member typed it, normalised (13-character NIR body, or lower-cased
@@ -25,8 +29,8 @@ struct IdentifierKey {
 class LoginThrottle {
 public:
     virtual ~LoginThrottle() = default;
-    // Adds this attempt to the identifier's count and returns the new count (capped just above the
-    // policy's maximum, so a locked identifier does not count forever).
+    // Adds this attempt to the identifier's count and returns the new count (capped at the policy's
+    // count_cap(), so a locked identifier does not count forever).
     virtual int count_attempt(const IdentifierKey& key) = 0;
     // The password was right (on an attempt counted within the limit): the count goes back to zero.
     virtual void clear_after_success(const IdentifierKey& key) = 0;

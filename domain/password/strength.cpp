@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "domain/birth_date.hpp"
+#include "domain/folding.hpp"
 
 namespace guichet {
 namespace {
@@ -23,24 +24,6 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 void add_word(std::vector<std::string>& words, std::string word) {
     if (word.size() < kMinWordLength) return;
     if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(std::move(word));
-}
-
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
 }
 
 // Lower case, accents kept ("Émilie" → "émilie"): zxcvbn only folds ASCII case.
@@ -60,38 +43,11 @@ std::string lower_latin(std::string_view text) {
     return out;
 }
 
-// Lower-cases and drops French accents ("Lefèvre" → "lefevre", "Œ" → "oe"): members who put
-// their name in a password rarely type the accents.
-std::string fold(std::string_view text) {
-    const auto decoded = decode_utf8(text);
-    if (!decoded) return {};
-    static constexpr std::u32string_view kFrom = U"àáâãäåçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝŸ’";
-    static constexpr std::string_view kTo = "aaaaaaceeeeiiiinoooooouuuuyyaaaaaaceeeeiiiinoooooouuuuyy'";
-    static_assert(kFrom.size() == kTo.size());
-    std::string out;
-    for (char32_t c : *decoded) {
-        if (c >= U'A' && c <= U'Z') {
-            out.push_back(static_cast<char>(c - U'A' + U'a'));
-        } else if (const std::size_t at = kFrom.find(c); at != std::u32string_view::npos) {
-            out.push_back(kTo[at]);
-        } else if (c == U'œ' || c == U'Œ') {
-            out += "oe";
-        } else if (c == U'æ' || c == U'Æ') {
-            out += "ae";
-        } else if (c == U'ß') {
-            out += "ss";
-        } else {
-            append_utf8(out, c);
-        }
-    }
-    return out;
-}
-
 // "Jean-Pierre" → jean-pierre, jeanpierre, jean, pierre (and the same as typed).
 void add_name(std::vector<std::string>& words, std::string_view name) {
     add_word(words, std::string(name));
     add_word(words, lower_latin(name));
-    const std::string folded = fold(name);
+    const std::string folded = fold_accents(name);
     add_word(words, folded);
     std::string joined, part;
     for (char c : folded + " ") {

@@ -5,6 +5,7 @@
 
 #include "infra/postgres/account_sql.hpp"
 #include "infra/postgres/conversions.hpp"
+#include "infra/postgres/registration_sql.hpp"
 
 namespace guichet::infra {
 
@@ -41,6 +42,7 @@ std::optional<LegacyLogin> PgAccountRepository::find_legacy_login(const NirBody&
     LegacyLogin login{r[0][0].as<AccountId>(), std::nullopt, r[0][2].as<bool>(), std::nullopt, r[0][4].as<bool>()};
     if (!r[0][1].is_null()) login.nir_password_hash = r[0][1].as<std::string>();
     if (!r[0][3].is_null()) login.temporary_password_expires_at = from_epoch(r[0][3].as<double>());
+    if (!r[0][5].is_null()) login.identity_password_hash = r[0][5].as<std::string>();
     return login;
 }
 
@@ -56,8 +58,28 @@ std::optional<AccountOverview> PgAccountRepository::overview(AccountId id) {
     if (!clear) throw std::runtime_error("member NIR does not decrypt");
     auto nir = Nir::parse(*clear);
     if (!nir) throw std::runtime_error("corrupt member NIR");
-    return AccountOverview{r[0][0].as<AccountId>(), *nir, r[0][3].as<bool>(), r[0][4].as<bool>(), r[0][5].as<std::string>()};
+    AccountOverview overview{r[0][0].as<AccountId>(), *nir, r[0][3].as<bool>(), r[0][4].as<bool>(), r[0][5].as<std::string>()};
+    if (!r[0][6].is_null()) overview.identity_email = r[0][6].as<std::string>();
+    auto phone = [](const pqxx::field& f) -> std::optional<Phone> {
+        if (f.is_null()) return std::nullopt;
+        auto parsed = Phone::parse(f.as<std::string>());
+        return parsed ? std::optional(*parsed) : std::nullopt;
+    };
+    overview.mobile_phone = phone(r[0][7]);
+    overview.landline_phone = phone(r[0][8]);
+    return overview;
 }
+
+std::optional<AccountId> PgAccountRepository::create_registered(const RegisteredAccount& a) {
+    const auto mobile = a.mobile_phone ? std::optional(a.mobile_phone->e164()) : std::nullopt;
+    const auto landline = a.landline_phone ? std::optional(a.landline_phone->e164()) : std::nullopt;
+    const auto r = tx_.exec_prepared(registration_sql::create_account.name, bytes(cipher_.blind_index(a.nir.value())), a.identity,
+                                     mobile ? mobile->c_str() : nullptr, landline ? landline->c_str() : nullptr);
+    if (r.empty()) return std::nullopt;
+    return r[0][0].as<AccountId>();
+}
+
+bool PgAccountRepository::activate(AccountId id) { return !tx_.exec_prepared(registration_sql::activate.name, id).empty(); }
 
 void PgSessionRepository::create(const SessionInfo& s, const std::string& refresh_token) {
     tx_.exec_prepared(session_sql::create.name, s.id, s.account_id, join(s.required_actions), epoch(s.created_at), epoch(s.expires_at));
@@ -117,7 +139,7 @@ std::optional<AccountId> PgAccountRepository::create_legacy(const LegacyAccount&
 std::string PgLoginThrottle::index(const IdentifierKey& key) const { return cipher_.blind_index("login:" + key.normalised); }
 
 int PgLoginThrottle::count_attempt(const IdentifierKey& key) {
-    return tx_.exec_prepared1(throttle_sql::count_attempt.name, bytes(index(key)), policy_.max_failures + 1)[0].as<int>();
+    return tx_.exec_prepared1(throttle_sql::count_attempt.name, bytes(index(key)), policy_.count_cap())[0].as<int>();
 }
 
 void PgLoginThrottle::clear_after_success(const IdentifierKey& key) {

@@ -13,8 +13,8 @@ RETURNING id
 
 inline constexpr Statement find_legacy_login{"account_find_legacy_login", R"sql(
 SELECT a.id, a.nir_password_hash, a.password_is_temporary, extract(epoch FROM a.temporary_password_expires_at)::float8,
-       a.migrated_at IS NOT NULL
-FROM accounts a JOIN members m ON m.id = a.member_id
+       a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, i.password_hash
+FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
 WHERE m.nir_index = $1
 )sql"};
 
@@ -23,8 +23,10 @@ UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_p
 )sql"};
 
 inline constexpr Statement overview{"account_overview", R"sql(
-SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL, a.has_logged_in, a.status
-FROM accounts a JOIN members m ON m.id = a.member_id WHERE a.id = $1
+SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
+       i.email, a.mobile_phone, a.landline_phone
+FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
+WHERE a.id = $1
 )sql"};
 
 }  // namespace guichet::infra::account_sql
@@ -78,8 +80,9 @@ UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
 
 namespace guichet::infra::throttle_sql {
 
-// Counted in one statement, so N parallel attempts see N distinct counts. $2 caps the count one
-// above the maximum: a locked identifier stays "over the limit" without growing.
+// Counted in one statement, so N parallel attempts see N distinct counts. $2 caps the count two
+// above the maximum: a locked identifier stays "over the limit" without growing, and the first
+// refused attempt (maximum + 1) can be told from the later ones.
 inline constexpr Statement count_attempt{"throttle_count_attempt", R"sql(
 INSERT INTO login_throttle (identifier_key, failures) VALUES ($1, 1)
 ON CONFLICT (identifier_key) DO UPDATE SET failures = LEAST(login_throttle.failures + 1, $2), updated_at = now()

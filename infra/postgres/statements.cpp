@@ -3,6 +3,7 @@
 #include "infra/postgres/account_sql.hpp"
 #include "infra/postgres/member_sql.hpp"
 #include "infra/postgres/outbox_sql.hpp"
+#include "infra/postgres/registration_sql.hpp"
 #include "infra/postgres/statement.hpp"
 
 namespace guichet::infra {
@@ -38,6 +39,21 @@ std::span<const Statement> all_statements() {
         session_sql::list_active,
         session_sql::revoke,
         session_sql::revoke_any,
+        identity_sql::find_by_email,
+        identity_sql::find,
+        identity_sql::create,
+        identity_sql::set_password,
+        identity_sql::mark_validated,
+        registration_sql::create_account,
+        registration_sql::activate,
+        flow_sql::create,
+        flow_sql::find,
+        flow_sql::advance,
+        flow_sql::count_attempt,
+        link_sql::issue,
+        link_sql::consume,
+        link_sql::state,
+        link_sql::issued_since,
     };
     return statements;
 }

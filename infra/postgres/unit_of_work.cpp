@@ -7,6 +7,7 @@
 #include "infra/postgres/account_repository.hpp"
 #include "infra/postgres/member_repository.hpp"
 #include "infra/postgres/outbox.hpp"
+#include "infra/postgres/registration_repositories.hpp"
 
 namespace guichet::infra {
 
@@ -15,10 +16,20 @@ namespace {
 class PgTransaction final : public Transaction {
 public:
     PgTransaction(pqxx::work& tx, const DataCipher& cipher, LockoutPolicy lockout)
-        : members_(tx, cipher), notifier_(tx, cipher), accounts_(tx, cipher), throttle_(tx, cipher, lockout), sessions_(tx, cipher) {}
+        : members_(tx, cipher),
+          notifier_(tx, cipher),
+          accounts_(tx, cipher),
+          identities_(tx),
+          flows_(tx, cipher),
+          links_(tx, cipher),
+          throttle_(tx, cipher, lockout),
+          sessions_(tx, cipher) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
     AccountRepository& accounts() override { return accounts_; }
+    IdentityRepository& identities() override { return identities_; }
+    FlowRepository& flows() override { return flows_; }
+    LinkTokenRepository& links() override { return links_; }
     LoginThrottle& throttle() override { return throttle_; }
     SessionRepository& sessions() override { return sessions_; }
 
@@ -26,6 +37,9 @@ private:
     PgMemberRepository members_;
     PgNotifier notifier_;
     PgAccountRepository accounts_;
+    PgIdentityRepository identities_;
+    PgFlowRepository flows_;
+    PgLinkTokenRepository links_;
     PgLoginThrottle throttle_;
     PgSessionRepository sessions_;
 };

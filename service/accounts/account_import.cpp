@@ -29,6 +29,9 @@ Result<ImportedAccount> AccountImport::run(const ImportAccountCommand& command) 
         return fail(ErrorCode::validation_error, "hachage PHC Argon2id ($argon2id$…) ou bcrypt ($2b$…) attendu",
                     "password_hash");
 
+    if (command.password_never_created && (command.password_hash || command.send_temporary_password_by))
+        return fail(ErrorCode::validation_error, "sans mot de passe : ni password_hash ni send_temporary_password_by",
+                    "password_never_created");
     std::optional<Channel> channel;
     if (command.send_temporary_password_by) {
         if (command.password_hash)
@@ -36,7 +39,7 @@ Result<ImportedAccount> AccountImport::run(const ImportAccountCommand& command) 
                         "send_temporary_password_by");
         channel = channel_from(*command.send_temporary_password_by);
         if (!channel) return fail(ErrorCode::validation_error, "sms, email ou letter", "send_temporary_password_by");
-    } else if (!command.password_hash) {
+    } else if (!command.password_hash && !command.password_never_created) {
         channel = Channel::letter;  // seed 004: the "mot de passe provisoire" comes by post
     }
 
@@ -98,6 +101,21 @@ Result<ImportedAccount> AccountImport::run(const ImportAccountCommand& command) 
         if (command.locked) tx.throttle().set_locked(IdentifierKey{nir->body().value()}, true);
         if (message) tx.notifier().enqueue(*message);
         outcome = ImportedAccount{*id, channel};
+    });
+    return outcome;
+}
+
+Result<IdentityId> AccountImport::import_identity(const ImportIdentityCommand& command) {
+    const auto email = Email::parse(command.email);
+    if (!email) return fail(ErrorCode::invalid_email, email.error().detail, "email");
+    if (!looks_like_supported_hash(command.password_hash))
+        return fail(ErrorCode::validation_error, "hachage PHC Argon2id ($argon2id$…) ou bcrypt ($2b$…) attendu", "password_hash");
+    Result<IdentityId> outcome = fail(ErrorCode::email_already_used, "cette adresse est déjà un identifiant MGEN Connect", "email");
+    uow_.run([&](Transaction& tx) {
+        const auto id = tx.identities().create(NewIdentity{*email, command.password_hash, "", ""});
+        if (!id) return;
+        if (command.validated) tx.identities().mark_validated(*id);
+        outcome = *id;
     });
     return outcome;
 }

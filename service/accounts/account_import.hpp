@@ -20,6 +20,18 @@ struct ImportAccountCommand {
     bool has_logged_in = false;
     bool locked = false;
     std::optional<std::string> send_temporary_password_by;  // sms, email or letter
+    // Seed 002 "votre mot de passe n'a jamais été créé": the old system had no password for this
+    // account (a reset started and never finished). No hash, no temporary password: login answers
+    // password_not_created and the member goes through "mot de passe oublié".
+    bool password_never_created = false;
+};
+
+// A Connect identity of the insurer's shared login (SPEC.md §1), created on another site before
+// Guichet: it can be linked to an account at registration by proving its password.
+struct ImportIdentityCommand {
+    std::string email;
+    std::string password_hash;  // PHC Argon2id or bcrypt
+    bool validated = false;
 };
 
 struct ImportedAccount {
@@ -32,6 +44,7 @@ public:
     AccountImport(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock)
         : uow_(uow), hasher_(hasher), random_(random), clock_(clock) {}
     Result<ImportedAccount> run(const ImportAccountCommand& command);
+    Result<IdentityId> import_identity(const ImportIdentityCommand& command);
 
 private:
     UnitOfWork& uow_;

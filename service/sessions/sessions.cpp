@@ -1,6 +1,7 @@
 #include "service/sessions/sessions.hpp"
 
 #include "domain/text.hpp"
+#include "service/identities/identity_proof.hpp"
 
 namespace guichet {
 
@@ -25,23 +26,19 @@ std::optional<NirBody> nir_of(const std::string& identifier) {
 
 }  // namespace
 
-std::string Sessions::random_token(std::size_t bytes) {
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string token;
-    for (std::size_t i = 0; i < bytes * 4 / 3 + 1; ++i) token += alphabet[random_.uniform(64)];
-    return token;  // 6 bits a character: 256 bits of randomness for bytes = 32
-}
-
 SessionTokens Sessions::open_session(AccountId account, std::vector<RequiredAction> actions, Transaction& tx) {
     const auto now = clock_.now();
-    SessionInfo session{random_token(16), account, actions, now, now, now + policy_.refresh_lifetime};
-    const auto refresh = random_token(32);
+    SessionInfo session{random_token(random_, 16), account, actions, now, now, now + policy_.refresh_lifetime};
+    const auto refresh = random_token(random_, 32);
     tx.sessions().create(session, refresh);
     const auto access = signer_.sign(AccessClaims{account, session.id, actions, now + policy_.access_lifetime});
     return SessionTokens{access, refresh, policy_.access_lifetime, std::move(actions)};
 }
 
 Result<SessionTokens> Sessions::login(const std::string& identifier, const std::string& password) {
+    if (!nir_of(identifier))
+        if (const auto email = Email::parse(trim(identifier))) return login_by_email(*email, password);
+
     const auto key = key_for(identifier);
     int counted = 0;
     uow_.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
@@ -50,17 +47,22 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
 
     std::optional<LegacyLogin> account;
     if (const auto nir = nir_of(identifier)) uow_.run([&](Transaction& tx) { account = tx.accounts().find_legacy_login(*nir); });
-    // Email identifiers (Connect identities) come with registration; until then they are unknown.
     if (!account) {
         hasher_.verify_dummy(password);
         return fail(ErrorCode::invalid_credentials);
+    }
+    if (account->migrated) {
+        // The account is reached by its email now. Said only to whom proves a password of it (the
+        // NIR one of before the switch, or the identity's), so a NIR alone reveals nothing.
+        const auto& hash = account->identity_password_hash ? account->identity_password_hash : account->nir_password_hash;
+        if (!hash) hasher_.verify_dummy(password);
+        if (!hash || !hasher_.verify(*hash, password)) return fail(ErrorCode::invalid_credentials);
+        return fail(ErrorCode::identifier_migrated);
     }
     if (!account->nir_password_hash) return fail(ErrorCode::password_not_created, "utilisez la procédure « mot de passe oublié »");
     const bool expired = account->password_is_temporary && account->temporary_password_expires_at &&
                          *account->temporary_password_expires_at <= clock_.now();
     if (!hasher_.verify(*account->nir_password_hash, password) || expired) return fail(ErrorCode::invalid_credentials);
-    // Proven: only now may the answer say more about the account.
-    if (account->migrated) return fail(ErrorCode::identifier_migrated);
 
     std::vector<RequiredAction> actions;
     if (account->password_is_temporary)  // seed 004: personalise, confirm contacts, verify the email
@@ -77,10 +79,33 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
     return tokens;
 }
 
+Result<SessionTokens> Sessions::login_by_email(const Email& email, const std::string& password) {
+    IdentityProof proof(uow_, hasher_, random_, clock_, lockout_);
+    const auto identity = proof.prove(email, password);
+    if (!identity) return std::unexpected(identity.error());
+    // Proven: each outcome of seed 002 and SPEC.md §3.2 may now be told apart.
+    if (identity->account_id && identity->account_status == "pending_activation")
+        return fail(ErrorCode::account_not_activated,
+                    "suivez le lien du message d'activation, ou demandez-en un autre (POST /v1/activations/resend)");
+    if (!identity->validated) {
+        uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_); });
+        return fail(ErrorCode::connect_identity_not_validated, "un lien pour réinitialiser votre mot de passe vous est envoyé par email");
+    }
+    if (!identity->account_id)
+        return fail(ErrorCode::no_account, "créez votre espace personnel (POST /v1/flows/registration, « J'ai déjà un compte MGEN Connect »)");
+
+    SessionTokens tokens;
+    uow_.run([&](Transaction& tx) {
+        tx.accounts().record_login(*identity->account_id, std::nullopt);
+        tokens = open_session(*identity->account_id, {}, tx);
+    });
+    return tokens;
+}
+
 Result<SessionTokens> Sessions::refresh(const std::string& refresh_token) {
     Result<SessionTokens> result = fail(ErrorCode::unauthorized, "jeton de rafraîchissement inconnu ou expiré");
     uow_.run([&](Transaction& tx) {
-        const auto replacement = random_token(32);
+        const auto replacement = random_token(random_, 32);
         const auto rotation = tx.sessions().rotate(refresh_token, replacement, clock_.now());
         if (rotation.outcome == RotationOutcome::reused) {
             result = fail(ErrorCode::unauthorized, "jeton déjà utilisé : la session est révoquée");
@@ -128,6 +153,11 @@ Result<Profile> Sessions::me(const AuthenticatedSession& session) {
         if (!account) return;
         auto member = tx.members().find_by_nir(account->nir);
         if (!member) return;
+        // Contacts the member gave us come before the registry's.
+        if (account->identity_email)
+            if (auto email = Email::parse(*account->identity_email)) member->email = *email;
+        if (account->mobile_phone) member->mobile_phone = account->mobile_phone;
+        if (account->landline_phone) member->landline_phone = account->landline_phone;
         result = Profile{account->id, account->migrated ? "email" : "nir", account->nir.masked(), std::move(*member),
                          account->status, session.claims.required_actions};
     });

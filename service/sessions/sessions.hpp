@@ -51,8 +51,8 @@ public:
     Result<Profile> me(const AuthenticatedSession& session);
 
 private:
+    Result<SessionTokens> login_by_email(const Email& email, const std::string& password);
     SessionTokens open_session(AccountId account, std::vector<RequiredAction> actions, Transaction& tx);
-    std::string random_token(std::size_t bytes);
     UnitOfWork& uow_;
     const PasswordHasher& hasher_;
     const TokenSigner& signer_;

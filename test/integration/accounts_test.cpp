@@ -31,8 +31,8 @@ void account_contract(UnitOfWork& uow) {
     // The throttle: counted, capped, cleared unless locked, set by agents.
     const IdentifierKey nir{"1840275123456"};
     int counted = 0;
-    for (int i = 0; i < 5; ++i) uow.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(nir); });
-    CHECK(counted == LockoutPolicy{}.max_failures + 1);  // capped
+    for (int i = 0; i < 7; ++i) uow.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(nir); });
+    CHECK(counted == LockoutPolicy{}.count_cap());  // capped
     bool locked = false;
     uow.run([&](Transaction& tx) { locked = tx.throttle().is_locked(nir); });
     CHECK(locked);

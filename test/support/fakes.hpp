@@ -54,12 +54,33 @@ private:
 struct FakeAccountRow {
     AccountId id;
     LegacyAccount account;
+    std::optional<IdentityId> identity{};
+    std::string status = "active";
+    std::optional<Phone> mobile_phone{}, landline_phone{};
+};
+
+struct FakeIdentityRow {
+    IdentityId id;
+    std::string email;  // look-up key
+    std::string password_hash;
+    std::string secret_question, secret_answer_hash;
+    bool validated = false;
+};
+using FakeIdentities = std::map<IdentityId, FakeIdentityRow>;
+
+struct FakeLinkRow {
+    LinkPurpose purpose;
+    LinkSubject subject;
+    std::chrono::system_clock::time_point expires_at;
+    bool used = false;
+    std::chrono::system_clock::time_point issued_at;
 };
 
 class FakeAccountRepository final : public AccountRepository {
 public:
-    FakeAccountRepository(std::map<std::string, FakeAccountRow>& rows, const std::map<std::string, Member>& members)
-        : rows_(rows), members_(members) {}
+    FakeAccountRepository(std::map<std::string, FakeAccountRow>& rows, const std::map<std::string, Member>& members,
+                          FakeIdentities& identities)
+        : rows_(rows), members_(members), identities_(identities) {}
     std::optional<AccountId> create_legacy(const LegacyAccount& a) override {
         if (!members_.contains(a.nir.value()) || rows_.contains(a.nir.value())) return std::nullopt;
         const auto id = static_cast<AccountId>(rows_.size() + 1);
@@ -68,9 +89,12 @@ public:
     }
     std::optional<LegacyLogin> find_legacy_login(const NirBody& nir) override {
         for (auto& [key, row] : rows_)
-            if (row.account.nir.body() == nir)
-                return LegacyLogin{row.id, row.account.nir_password_hash, row.account.password_is_temporary,
-                                   row.account.temporary_password_expires_at, false};
+            if (row.account.nir.body() == nir) {
+                LegacyLogin login{row.id, row.account.nir_password_hash, row.account.password_is_temporary,
+                                  row.account.temporary_password_expires_at, row.identity.has_value(), std::nullopt};
+                if (row.identity) login.identity_password_hash = identities_.at(*row.identity).password_hash;
+                return login;
+            }
         return std::nullopt;
     }
     void record_login(AccountId id, const std::optional<std::string>& rehashed) override {
@@ -82,13 +106,126 @@ public:
     }
     std::optional<AccountOverview> overview(AccountId id) override {
         for (auto& [key, row] : rows_)
-            if (row.id == id) return AccountOverview{id, row.account.nir, false, row.account.has_logged_in, "active"};
+            if (row.id == id) {
+                AccountOverview o{id, row.account.nir, row.identity.has_value(), row.account.has_logged_in, row.status};
+                if (row.identity) o.identity_email = identities_.at(*row.identity).email;
+                o.mobile_phone = row.mobile_phone;
+                o.landline_phone = row.landline_phone;
+                return o;
+            }
         return std::nullopt;
+    }
+    std::optional<AccountId> create_registered(const RegisteredAccount& a) override {
+        if (!members_.contains(a.nir.value()) || rows_.contains(a.nir.value())) return std::nullopt;
+        for (const auto& [key, row] : rows_)
+            if (row.identity == a.identity) return std::nullopt;
+        const auto id = static_cast<AccountId>(rows_.size() + 1);
+        FakeAccountRow row{id, LegacyAccount{a.nir, std::nullopt, false, std::nullopt, false}, a.identity, "pending_activation",
+                           a.mobile_phone, a.landline_phone};
+        rows_.emplace(a.nir.value(), row);
+        return id;
+    }
+    bool activate(AccountId id) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id && row.status == "pending_activation") {
+                row.status = "active";
+                if (row.identity) identities_.at(*row.identity).validated = true;
+                return true;
+            }
+        return false;
     }
 
 private:
     std::map<std::string, FakeAccountRow>& rows_;
     const std::map<std::string, Member>& members_;
+    FakeIdentities& identities_;
+};
+
+class FakeIdentityRepository final : public IdentityRepository {
+public:
+    FakeIdentityRepository(FakeIdentities& rows, const std::map<std::string, FakeAccountRow>& accounts)
+        : rows_(rows), accounts_(accounts) {}
+    std::optional<ConnectIdentity> find_by_email(const Email& email) override {
+        for (const auto& [id, row] : rows_)
+            if (row.email == email.lookup_key()) return view(row);
+        return std::nullopt;
+    }
+    std::optional<ConnectIdentity> find(IdentityId id) override {
+        auto it = rows_.find(id);
+        return it == rows_.end() ? std::nullopt : std::optional(view(it->second));
+    }
+    std::optional<IdentityId> create(const NewIdentity& i) override {
+        if (find_by_email(i.email)) return std::nullopt;
+        const auto id = static_cast<IdentityId>(rows_.size() + 1);
+        rows_[id] = FakeIdentityRow{id, i.email.lookup_key(), i.password_hash, i.secret_question, i.secret_answer_hash, false};
+        return id;
+    }
+    void set_password_hash(IdentityId id, const std::string& hash) override { rows_.at(id).password_hash = hash; }
+    void mark_validated(IdentityId id) override { rows_.at(id).validated = true; }
+
+private:
+    ConnectIdentity view(const FakeIdentityRow& row) const {
+        ConnectIdentity out{row.id, row.email, row.password_hash, row.validated, std::nullopt, ""};
+        for (const auto& [key, account] : accounts_)
+            if (account.identity == row.id) {
+                out.account_id = account.id;
+                out.account_status = account.status;
+            }
+        return out;
+    }
+    FakeIdentities& rows_;
+    const std::map<std::string, FakeAccountRow>& accounts_;
+};
+
+class FakeFlowRepository final : public FlowRepository {
+public:
+    explicit FakeFlowRepository(std::map<std::string, FlowRecord>& rows) : rows_(rows) {}
+    void create(const FlowRecord& f) override { rows_[f.id] = f; }
+    std::optional<FlowRecord> find(const std::string& id) override {
+        auto it = rows_.find(id);
+        return it == rows_.end() ? std::nullopt : std::optional(it->second);
+    }
+    bool advance(const std::string& id, const std::string& from, const std::string& to, const std::string& data) override {
+        auto it = rows_.find(id);
+        if (it == rows_.end() || it->second.state != from) return false;
+        it->second.state = to;
+        it->second.data = data;
+        it->second.attempts = 0;
+        return true;
+    }
+    int count_attempt(const std::string& id) override {
+        auto it = rows_.find(id);
+        return it == rows_.end() ? 0 : ++it->second.attempts;
+    }
+
+private:
+    std::map<std::string, FlowRecord>& rows_;
+};
+
+class FakeLinkTokenRepository final : public LinkTokenRepository {
+public:
+    FakeLinkTokenRepository(std::map<std::string, FakeLinkRow>& rows, const Clock* clock) : rows_(rows), clock_(clock) {}
+    void issue(LinkPurpose purpose, const std::string& token, const LinkSubject& subject,
+               std::chrono::system_clock::time_point expires_at) override {
+        rows_[token] = FakeLinkRow{purpose, subject, expires_at, false, clock_ ? clock_->now() : std::chrono::system_clock::now()};
+    }
+    LinkUse consume(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) override {
+        auto it = rows_.find(token);
+        if (it == rows_.end() || it->second.purpose != purpose) return {LinkState::unknown, {}};
+        if (it->second.used) return {LinkState::used, {}};
+        if (it->second.expires_at <= now) return {LinkState::expired, {}};
+        it->second.used = true;
+        return {LinkState::valid, it->second.subject};
+    }
+    bool issued_since(LinkPurpose purpose, const LinkSubject& subject, std::chrono::system_clock::time_point since) override {
+        for (const auto& [token, row] : rows_)
+            if (row.purpose == purpose && row.subject == subject && row.issued_at > since) return true;
+        return false;
+    }
+
+private:
+    std::map<std::string, FakeLinkRow>& rows_;
+    const Clock* clock_;
 };
 
 class FakeLoginThrottle final : public LoginThrottle {
@@ -96,7 +233,7 @@ public:
     FakeLoginThrottle(std::map<std::string, int>& failures, LockoutPolicy policy) : failures_(failures), policy_(policy) {}
     int count_attempt(const IdentifierKey& k) override {
         auto& f = failures_[k.normalised];
-        f = std::min(f + 1, policy_.max_failures + 1);
+        f = std::min(f + 1, policy_.count_cap());
         return f;
     }
     void clear_after_success(const IdentifierKey& k) override { failures_[k.normalised] = 0; }
@@ -175,8 +312,14 @@ public:
         auto failures = failures_;
         auto sessions = sessions_;
         auto refresh = refresh_;
-        Tx tx(members, outbox, accounts, failures, sessions, refresh);
+        auto identities = identities_;
+        auto flows = flows_;
+        auto links = links_;
+        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, clock);
         work(tx);
+        identities_ = std::move(identities);
+        flows_ = std::move(flows);
+        links_ = std::move(links);
         members_ = std::move(members);
         outbox_ = std::move(outbox);
         accounts_ = std::move(accounts);
@@ -189,6 +332,10 @@ public:
     const std::vector<OutgoingMessage>& outbox() const { return outbox_; }
     const std::map<std::string, FakeAccountRow>& accounts() const { return accounts_; }
     const std::map<std::string, int>& failures() const { return failures_; }
+    const FakeIdentities& identities() const { return identities_; }
+    std::map<std::string, FlowRecord>& flows() { return flows_; }
+    const std::map<std::string, FakeLinkRow>& links() const { return links_; }
+    const Clock* clock = nullptr;  // when set, the time links are issued at (their cooldown)
     bool fail_next_with_unavailable = false;
     int commits = 0;
 
@@ -196,17 +343,25 @@ private:
     struct Tx final : Transaction {
         Tx(std::map<std::string, Member>& rows, std::vector<OutgoingMessage>& messages,
            std::map<std::string, FakeAccountRow>& accounts, std::map<std::string, int>& failures,
-           std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh)
-            : repo(rows), notifier_(messages), accounts_(accounts, rows), throttle_(failures, LockoutPolicy{}),
-              sessions_(sessions, refresh) {}
+           std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh,
+           FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
+           const Clock* clock)
+            : repo(rows), notifier_(messages), accounts_(accounts, rows, identities), identities_(identities, accounts),
+              flows_(flows), links_(links, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh) {}
         MemberRepository& members() override { return repo; }
         Notifier& notifier() override { return notifier_; }
         AccountRepository& accounts() override { return accounts_; }
+        IdentityRepository& identities() override { return identities_; }
+        FlowRepository& flows() override { return flows_; }
+        LinkTokenRepository& links() override { return links_; }
         LoginThrottle& throttle() override { return throttle_; }
         SessionRepository& sessions() override { return sessions_; }
         FakeMemberRepository repo;
         FakeNotifier notifier_;
         FakeAccountRepository accounts_;
+        FakeIdentityRepository identities_;
+        FakeFlowRepository flows_;
+        FakeLinkTokenRepository links_;
         FakeLoginThrottle throttle_;
         FakeSessionRepository sessions_;
     };
@@ -217,6 +372,9 @@ private:
     std::map<std::string, int> failures_;
     std::map<std::string, FakeSessionRow> sessions_;
     std::map<std::string, std::pair<std::string, bool>> refresh_;
+    FakeIdentities identities_;
+    std::map<std::string, FlowRecord> flows_;
+    std::map<std::string, FakeLinkRow> links_;
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.

@@ -29,7 +29,9 @@ struct Fixture {
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {7}}, "http://127.0.0.1:8080"};
     Sessions sessions{uow, hasher, signer, random, clock};
     nlohmann::json jwks = signer.jwks();
-    Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks};
+    Flows flows{uow, clock};
+    Registration registration{uow, flows, hasher, strength, random, clock};
+    Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks, flows, registration};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},
@@ -93,6 +95,31 @@ TEST_CASE("unknown route is a 404 problem, wrong method a 405 with Allow", "[api
     CHECK(f.call("GET", "").status == 404);
     CHECK(f.call("GET", "//").status == 404);
     CHECK(f.call("GET", "/health/live/").status == 404);
+}
+
+TEST_CASE("routes that hash a password are told apart, so the server runs them on their own pool", "[api][cost]") {
+    Fixture f;
+    CHECK(f.app.cost_of("POST", "/v1/sessions") == Cost::hashing);
+    CHECK(f.app.cost_of("POST", "/v1/admin/accounts") == Cost::hashing);
+    CHECK(f.app.cost_of("POST", "/v1/flows/abc/steps/identity") == Cost::hashing);
+    CHECK(f.app.cost_of("GET", "/v1/flows/abc") == Cost::light);
+    CHECK(f.app.cost_of("GET", "/v1/me") == Cost::light);
+    CHECK(f.app.cost_of("POST", "/v1/sessions/refresh") == Cost::light);
+    CHECK(f.app.cost_of("DELETE", "/v1/sessions/abc") == Cost::light);
+    CHECK(f.app.cost_of("GET", "/health/live") == Cost::light);
+    // No route: light (answered 404/405 at once), whatever the path looks like.
+    CHECK(f.app.cost_of("GET", "/v1/sessions-and-more") == Cost::light);
+    CHECK(f.app.cost_of("GET", "/v1/sessions") == Cost::light);  // another route of the same path
+    CHECK(f.app.cost_of("PUT", "/v1/sessions") == Cost::light);  // 405
+    CHECK(f.app.cost_of("GET", "") == Cost::light);
+
+    Router router;
+    router.add("GET", "/a/{id}", Body::none, Access::public_, [](const HttpRequest&) { return json_response(200, {}); });
+    router.add("POST", "/a/{id}", Body::none, Access::public_, [](const HttpRequest&) { return json_response(200, {}); }, Cost::hashing);
+    const HttpApp app(std::move(router), AppOptions{});
+    CHECK(app.cost_of("GET", "/a/1") == Cost::light);  // the default
+    CHECK(app.cost_of("POST", "/a/1") == Cost::hashing);
+    CHECK(app.cost_of("POST", "/a") == Cost::light);
 }
 
 TEST_CASE("password strength: Secret123! is faible and refused (issue acceptance)", "[api]") {

@@ -67,7 +67,9 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     infra::JwtSigner signer(infra::SigningKey{.kid = "", .seed = {7}}, "http://127.0.0.1:8080");
     Sessions sessions(uow, hasher, signer, random, clock);
     const auto jwks = signer.jwks();
-    Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks};
+    Flows flows(uow, clock);
+    Registration registration(uow, flows, hasher, strength, random, clock);
+    Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks, flows, registration};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);

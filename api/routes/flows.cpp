@@ -1,0 +1,84 @@
+// Flows (SPEC.md §5-6): start one, read it, submit its steps; and the account activation that
+// ends registration. Every answer about a flow has the same shape, so a client drives any flow
+// with one loop: read next_steps, send one, repeat.
+#include "api/http/input.hpp"
+#include "api/http/time_format.hpp"
+#include "api/problem.hpp"
+#include "api/routes/routes.hpp"
+
+namespace guichet::api {
+
+namespace {
+
+nlohmann::json flow_json(const FlowView& flow) {
+    auto steps = nlohmann::json::array();
+    for (const auto& s : flow.next_steps) steps.push_back({{"name", s.name}, {"fields", s.fields}});
+    auto messages = nlohmann::json::array();
+    for (const auto& m : flow.messages) messages.push_back({{"code", m.code}, {"text", m.text}});
+    return {{"id", flow.id},
+            {"type", flow.type},
+            {"state", flow.state},
+            {"expires_at", iso8601(flow.expires_at)},
+            {"next_steps", steps},
+            {"messages", messages}};
+}
+
+HttpResponse flow_response(int status, const FlowView& flow) {
+    auto response = json_response(status, flow_json(flow));
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+}
+
+IdentityStep identity_step(const nlohmann::json& body) {
+    return IdentityStep{required_string(body, "mode", 16),
+                        required_string(body, "email", 254),
+                        required_string(body, "password", 1024),
+                        optional_string(body, "password_confirmation", 1024),
+                        optional_string(body, "secret_question_id", 64),
+                        optional_string(body, "secret_answer", 200)};
+}
+
+PersonalInfoStep personal_info_step(const nlohmann::json& body) {
+    return PersonalInfoStep{required_string(body, "nir_key", 8),         required_string(body, "last_name", 200),
+                            required_string(body, "birth_date", 32),     optional_string(body, "mobile_phone", 32),
+                            optional_string(body, "landline_phone", 32)};
+}
+
+}  // namespace
+
+void add_flow_routes(Router& router, Services& services) {
+    router.add("POST", "/v1/flows/registration", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        return flow_response(201, value_or_problem(services.registration.start(required_string(request.json, "nir", 32))));
+    });
+
+    router.add("GET", "/v1/flows/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
+        return flow_response(200, value_or_problem(services.flows.view(request.params.at("id"))));
+    });
+
+    router.add("POST", "/v1/flows/{id}/steps/{step}", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        const auto& id = request.params.at("id");
+        const auto& step = request.params.at("step");
+        const auto flow = value_or_problem(services.flows.load(id));
+        if (flow.type == Registration::type && step == "identity")
+            return flow_response(200, value_or_problem(services.registration.submit_identity(id, identity_step(request.json))));
+        if (flow.type == Registration::type && step == "personal_info")
+            return flow_response(200, value_or_problem(services.registration.submit_personal_info(id, personal_info_step(request.json))));
+        throw ProblemException(Error(ErrorCode::not_found, "étape inconnue pour une démarche « " + flow.type + " »", "step"));
+    }, Cost::hashing);  // the identity step hashes or verifies a password
+
+    router.add("POST", "/v1/activations", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        const auto activated = value_or_problem(services.registration.activate(required_string(request.json, "token", 256)));
+        return json_response(200, {{"account_id", activated.account_id},
+                                   {"status", "active"},
+                                   {"message", "Votre espace personnel est activé. Connectez-vous avec votre adresse email et "
+                                               "son mot de passe, sur nos sites et applications."}});
+    });
+
+    router.add("POST", "/v1/activations/resend", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        check_or_problem(services.registration.resend_activation(required_string(request.json, "email", 254)));
+        return json_response(202, {{"message", "Si cette adresse identifie un espace personnel en attente d'activation, un "
+                                               "nouveau message d'activation vient de lui être envoyé."}});
+    });
+}
+
+}  // namespace guichet::api

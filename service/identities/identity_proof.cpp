@@ -1,0 +1,45 @@
+#include "service/identities/identity_proof.hpp"
+
+namespace guichet {
+
+bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock) {
+    const LinkSubject subject{identity.account_id, identity.id};
+    const auto now = clock.now();
+    if (tx.links().issued_since(LinkPurpose::password_reset, subject, now - kResetLinkCooldown)) return false;
+    const auto token = random_token(random, 32);
+    tx.links().issue(LinkPurpose::password_reset, token, subject, now + kResetLinkLifetime);
+    tx.notifier().enqueue(OutgoingMessage{Channel::email, identity.email, MessageKind::reset_link, {{"token", token}}});
+    return true;
+}
+
+Result<ConnectIdentity> IdentityProof::prove(const Email& email, const std::string& password) {
+    const IdentifierKey key{email.lookup_key()};
+    int counted = 0;
+    uow_.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
+    if (!lockout_.allows_check(counted)) {
+        if (lockout_.first_refusal(counted))
+            uow_.run([&](Transaction& tx) {
+                if (const auto identity = tx.identities().find_by_email(email)) mail_reset_link(tx, *identity, random_, clock_);
+            });
+        return fail(ErrorCode::connect_identity_locked, "un lien pour réinitialiser le mot de passe est envoyé par email");
+    }
+
+    std::optional<ConnectIdentity> identity;
+    uow_.run([&](Transaction& tx) { identity = tx.identities().find_by_email(email); });
+    if (!identity || !identity->password_hash) {
+        hasher_.verify_dummy(password);
+        return fail(ErrorCode::invalid_credentials);
+    }
+    if (!hasher_.verify(*identity->password_hash, password)) return fail(ErrorCode::invalid_credentials);
+
+    std::optional<std::string> rehashed;
+    if (hasher_.needs_rehash(*identity->password_hash)) rehashed = hasher_.hash(password);
+    uow_.run([&](Transaction& tx) {
+        tx.throttle().clear_after_success(key);
+        if (rehashed) tx.identities().set_password_hash(identity->id, *rehashed);
+    });
+    if (rehashed) identity->password_hash = rehashed;
+    return std::move(*identity);
+}
+
+}  // namespace guichet

@@ -1,0 +1,43 @@
+#pragma once
+// Proving a Connect identity with its password (login by email, linking an existing identity at
+// registration or at the identifier switch). The attempt is counted before the password is
+// checked (domain/lockout), keyed by the email, so an email nobody owns locks like a real one;
+// unknown and wrong answer alike, with a dummy hash check for the time (SPEC.md §7).
+// Seed 002: a locked identity answers connect_identity_locked and the member receives a link to
+// reset the password; the link is mailed on the first refused attempt, not on every one.
+#include <chrono>
+
+#include "domain/clock.hpp"
+#include "domain/email.hpp"
+#include "domain/lockout/login_throttle.hpp"
+#include "domain/password/hasher.hpp"
+#include "domain/random.hpp"
+#include "domain/unit_of_work.hpp"
+
+namespace guichet {
+
+inline constexpr std::chrono::hours kResetLinkLifetime{1};        // SPEC.md §2
+inline constexpr std::chrono::minutes kResetLinkCooldown{5};      // between two reset mails
+
+// Issues a password-reset link for the identity and queues its email, in `tx`; nothing when one
+// was mailed within the cooldown. Returns whether a mail was queued.
+bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock);
+
+class IdentityProof {
+public:
+    IdentityProof(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock, LockoutPolicy lockout)
+        : uow_(uow), hasher_(hasher), random_(random), clock_(clock), lockout_(lockout) {}
+
+    // The identity, once its password is proven; invalid_credentials or connect_identity_locked
+    // otherwise. A success clears the failure count and rehashes an outdated hash.
+    Result<ConnectIdentity> prove(const Email& email, const std::string& password);
+
+private:
+    UnitOfWork& uow_;
+    const PasswordHasher& hasher_;
+    RandomSource& random_;
+    const Clock& clock_;
+    LockoutPolicy lockout_;
+};
+
+}  // namespace guichet

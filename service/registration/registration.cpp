@@ -1,0 +1,251 @@
+#include "service/registration/registration.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "domain/folding.hpp"
+#include "domain/secret_questions.hpp"
+#include "domain/text.hpp"
+#include "service/identities/identity_proof.hpp"
+
+namespace guichet {
+
+namespace {
+
+constexpr const char* kIdentity = "identity";
+constexpr const char* kPersonalInfo = "personal_info";
+constexpr const char* kActivationSent = "activation_sent";
+
+// Thrown inside a unit of work to roll it back with an answer for the caller.
+struct Refused {
+    Error error;
+};
+
+std::string plural_tries(int n) { return std::to_string(n) + (n > 1 ? " essais" : " essai"); }
+
+bool is_key_shaped(std::string_view key) {
+    if (key.empty() || key.size() > 2) return false;
+    for (const char c : key)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+Result<Email> parse_email(const std::string& text) {
+    auto email = Email::parse(text);
+    if (!email) return fail(ErrorCode::invalid_email, email.error().detail, "email");
+    return email;
+}
+
+// Seed 003: "Vous avez 15 jours pour cliquer sur le lien d'activation et finaliser la création
+// de votre espace personnel."
+std::string activation_text(const std::string& masked_email) {
+    return "Un message d'activation vous a été envoyé à l'adresse « " + masked_email +
+           " ». Vous avez 15 jours pour cliquer sur le lien d'activation et finaliser la création de votre espace "
+           "personnel. Si vous ne trouvez pas l'email d'activation dans votre boîte de réception, consultez vos "
+           "emails indésirables.";
+}
+
+}  // namespace
+
+Result<FlowRecord> Registration::load_at(const std::string& flow_id, const char* state) {
+    auto flow = flows_.load(flow_id);
+    if (!flow) return flow;
+    if (flow->type != type) return fail(ErrorCode::not_found, "cette démarche n'est pas une création de compte");
+    if (flow->state != state)
+        return fail(ErrorCode::step_not_allowed, "la démarche attend l'étape « " + flow->state + " »");
+    return flow;
+}
+
+Result<FlowView> Registration::start(const std::string& nir_text) {
+    const auto nir = NirBody::parse(nir_text);
+    if (!nir) return fail(ErrorCode::invalid_nir, "13 chiffres, sans la clé", "nir");
+    FlowRecord flow{new_flow_id(random_), type, kIdentity, 0, nlohmann::json{{"nir", nir->value()}}.dump(),
+                    clock_.now() + policy_.flow_lifetime};
+    uow_.run([&](Transaction& tx) { tx.flows().create(flow); });
+    return view(flow);
+}
+
+Result<FlowView> Registration::submit_identity(const std::string& flow_id, const IdentityStep& step) {
+    auto flow = load_at(flow_id, kIdentity);
+    if (!flow) return std::unexpected(flow.error());
+    auto data = nlohmann::json::parse(flow->data);
+    const auto email = parse_email(step.email);
+    if (!email) return std::unexpected(email.error());
+
+    if (step.mode == "existing") {
+        // "J'ai déjà un compte MGEN Connect": the identity is linked only once its password is proven.
+        IdentityProof proof(uow_, hasher_, random_, clock_, lockout_);
+        const auto identity = proof.prove(*email, step.password);
+        if (!identity) return std::unexpected(identity.error());
+        if (identity->account_id)
+            return fail(ErrorCode::email_already_used, "cet identifiant est déjà rattaché à un espace personnel", "email");
+        data["mode"] = "existing";
+        data["identity_id"] = identity->id;
+    } else if (step.mode == "new") {
+        // "Je n'ai pas encore de compte MGEN Connect": policy, gauge, confirmation, secret question.
+        const auto& policy = strength_.policy();
+        if (auto ok = policy.check(step.password); !ok) return std::unexpected(ok.error());
+        if (!strength_.run(step.password, StrengthContext{.email = email->value(), .nir = data["nir"].get<std::string>()}).accepted)
+            return fail(ErrorCode::password_too_weak, "choisissez un mot de passe plus long ou moins prévisible", "password");
+        if (!step.password_confirmation || *step.password_confirmation != step.password)
+            return fail(ErrorCode::password_mismatch, "", "password_confirmation");
+        if (!step.secret_question_id || !is_secret_question(*step.secret_question_id))
+            return fail(ErrorCode::validation_error, "choisissez une question de GET /v1/secret-questions", "secret_question_id");
+        const auto answer = comparable_text(step.secret_answer.value_or(""));
+        if (answer.size() < 2) return fail(ErrorCode::validation_error, "répondez à la question secrète", "secret_answer");
+        bool taken = false;
+        uow_.run([&](Transaction& tx) { taken = tx.identities().find_by_email(*email).has_value(); });
+        if (taken)
+            return fail(ErrorCode::email_already_used,
+                        "cette adresse est déjà un identifiant MGEN Connect : choisissez « J'ai déjà un compte MGEN Connect »",
+                        "email");
+        data["mode"] = "new";
+        data["password_hash"] = hasher_.hash(step.password);  // slow: outside any transaction
+        data["secret_question"] = *step.secret_question_id;
+        data["secret_answer_hash"] = hasher_.hash(answer);
+    } else {
+        return fail(ErrorCode::validation_error, "« new » ou « existing »", "mode");
+    }
+    data["email"] = email->value();
+
+    bool moved = false;
+    uow_.run([&](Transaction& tx) { moved = tx.flows().advance(flow->id, kIdentity, kPersonalInfo, data.dump()); });
+    if (!moved) return fail(ErrorCode::step_not_allowed, "cette étape a déjà été envoyée");
+    flow->state = kPersonalInfo;
+    flow->attempts = 0;
+    flow->data = data.dump();
+    return view(*flow);
+}
+
+Result<FlowView> Registration::submit_personal_info(const std::string& flow_id, const PersonalInfoStep& step) {
+    auto flow = load_at(flow_id, kPersonalInfo);
+    if (!flow) return std::unexpected(flow.error());
+    const auto data = nlohmann::json::parse(flow->data);
+
+    // Input errors first: they cost no try.
+    if (!is_key_shaped(trim(step.nir_key))) return fail(ErrorCode::invalid_nir, "la clé : les 2 derniers chiffres", "nir_key");
+    const auto birth_date = BirthDate::parse_french(step.birth_date, clock_.today());
+    if (!birth_date) return fail(ErrorCode::invalid_birth_date, birth_date.error().detail, "birth_date");
+    if (comparable_text(step.last_name).empty()) return fail(ErrorCode::validation_error, "votre nom de famille", "last_name");
+    std::optional<Phone> mobile, landline;
+    if (step.mobile_phone && !trim(*step.mobile_phone).empty()) {
+        auto phone = Phone::parse(*step.mobile_phone);
+        if (!phone) return fail(ErrorCode::invalid_phone, phone.error().detail, "mobile_phone");
+        mobile = *phone;
+    }
+    if (step.landline_phone && !trim(*step.landline_phone).empty()) {
+        auto phone = Phone::parse(*step.landline_phone);
+        if (!phone) return fail(ErrorCode::invalid_phone, phone.error().detail, "landline_phone");
+        landline = *phone;
+    }
+
+    // A try is counted before the registry is read, atomically, so parallel submissions cannot
+    // get more checks than the policy allows.
+    int tries = 0;
+    uow_.run([&](Transaction& tx) { tries = tx.flows().count_attempt(flow->id); });
+    if (tries > policy_.identity_check_tries)
+        return fail(ErrorCode::too_many_attempts, "trop d'essais : recommencez la création de votre espace");
+
+    const auto body = NirBody::parse(data["nir"].get<std::string>());
+    const Result<Nir> nir = body ? Nir::from_body_and_key(*body, trim(step.nir_key)) : Result<Nir>(fail(ErrorCode::invalid_nir));
+    const auto email = Email::parse(data["email"].get<std::string>());
+    if (!email) return fail(ErrorCode::internal_error, "flow data");
+    Result<FlowView> outcome = fail(ErrorCode::internal_error);
+    try {
+        uow_.run([&](Transaction& tx) {
+            const auto left = policy_.identity_check_tries - tries;
+            const auto member = nir ? tx.members().find_by_nir(*nir) : std::nullopt;
+            if (!member || comparable_text(member->last_name) != comparable_text(step.last_name) ||
+                member->birth_date.date() != birth_date->date())
+                throw Refused{Error(left > 0 ? ErrorCode::identity_check_failed : ErrorCode::too_many_attempts,
+                                    left > 0 ? "il vous reste " + plural_tries(left) : "recommencez la création de votre espace")};
+            // Checked: the member may now learn about their own account and identity.
+            if (!tx.flows().advance(flow->id, kPersonalInfo, kActivationSent, flow->data))
+                throw Refused{Error(ErrorCode::step_not_allowed, "cette étape a déjà été envoyée")};
+            if (tx.accounts().find_legacy_login(nir->body()))
+                throw Refused{Error(ErrorCode::account_already_exists, "connectez-vous, ou utilisez « mot de passe oublié »")};
+
+            std::optional<IdentityId> identity;
+            if (data["mode"] == "existing") {
+                identity = data["identity_id"].get<IdentityId>();
+            } else {
+                identity = tx.identities().create(NewIdentity{*email, data["password_hash"].get<std::string>(),
+                                                              data["secret_question"].get<std::string>(),
+                                                              data["secret_answer_hash"].get<std::string>()});
+                if (!identity)  // taken since the identity step
+                    throw Refused{Error(ErrorCode::email_already_used, "cette adresse est devenue un identifiant MGEN Connect entre-temps", "email")};
+            }
+            const auto account = tx.accounts().create_registered(RegisteredAccount{*nir, *identity, mobile, landline});
+            if (!account)
+                throw Refused{Error(ErrorCode::email_already_used, "cet identifiant est déjà rattaché à un espace personnel", "email")};
+
+            const auto token = random_token(random_, 32);
+            tx.links().issue(LinkPurpose::activation, token, LinkSubject{*account, *identity}, clock_.now() + policy_.activation_link_lifetime);
+            tx.notifier().enqueue(OutgoingMessage{Channel::email, email->lookup_key(), MessageKind::activation_link,
+                                                  {{"token", token}, {"first_name", member->first_name}, {"last_name", member->last_name}}});
+            flow->state = kActivationSent;
+            outcome = view(*flow);
+        });
+    } catch (const Refused& refused) {
+        return std::unexpected(refused.error);
+    }
+    return outcome;
+}
+
+FlowView Registration::view(const FlowRecord& flow) const {
+    FlowView v{flow.id, flow.type, flow.state, flow.expires_at, {}, {}};
+    if (flow.state == kIdentity) {
+        v.next_steps.push_back({kIdentity, {"mode", "email", "password", "password_confirmation", "secret_question_id", "secret_answer"}});
+    } else if (flow.state == kPersonalInfo) {
+        const int left = policy_.identity_check_tries - flow.attempts;
+        if (left > 0) {
+            v.next_steps.push_back({kPersonalInfo, {"nir_key", "last_name", "birth_date", "mobile_phone", "landline_phone"}});
+            if (flow.attempts > 0)
+                v.messages.push_back({"identity_check_failed", "Les informations saisies ne correspondent pas à nos données. Il vous reste " +
+                                                                   plural_tries(left) + "."});
+        } else {
+            v.messages.push_back({"too_many_attempts", "Trop de tentatives. Veuillez recommencer la création de votre espace."});
+        }
+    } else if (flow.state == kActivationSent) {
+        const auto data = nlohmann::json::parse(flow.data);
+        const auto email = Email::parse(data.value("email", ""));
+        v.messages.push_back({"activation_sent", activation_text(email ? email->masked() : "")});
+    }
+    return v;
+}
+
+Result<Activated> Registration::activate(const std::string& token) {
+    Result<Activated> outcome = fail(ErrorCode::link_expired);
+    if (token.empty() || token.size() > 128) return outcome;
+    uow_.run([&](Transaction& tx) {
+        const auto use = tx.links().consume(LinkPurpose::activation, token, clock_.now());
+        if (use.state != LinkState::valid || !use.subject.account) return;
+        if (!tx.accounts().activate(*use.subject.account)) return;
+        outcome = Activated{*use.subject.account};
+    });
+    return outcome;
+}
+
+Result<void> Registration::resend_activation(const std::string& email_text) {
+    const auto email = parse_email(email_text);
+    if (!email) return std::unexpected(email.error());
+    uow_.run([&](Transaction& tx) {
+        const auto identity = tx.identities().find_by_email(*email);
+        if (!identity || !identity->account_id || identity->account_status != "pending_activation") return;
+        const LinkSubject subject{identity->account_id, identity->id};
+        const auto now = clock_.now();
+        if (tx.links().issued_since(LinkPurpose::activation, subject, now - policy_.resend_cooldown)) return;
+        const auto account = tx.accounts().overview(*identity->account_id);
+        const auto member = account ? tx.members().find_by_nir(account->nir) : std::nullopt;
+        const auto token = random_token(random_, 32);
+        tx.links().issue(LinkPurpose::activation, token, subject, now + policy_.activation_link_lifetime);
+        MessageParams params{{"token", token}};
+        if (member) {
+            params["first_name"] = member->first_name;
+            params["last_name"] = member->last_name;
+        }
+        tx.notifier().enqueue(OutgoingMessage{Channel::email, identity->email, MessageKind::activation_link, params});
+    });
+    return {};
+}
+
+}  // namespace guichet
