@@ -25,10 +25,10 @@ HttpResponse tokens_response(const SessionTokens& t) {
     return response;
 }
 
-AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions) {
+AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions, Sessions::Scope scope = Sessions::Scope::full) {
     const auto auth = request.header("authorization").value_or("");
     const std::string prefix = "Bearer ";
-    auto session = sessions.authenticate(auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : std::string{});
+    auto session = sessions.authenticate(auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : std::string{}, scope);
     if (!session) throw ProblemException(session.error());
     return *session;
 }
@@ -49,7 +49,7 @@ void add_session_routes(Router& router, Services& services) {
     });
 
     router.add("DELETE", "/v1/sessions/current", Body::none, Access::public_, [&services](const HttpRequest& request) {
-        const auto session = authenticated(request, services.sessions);
+        const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
         check_or_problem(services.sessions.logout(session));
         return HttpResponse{204, "application/json", "", {}};
     });
@@ -73,7 +73,7 @@ void add_session_routes(Router& router, Services& services) {
     });
 
     router.add("GET", "/v1/me", Body::none, Access::public_, [&services](const HttpRequest& request) {
-        const auto session = authenticated(request, services.sessions);
+        const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
         const auto p = value_or_problem(services.sessions.me(session));
         return json_response(200, {{"account_id", p.account_id},
                                    {"identifier_kind", p.identifier_kind},

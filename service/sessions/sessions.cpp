@@ -119,12 +119,17 @@ Result<SessionTokens> Sessions::refresh(const std::string& refresh_token) {
     return result;
 }
 
-Result<AuthenticatedSession> Sessions::authenticate(const std::string& access_token) {
+Result<AuthenticatedSession> Sessions::authenticate(const std::string& access_token, Scope scope) {
     const auto claims = signer_.verify(access_token, clock_.now());
     if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
     std::optional<SessionInfo> session;
     uow_.run([&](Transaction& tx) { session = tx.sessions().find_active(claims->session_id, clock_.now()); });
     if (!session || session->account_id != claims->account_id) return fail(ErrorCode::unauthorized, "session terminée");
+    if (scope == Scope::full && !claims->required_actions.empty()) {
+        std::string pending;
+        for (auto a : claims->required_actions) pending += (pending.empty() ? "" : ", ") + std::string(to_string(a));
+        return fail(ErrorCode::forbidden, "actions requises d'abord : " + pending);
+    }
     return AuthenticatedSession{*claims};
 }
 

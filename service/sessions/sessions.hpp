@@ -42,8 +42,12 @@ public:
 
     Result<SessionTokens> login(const std::string& identifier, const std::string& password);
     Result<SessionTokens> refresh(const std::string& refresh_token);
-    // The session behind a bearer access token: signature, expiry, and not revoked.
-    Result<AuthenticatedSession> authenticate(const std::string& access_token);
+    // The session behind a bearer access token: signature, expiry, and not revoked. While required
+    // actions are pending (SPEC.md §5) the token only opens what `scope` allows: a route serving
+    // one of those actions, or reading them (/v1/me, logout), says Scope::required_actions; any
+    // other route gets `forbidden` naming the pending actions.
+    enum class Scope { full, required_actions };
+    Result<AuthenticatedSession> authenticate(const std::string& access_token, Scope scope = Scope::full);
     Result<void> logout(const AuthenticatedSession& session);
     std::vector<SessionInfo> list(const AuthenticatedSession& session);
     // Ends one of the member's own sessions; not_found for any other id.

@@ -74,6 +74,11 @@ temp=$(jq -r '.[0].text' <<<"$BODY" | grep -oE 'temporaire : [^ ]{12}$' | head -
 login 269029935004220 "$temp"
 check "a temporary password logs in, restricted to personalising" \
   json_true '.required_actions == ["change_password", "confirm_contacts", "verify_email"]'
+RESTRICTED=$(jq -r .access_token <<<"$BODY")
+call GET /v1/me -H "Authorization: Bearer $RESTRICTED"
+check "the restricted token reads /v1/me and its required actions" json_true '.required_actions | length == 3'
+call GET /v1/sessions -H "Authorization: Bearer $RESTRICTED"
+check "but opens nothing else until they are done" is_problem 403 forbidden
 
 # Exact lockout across 3 processes: 100 parallel wrong attempts on one identifier.
 launch_server; second=$BASE

@@ -130,7 +130,12 @@ TEST_CASE("a temporary password gives a session restricted to the required actio
     REQUIRE(tokens);
     CHECK(tokens->required_actions ==
           std::vector{RequiredAction::change_password, RequiredAction::confirm_contacts, RequiredAction::verify_email});
-    auto session = sessions.authenticate(tokens->access_token);
+    // Until they are done, the token opens only the routes of those actions (and /v1/me, logout).
+    auto full = sessions.authenticate(tokens->access_token);
+    REQUIRE_FALSE(full);
+    CHECK(full.error().code == ErrorCode::forbidden);
+    CHECK(full.error().detail.find("change_password") != std::string::npos);
+    auto session = sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
     REQUIRE(session);
     CHECK(session->claims.required_actions.size() == 3);
 
