@@ -32,6 +32,7 @@
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
 #include "service/members/member_import.hpp"
+#include "service/passwords/password_change.hpp"
 #include "service/passwords/password_strength.hpp"
 
 namespace {
@@ -153,8 +154,9 @@ int run_serve(const infra::Config& config) {
     Flows flows(uow, clock);
     Registration registration(uow, flows, hasher, password_strength, random, clock);
     flows.add(Registration::type, registration);
-    api::Services services{readiness, password_strength, member_import, outbox,   delivery_counters, brand,
-                           account_import, sessions,     jwks,          flows,    registration};
+    PasswordChange password_change(uow, hasher, password_strength, sessions, clock);
+    api::Services services{readiness,      password_strength, member_import, outbox,       delivery_counters, brand,
+                           account_import, sessions,          jwks,          flows,        registration,      password_change};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();

@@ -39,14 +39,17 @@ private:
 
 // General pool (every request that does not hash a password): these requests spend most of their
 // time waiting on PostgreSQL, not on a core, so the pool is larger than the machine: cores × 2 + 4
-// (8 on 2 cores, the default PostgreSQL pool size: more threads would only wait for a connection).
-// It has no Argon2id to run, so a GET /v1/me never waits behind a login.
+// (8 on 2 cores, as many as the default PostgreSQL pool). On 2 cores 4, 8 or 16 threads gave the
+// same GET /v1/me throughput (the CPU is the limit there, see docs/PERFORMANCE.md). It has no
+// Argon2id to run, so a GET /v1/me never waits behind a login.
 unsigned default_worker_threads();
 
-// Hashing pool (routes marked Cost::hashing: login, account import): Argon2id (m=19 MiB, t=2) is
-// CPU- and memory-bound, so more hashing threads than cores would only queue in the kernel and
-// take the cores the general pool needs. One per core; hashing memory is capped at cores × 19 MiB
-// and its bounded queue (256 by default) answers the excess of a login storm 503 + Retry-After.
+// Hashing pool (routes marked Cost::hashing: login, account import, registration steps, password
+// reset and change): Argon2id (m=19 MiB, t=2) is CPU- and memory-bound, so more hashing threads
+// than cores would only queue in the kernel and take the cores the general pool needs. One per
+// core, at nice 10 (ServerOptions::hashing_nice) so cheap requests win the cores when both want
+// them; hashing memory is capped at cores × 19 MiB and the bounded queue (256 by default) answers
+// the excess of a login storm 503 + Retry-After.
 unsigned default_hashing_threads();
 
 }  // namespace guichet::api

@@ -1,5 +1,7 @@
-// Password helpers for forms: the secret-question list and the live strength gauge (seeds 003, 004).
+// Passwords: the secret-question list and the live strength gauge for forms (seeds 003, 004),
+// setting a new password from an email link, and changing or personalising it while logged in.
 #include "api/http/input.hpp"
+#include "api/problem.hpp"
 #include "api/routes/routes.hpp"
 #include "domain/secret_questions.hpp"
 
@@ -29,6 +31,44 @@ void add_password_routes(Router& router, Services& services) {
                                               {"accepted", strength.accepted},
                                               {"feedback", strength.feedback}});
                });
+
+    router.add("POST", "/v1/password-resets", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        const auto& body = request.json;
+        const auto done = value_or_problem(services.password_change.reset(
+            required_string(body, "token", 256),
+            NewPassword{required_string(body, "password", 1024), required_string(body, "password_confirmation", 1024)},
+            optional_string(body, "secret_answer", 200)));
+        nlohmann::json answer{{"message", "Votre mot de passe a bien été modifié."}};
+        if (done.session) {
+            answer["access_token"] = done.session->access_token;
+            answer["refresh_token"] = done.session->refresh_token;
+            answer["token_type"] = "Bearer";
+            answer["expires_in"] = done.session->expires_in.count();
+            answer["required_actions"] = nlohmann::json::array();
+        }
+        auto response = json_response(200, answer);
+        response.headers.emplace_back("Cache-Control", "no-store");
+        return response;
+    }, Cost::hashing);
+
+    router.add("PUT", "/v1/me/password", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
+        const auto& body = request.json;
+        const auto changed = value_or_problem(services.password_change.change(
+            session, optional_string(body, "current_password", 1024),
+            NewPassword{required_string(body, "password", 1024), required_string(body, "password_confirmation", 1024)},
+            optional_bool(body, "end_other_sessions").value_or(false)));
+        auto actions = nlohmann::json::array();
+        for (auto a : changed.access.required_actions) actions.push_back(to_string(a));
+        auto response = json_response(200, {{"message", "Votre mot de passe a bien été modifié."},
+                                            {"access_token", changed.access.access_token},
+                                            {"token_type", "Bearer"},
+                                            {"expires_in", changed.access.expires_in.count()},
+                                            {"required_actions", actions},
+                                            {"other_sessions_ended", changed.other_sessions_ended}});
+        response.headers.emplace_back("Cache-Control", "no-store");
+        return response;
+    }, Cost::hashing);
 }
 
 }  // namespace guichet::api

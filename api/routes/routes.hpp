@@ -8,6 +8,7 @@
 #include "service/accounts/account_import.hpp"
 #include "service/delivery/dispatcher.hpp"
 #include "service/flows/flows.hpp"
+#include "service/passwords/password_change.hpp"
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
 #include "service/passwords/password_strength.hpp"
@@ -27,7 +28,12 @@ struct Services {
     const nlohmann::json& jwks;  // public keys of the access-token signer
     Flows& flows;
     Registration& registration;
+    PasswordChange& password_change;
 };
+
+// The session behind the request's bearer token, or a 401/403 problem thrown (api/routes/sessions.cpp).
+AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions,
+                                   Sessions::Scope scope = Sessions::Scope::full);
 
 void add_operations_routes(Router& router, Services& services);
 void add_password_routes(Router& router, Services& services);

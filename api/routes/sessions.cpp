@@ -25,13 +25,17 @@ HttpResponse tokens_response(const SessionTokens& t) {
     return response;
 }
 
-AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions, Sessions::Scope scope = Sessions::Scope::full) {
+}  // namespace
+
+AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions, Sessions::Scope scope) {
     const auto auth = request.header("authorization").value_or("");
     const std::string prefix = "Bearer ";
     auto session = sessions.authenticate(auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : std::string{}, scope);
     if (!session) throw ProblemException(session.error());
     return *session;
 }
+
+namespace {
 
 nlohmann::json phone_text(const std::optional<Phone>& p) { return p ? nlohmann::json(p->e164()) : nlohmann::json(nullptr); }
 

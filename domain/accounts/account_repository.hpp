@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/nir.hpp"
 #include "domain/phone.hpp"
@@ -32,6 +33,7 @@ struct LegacyLogin {
     // Switched to an email identifier, or created with one (registration): NIR login is over.
     bool migrated = false;
     std::optional<std::string> identity_password_hash{};  // of the linked Connect identity
+    std::vector<std::string> pending_actions{};            // required actions left from a previous session
 };
 
 // An account created by the registration flow (seed 003): linked to a Connect identity from the
@@ -54,6 +56,18 @@ struct AccountOverview {
     std::optional<Phone> landline_phone{};
 };
 
+// The password in force for an account, wherever it lives: on its Connect identity once it has one,
+// otherwise the legacy NIR password.
+struct AccountCredentials {
+    AccountId id;
+    Nir nir;
+    std::optional<IdentityId> identity{};
+    std::optional<std::string> identity_email{};
+    std::optional<std::string> password_hash{};
+    bool password_is_temporary = false;
+    std::optional<std::string> secret_answer_hash{};  // the identity's, when one is set
+};
+
 class AccountRepository {
 public:
     virtual std::optional<AccountOverview> overview(AccountId id) = 0;
@@ -71,6 +85,13 @@ public:
     // pending_activation → active, and the linked identity is validated (its email is proven).
     // False when the account was not pending.
     virtual bool activate(AccountId id) = 0;
+    virtual std::optional<AccountCredentials> credentials(AccountId id) = 0;
+    // Required actions the account keeps until they are done (names of domain/sessions RequiredAction).
+    virtual void set_pending_actions(AccountId id, const std::vector<std::string>& actions) = 0;
+    // Replaces the account's password (on its identity when it has one). `temporary_until` marks a
+    // temporary password and its expiry; empty: a password the member chose.
+    virtual void set_password(AccountId id, const std::string& password_hash,
+                              std::optional<std::chrono::system_clock::time_point> temporary_until) = 0;
 };
 
 }  // namespace guichet

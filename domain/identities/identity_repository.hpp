@@ -18,6 +18,7 @@ struct ConnectIdentity {
     bool validated = false;                    // the email was proven (activation or reset link)
     std::optional<AccountId> account_id;       // the account it identifies, if any
     std::string account_status;                // that account's status; empty without an account
+    std::optional<std::string> secret_answer_hash{};
 };
 
 struct NewIdentity {

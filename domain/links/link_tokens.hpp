@@ -34,6 +34,11 @@ public:
                        std::chrono::system_clock::time_point expires_at) = 0;
     // Uses the token once: of two parallel uses of one token, only one sees `valid`.
     virtual LinkUse consume(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) = 0;
+    // The state of a token without using it (a form checks its other fields first).
+    virtual LinkUse peek(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) = 0;
+    // Counts one wrong answer given with this link (the secret answer of a reset) and returns the
+    // count, atomically; the caller kills the link past its limit by consuming it.
+    virtual int count_attempt(LinkPurpose purpose, const std::string& token) = 0;
     // Whether a link for this purpose and subject was issued after `since` (a cooldown between
     // two mails, so a form cannot be used to flood a mailbox).
     virtual bool issued_since(LinkPurpose purpose, const LinkSubject& subject, std::chrono::system_clock::time_point since) = 0;

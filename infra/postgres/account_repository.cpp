@@ -43,6 +43,7 @@ std::optional<LegacyLogin> PgAccountRepository::find_legacy_login(const NirBody&
     if (!r[0][1].is_null()) login.nir_password_hash = r[0][1].as<std::string>();
     if (!r[0][3].is_null()) login.temporary_password_expires_at = from_epoch(r[0][3].as<double>());
     if (!r[0][5].is_null()) login.identity_password_hash = r[0][5].as<std::string>();
+    for (auto a : split(r[0][6].as<std::string>())) login.pending_actions.emplace_back(to_string(a));
     return login;
 }
 
@@ -77,6 +78,35 @@ std::optional<AccountId> PgAccountRepository::create_registered(const Registered
                                      mobile ? mobile->c_str() : nullptr, landline ? landline->c_str() : nullptr);
     if (r.empty()) return std::nullopt;
     return r[0][0].as<AccountId>();
+}
+
+std::optional<AccountCredentials> PgAccountRepository::credentials(AccountId id) {
+    const auto r = tx_.exec_prepared(registration_sql::credentials.name, id);
+    if (r.empty()) return std::nullopt;
+    const pqxx::binarystring sealed(r[0][1]), index(r[0][2]);
+    const auto clear = cipher_.decrypt(sealed.str(), index.str());
+    auto nir = clear ? Nir::parse(*clear) : Result<Nir>(fail(ErrorCode::invalid_nir));
+    if (!nir) throw std::runtime_error("member NIR does not decrypt");
+    AccountCredentials c{r[0][0].as<AccountId>(), *nir};
+    if (!r[0][3].is_null()) c.identity = r[0][3].as<IdentityId>();
+    if (!r[0][4].is_null()) c.identity_email = r[0][4].as<std::string>();
+    if (!r[0][5].is_null()) c.password_hash = r[0][5].as<std::string>();
+    c.password_is_temporary = r[0][6].as<bool>();
+    if (!r[0][7].is_null()) c.secret_answer_hash = r[0][7].as<std::string>();
+    return c;
+}
+
+void PgAccountRepository::set_pending_actions(AccountId id, const std::vector<std::string>& actions) {
+    std::string joined;
+    for (const auto& a : actions) joined += (joined.empty() ? "" : ",") + a;
+    tx_.exec_prepared(account_sql::set_pending_actions.name, id, joined);
+}
+
+void PgAccountRepository::set_password(AccountId id, const std::string& password_hash,
+                                       std::optional<std::chrono::system_clock::time_point> temporary_until) {
+    const auto until = temporary_until ? std::optional(std::to_string(epoch(*temporary_until))) : std::nullopt;
+    tx_.exec_prepared(registration_sql::set_password.name, id, password_hash, temporary_until.has_value(),
+                      until ? until->c_str() : nullptr);
 }
 
 bool PgAccountRepository::activate(AccountId id) { return !tx_.exec_prepared(registration_sql::activate.name, id).empty(); }
@@ -120,6 +150,14 @@ std::vector<SessionInfo> PgSessionRepository::list_active(AccountId account_id, 
     std::vector<SessionInfo> out;
     for (const auto& row : tx_.exec_prepared(session_sql::list_active.name, account_id, epoch(now))) out.push_back(session_from(row));
     return out;
+}
+
+void PgSessionRepository::set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) {
+    tx_.exec_prepared(session_sql::set_actions.name, id, join(actions));
+}
+
+int PgSessionRepository::revoke_all(AccountId account_id, const std::string& keep) {
+    return static_cast<int>(tx_.exec_prepared(session_sql::revoke_all.name, account_id, keep).affected_rows());
 }
 
 bool PgSessionRepository::revoke(const std::string& id, AccountId account_id) {

@@ -17,6 +17,10 @@ public:
     std::optional<AccountOverview> overview(AccountId id) override;
     std::optional<AccountId> create_registered(const RegisteredAccount& account) override;
     bool activate(AccountId id) override;
+    std::optional<AccountCredentials> credentials(AccountId id) override;
+    void set_pending_actions(AccountId id, const std::vector<std::string>& actions) override;
+    void set_password(AccountId id, const std::string& password_hash,
+                      std::optional<std::chrono::system_clock::time_point> temporary_until) override;
 
 private:
     pqxx::transaction_base& tx_;
@@ -33,6 +37,8 @@ public:
     std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) override;
     bool revoke(const std::string& id, AccountId account_id) override;
     std::vector<SessionInfo> list_active(AccountId account_id, std::chrono::system_clock::time_point now) override;
+    void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) override;
+    int revoke_all(AccountId account_id, const std::string& keep) override;
 
 private:
     pqxx::transaction_base& tx_;

@@ -13,13 +13,17 @@ RETURNING id
 
 inline constexpr Statement find_legacy_login{"account_find_legacy_login", R"sql(
 SELECT a.id, a.nir_password_hash, a.password_is_temporary, extract(epoch FROM a.temporary_password_expires_at)::float8,
-       a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, i.password_hash
+       a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, i.password_hash, array_to_string(a.required_actions, ',')
 FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
 WHERE m.nir_index = $1
 )sql"};
 
 inline constexpr Statement record_login{"account_record_login", R"sql(
 UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_password_hash) WHERE id = $1
+)sql"};
+
+inline constexpr Statement set_pending_actions{"account_set_pending_actions", R"sql(
+UPDATE accounts SET required_actions = coalesce(string_to_array(nullif($2, ''), ','), '{}') WHERE id = $1
 )sql"};
 
 inline constexpr Statement overview{"account_overview", R"sql(
@@ -70,6 +74,14 @@ UPDATE sessions SET last_used_at = now() WHERE id = $1
 
 inline constexpr Statement revoke{"session_revoke", R"sql(
 UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL
+)sql"};
+
+inline constexpr Statement set_actions{"session_set_actions", R"sql(
+UPDATE sessions SET required_actions = coalesce(string_to_array(nullif($2, ''), ','), '{}') WHERE id = $1
+)sql"};
+
+inline constexpr Statement revoke_all{"session_revoke_all", R"sql(
+UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND id <> $2
 )sql"};
 
 inline constexpr Statement revoke_any{"session_revoke_any", R"sql(

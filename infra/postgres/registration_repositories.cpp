@@ -18,6 +18,7 @@ std::optional<ConnectIdentity> identity_from(const pqxx::result& r) {
         identity.account_id = r[0][4].as<AccountId>();
         identity.account_status = r[0][5].as<std::string>();
     }
+    if (!r[0][6].is_null()) identity.secret_answer_hash = r[0][6].as<std::string>();
     return identity;
 }
 
@@ -96,6 +97,24 @@ LinkUse PgLinkTokenRepository::consume(LinkPurpose purpose, const std::string& t
     const auto state = tx_.exec_prepared(link_sql::state.name, hash, kind);
     if (state.empty()) return {LinkState::unknown, {}};
     return {state[0][0].as<bool>() ? LinkState::used : LinkState::expired, {}};
+}
+
+LinkUse PgLinkTokenRepository::peek(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) {
+    const auto r = tx_.exec_prepared(link_sql::peek.name, bytes(cipher_.blind_index("link:" + token)), std::string(to_string(purpose)),
+                                     epoch(now));
+    if (r.empty()) return {LinkState::unknown, {}};
+    if (r[0][2].as<bool>()) return {LinkState::used, {}};
+    if (!r[0][3].as<bool>()) return {LinkState::expired, {}};
+    LinkSubject subject;
+    if (!r[0][0].is_null()) subject.account = r[0][0].as<AccountId>();
+    if (!r[0][1].is_null()) subject.identity = r[0][1].as<IdentityId>();
+    return {LinkState::valid, subject};
+}
+
+int PgLinkTokenRepository::count_attempt(LinkPurpose purpose, const std::string& token) {
+    const auto r = tx_.exec_prepared(link_sql::count_attempt.name, bytes(cipher_.blind_index("link:" + token)),
+                                     std::string(to_string(purpose)));
+    return r.empty() ? 0 : r[0][0].as<int>();
 }
 
 bool PgLinkTokenRepository::issued_since(LinkPurpose purpose, const LinkSubject& subject,

@@ -43,6 +43,8 @@ public:
     void issue(LinkPurpose purpose, const std::string& token, const LinkSubject& subject,
                std::chrono::system_clock::time_point expires_at) override;
     LinkUse consume(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) override;
+    LinkUse peek(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) override;
+    int count_attempt(LinkPurpose purpose, const std::string& token) override;
     bool issued_since(LinkPurpose purpose, const LinkSubject& subject, std::chrono::system_clock::time_point since) override;
 
 private:

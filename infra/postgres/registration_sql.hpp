@@ -5,13 +5,13 @@
 namespace guichet::infra::identity_sql {
 
 inline constexpr Statement find_by_email{"identity_find_by_email", R"sql(
-SELECT i.id, i.email, i.password_hash, i.validated, a.id, a.status
+SELECT i.id, i.email, i.password_hash, i.validated, a.id, a.status, i.secret_answer_hash
 FROM connect_identities i LEFT JOIN accounts a ON a.identity_id = i.id
 WHERE i.email = $1
 )sql"};
 
 inline constexpr Statement find{"identity_find", R"sql(
-SELECT i.id, i.email, i.password_hash, i.validated, a.id, a.status
+SELECT i.id, i.email, i.password_hash, i.validated, a.id, a.status, i.secret_answer_hash
 FROM connect_identities i LEFT JOIN accounts a ON a.identity_id = i.id
 WHERE i.id = $1
 )sql"};
@@ -53,6 +53,26 @@ WHERE id = (SELECT identity_id FROM activated)
 RETURNING id
 )sql"};
 
+inline constexpr Statement credentials{"account_credentials", R"sql(
+SELECT a.id, m.nir_cipher, m.nir_index, a.identity_id, i.email,
+       CASE WHEN a.identity_id IS NULL THEN a.nir_password_hash ELSE i.password_hash END,
+       a.password_is_temporary, i.secret_answer_hash
+FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
+WHERE a.id = $1
+)sql"};
+
+// The password lives on the identity once the account has one, on the account otherwise.
+inline constexpr Statement set_password{"account_set_password", R"sql(
+WITH account AS (
+    UPDATE accounts
+    SET nir_password_hash = CASE WHEN identity_id IS NULL THEN $2 ELSE nir_password_hash END,
+        password_is_temporary = $3, temporary_password_expires_at = to_timestamp($4)
+    WHERE id = $1
+    RETURNING identity_id
+)
+UPDATE connect_identities SET password_hash = $2, updated_at = now() WHERE id = (SELECT identity_id FROM account)
+)sql"};
+
 }  // namespace guichet::infra::registration_sql
 
 namespace guichet::infra::flow_sql {
@@ -92,6 +112,15 @@ RETURNING account_id, identity_id
 
 inline constexpr Statement state{"link_state", R"sql(
 SELECT used_at IS NOT NULL FROM link_tokens WHERE token_hash = $1 AND purpose = $2
+)sql"};
+
+inline constexpr Statement peek{"link_peek", R"sql(
+SELECT account_id, identity_id, used_at IS NOT NULL, expires_at > to_timestamp($3)
+FROM link_tokens WHERE token_hash = $1 AND purpose = $2
+)sql"};
+
+inline constexpr Statement count_attempt{"link_count_attempt", R"sql(
+UPDATE link_tokens SET attempts = attempts + 1 WHERE token_hash = $1 AND purpose = $2 RETURNING attempts
 )sql"};
 
 inline constexpr Statement issued_since{"link_issued_since", R"sql(

@@ -30,6 +30,7 @@ std::span<const Statement> all_statements() {
         account_sql::find_legacy_login,
         account_sql::record_login,
         account_sql::overview,
+        account_sql::set_pending_actions,
         session_sql::create,
         session_sql::add_refresh,
         session_sql::use_refresh,
@@ -54,6 +55,12 @@ std::span<const Statement> all_statements() {
         link_sql::consume,
         link_sql::state,
         link_sql::issued_since,
+        link_sql::peek,
+        link_sql::count_attempt,
+        registration_sql::credentials,
+        registration_sql::set_password,
+        session_sql::set_actions,
+        session_sql::revoke_all,
     };
     return statements;
 }

@@ -64,9 +64,15 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
                          *account->temporary_password_expires_at <= clock_.now();
     if (!hasher_.verify(*account->nir_password_hash, password) || expired) return fail(ErrorCode::invalid_credentials);
 
+    // Seed 004: a temporary password is personalised, then the contacts and the email confirmed.
+    // Those two stay with the account until done, even if this session ends before.
+    auto pending = account->pending_actions;
+    const bool new_pending = account->password_is_temporary && pending.empty();
+    if (new_pending) pending = {std::string(to_string(RequiredAction::confirm_contacts)), std::string(to_string(RequiredAction::verify_email))};
     std::vector<RequiredAction> actions;
-    if (account->password_is_temporary)  // seed 004: personalise, confirm contacts, verify the email
-        actions = {RequiredAction::change_password, RequiredAction::confirm_contacts, RequiredAction::verify_email};
+    if (account->password_is_temporary) actions.push_back(RequiredAction::change_password);
+    for (const auto& name : pending)
+        if (auto a = required_action_from(name)) actions.push_back(*a);
     std::optional<std::string> rehashed;
     if (!account->password_is_temporary && hasher_.needs_rehash(*account->nir_password_hash)) rehashed = hasher_.hash(password);
 
@@ -74,6 +80,7 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
     uow_.run([&](Transaction& tx) {
         tx.throttle().clear_after_success(key);
         tx.accounts().record_login(account->id, rehashed);
+        if (new_pending) tx.accounts().set_pending_actions(account->id, pending);
         tokens = open_session(account->id, actions, tx);
     });
     return tokens;
@@ -149,6 +156,22 @@ Result<void> Sessions::revoke(const AuthenticatedSession& session, const std::st
     uow_.run([&](Transaction& tx) { revoked = tx.sessions().revoke(session_id, session.claims.account_id); });
     if (!revoked) return fail(ErrorCode::not_found, "aucune session active avec cet identifiant");
     return {};
+}
+
+SessionTokens Sessions::start(AccountId account) {
+    SessionTokens tokens;
+    uow_.run([&](Transaction& tx) {
+        tx.accounts().record_login(account, std::nullopt);
+        tokens = open_session(account, {}, tx);
+    });
+    return tokens;
+}
+
+AccessToken Sessions::reissue(const AuthenticatedSession& session, std::vector<RequiredAction> remaining) {
+    uow_.run([&](Transaction& tx) { tx.sessions().set_required_actions(session.claims.session_id, remaining); });
+    const auto access = signer_.sign(
+        AccessClaims{session.claims.account_id, session.claims.session_id, remaining, clock_.now() + policy_.access_lifetime});
+    return AccessToken{access, policy_.access_lifetime, std::move(remaining)};
 }
 
 Result<Profile> Sessions::me(const AuthenticatedSession& session) {

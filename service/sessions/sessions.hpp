@@ -21,6 +21,13 @@ struct SessionTokens {
     std::vector<RequiredAction> required_actions;
 };
 
+// A new access token for a session whose required actions changed (the refresh token stays).
+struct AccessToken {
+    std::string access_token;
+    std::chrono::seconds expires_in;
+    std::vector<RequiredAction> required_actions;
+};
+
 struct AuthenticatedSession {
     AccessClaims claims;
 };
@@ -53,6 +60,10 @@ public:
     // Ends one of the member's own sessions; not_found for any other id.
     Result<void> revoke(const AuthenticatedSession& session, const std::string& session_id);
     Result<Profile> me(const AuthenticatedSession& session);
+    // A full session for an account whose member proved control another way (a reset link).
+    SessionTokens start(AccountId account);
+    // Stores the session's remaining required actions and signs an access token saying so.
+    AccessToken reissue(const AuthenticatedSession& session, std::vector<RequiredAction> remaining);
 
 private:
     Result<SessionTokens> login_by_email(const Email& email, const std::string& password);

@@ -79,6 +79,10 @@ call GET /v1/me -H "Authorization: Bearer $RESTRICTED"
 check "the restricted token reads /v1/me and its required actions" json_true '.required_actions | length == 3'
 call GET /v1/sessions -H "Authorization: Bearer $RESTRICTED"
 check "but opens nothing else until they are done" is_problem 403 forbidden
+json_call PUT /v1/me/password '{"password":"Mon-Nouveau2026!","password_confirmation":"Mon-Nouveau2026!"}' -H "Authorization: Bearer $RESTRICTED"
+check "the temporary password is personalised" json_true '.message == "Votre mot de passe a bien été modifié." and .required_actions == ["confirm_contacts", "verify_email"]'
+login 269029935004220 'Mon-Nouveau2026!'
+check "the next login still asks the contacts and the email" json_true '.required_actions == ["confirm_contacts", "verify_email"]'
 
 # Exact lockout across 3 processes: 100 parallel wrong attempts on one identifier.
 launch_server; second=$BASE

@@ -161,6 +161,16 @@ login personne@exemple.fr 'faux-4'
 locked_unknown=$(jq -c 'del(.instance)' <<<"$BODY")
 login s.moreau@exemple.fr 'Forum-Mot2passe!'
 check "an unknown email locks with exactly the same answer" test "$(jq -c 'del(.instance)' <<<"$BODY")" = "$locked_unknown"
+wait_link /reinitialisation s.moreau@exemple.fr 1
+RESET=$TOKEN
+json_call POST /v1/password-resets "{\"token\":\"$RESET\",\"password\":\"Moreau1982!\",\"password_confirmation\":\"Moreau1982!\"}"
+check "the reset link refuses a weak password" is_problem 422 password_too_weak
+json_call POST /v1/password-resets "{\"token\":\"$RESET\",\"password\":\"Nouveau-Depart2026\",\"password_confirmation\":\"Nouveau-Depart2026\"}"
+check "the reset link sets a new password" json_true '.message == "Votre mot de passe a bien été modifié." and (has("access_token") | not)'
+json_call POST /v1/password-resets "{\"token\":\"$RESET\",\"password\":\"Nouveau-Depart2026\",\"password_confirmation\":\"Nouveau-Depart2026\"}"
+check "once" is_problem 410 link_expired
+login s.moreau@exemple.fr 'Nouveau-Depart2026'
+check "the reset unlocked and validated the identity (which has no account yet)" is_problem 403 no_account
 
 # 4. An account whose password was never created (seed 002).
 admin_call POST /v1/admin/accounts '{"nir":"175057505612393","has_logged_in":false,"password_never_created":true}'

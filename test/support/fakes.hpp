@@ -57,6 +57,7 @@ struct FakeAccountRow {
     std::optional<IdentityId> identity{};
     std::string status = "active";
     std::optional<Phone> mobile_phone{}, landline_phone{};
+    std::vector<std::string> pending{};
 };
 
 struct FakeIdentityRow {
@@ -74,6 +75,7 @@ struct FakeLinkRow {
     std::chrono::system_clock::time_point expires_at;
     bool used = false;
     std::chrono::system_clock::time_point issued_at;
+    int attempts = 0;
 };
 
 class FakeAccountRepository final : public AccountRepository {
@@ -93,6 +95,7 @@ public:
                 LegacyLogin login{row.id, row.account.nir_password_hash, row.account.password_is_temporary,
                                   row.account.temporary_password_expires_at, row.identity.has_value(), std::nullopt};
                 if (row.identity) login.identity_password_hash = identities_.at(*row.identity).password_hash;
+                login.pending_actions = row.pending;
                 return login;
             }
         return std::nullopt;
@@ -124,6 +127,36 @@ public:
                            a.mobile_phone, a.landline_phone};
         rows_.emplace(a.nir.value(), row);
         return id;
+    }
+    std::optional<AccountCredentials> credentials(AccountId id) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id) {
+                AccountCredentials c{id, row.account.nir};
+                c.identity = row.identity;
+                c.password_hash = row.account.nir_password_hash;
+                c.password_is_temporary = row.account.password_is_temporary;
+                if (row.identity) {
+                    const auto& i = identities_.at(*row.identity);
+                    c.identity_email = i.email;
+                    c.password_hash = i.password_hash;
+                    if (!i.secret_answer_hash.empty()) c.secret_answer_hash = i.secret_answer_hash;
+                }
+                return c;
+            }
+        return std::nullopt;
+    }
+    void set_pending_actions(AccountId id, const std::vector<std::string>& actions) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id) row.pending = actions;
+    }
+    void set_password(AccountId id, const std::string& hash, std::optional<std::chrono::system_clock::time_point> until) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id) {
+                if (row.identity) identities_.at(*row.identity).password_hash = hash;
+                else row.account.nir_password_hash = hash;
+                row.account.password_is_temporary = until.has_value();
+                row.account.temporary_password_expires_at = until;
+            }
     }
     bool activate(AccountId id) override {
         for (auto& [key, row] : rows_)
@@ -166,6 +199,7 @@ public:
 private:
     ConnectIdentity view(const FakeIdentityRow& row) const {
         ConnectIdentity out{row.id, row.email, row.password_hash, row.validated, std::nullopt, ""};
+        if (!row.secret_answer_hash.empty()) out.secret_answer_hash = row.secret_answer_hash;
         for (const auto& [key, account] : accounts_)
             if (account.identity == row.id) {
                 out.account_id = account.id;
@@ -216,6 +250,17 @@ public:
         if (it->second.expires_at <= now) return {LinkState::expired, {}};
         it->second.used = true;
         return {LinkState::valid, it->second.subject};
+    }
+    LinkUse peek(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) override {
+        auto it = rows_.find(token);
+        if (it == rows_.end() || it->second.purpose != purpose) return {LinkState::unknown, {}};
+        if (it->second.used) return {LinkState::used, {}};
+        if (it->second.expires_at <= now) return {LinkState::expired, {}};
+        return {LinkState::valid, it->second.subject};
+    }
+    int count_attempt(LinkPurpose purpose, const std::string& token) override {
+        auto it = rows_.find(token);
+        return it == rows_.end() || it->second.purpose != purpose ? 0 : ++it->second.attempts;
     }
     bool issued_since(LinkPurpose purpose, const LinkSubject& subject, std::chrono::system_clock::time_point since) override {
         for (const auto& [token, row] : rows_)
@@ -284,6 +329,18 @@ public:
         for (const auto& [id, row] : sessions_)
             if (row.info.account_id == account && !row.revoked && row.info.expires_at > now) out.push_back(row.info);
         return out;
+    }
+    void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) override {
+        if (auto it = sessions_.find(id); it != sessions_.end()) it->second.info.required_actions = actions;
+    }
+    int revoke_all(AccountId account, const std::string& keep) override {
+        int n = 0;
+        for (auto& [id, row] : sessions_)
+            if (row.info.account_id == account && !row.revoked && id != keep) {
+                row.revoked = true;
+                ++n;
+            }
+        return n;
     }
     bool revoke(const std::string& id, AccountId account) override {
         auto it = sessions_.find(id);

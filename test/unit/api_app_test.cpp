@@ -31,7 +31,9 @@ struct Fixture {
     nlohmann::json jwks = signer.jwks();
     Flows flows{uow, clock};
     Registration registration{uow, flows, hasher, strength, random, clock};
-    Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks, flows, registration};
+    PasswordChange password_change{uow, hasher, strength, sessions, clock};
+    Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
+                      password_change};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},

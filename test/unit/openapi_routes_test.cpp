@@ -69,7 +69,9 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     const auto jwks = signer.jwks();
     Flows flows(uow, clock);
     Registration registration(uow, flows, hasher, strength, random, clock);
-    Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks, flows, registration};
+    PasswordChange password_change(uow, hasher, strength, sessions, clock);
+    Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
+                      password_change};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);
