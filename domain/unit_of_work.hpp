@@ -35,6 +35,9 @@ class UnitOfWork {
 public:
     virtual ~UnitOfWork() = default;
     virtual void run(const std::function<void(Transaction&)>& work) = 0;
+    // Work that only reads: each statement sees what is committed, without a transaction around
+    // them (no BEGIN/COMMIT round trips for the cheap, frequent reads: a session check, /v1/me).
+    virtual void read(const std::function<void(Transaction&)>& work) { run(work); }
 };
 
 // Thrown by adapters when the infrastructure cannot do its part (database down, commit in

@@ -15,7 +15,7 @@ namespace {
 
 class PgTransaction final : public Transaction {
 public:
-    PgTransaction(pqxx::work& tx, const DataCipher& cipher, LockoutPolicy lockout)
+    PgTransaction(pqxx::transaction_base& tx, const DataCipher& cipher, LockoutPolicy lockout)
         : members_(tx, cipher),
           notifier_(tx, cipher),
           accounts_(tx, cipher),
@@ -46,14 +46,19 @@ private:
 
 }  // namespace
 
-void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) {
+namespace {
+
+// One pooled connection per call; a connection found broken before commit is replaced and the
+// work runs once more (see the header). `Tx` is pqxx::work, or pqxx::nontransaction for reads.
+template <typename Tx>
+void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout, const std::function<void(Transaction&)>& work) {
     constexpr int kAttempts = 2;
     for (int attempt = 1;; ++attempt) {
-        auto conn = pool_.acquire();
+        auto conn = pool.acquire();
         bool committing = false;
         try {
-            pqxx::work tx(*conn);
-            PgTransaction t(tx, cipher_, lockout_);
+            Tx tx(*conn);
+            PgTransaction t(tx, cipher, lockout);
             work(t);
             committing = true;
             tx.commit();
@@ -63,10 +68,18 @@ void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) {
             throw Unavailable(std::string("commit in doubt: ") + e.what());
         } catch (const pqxx::broken_connection& e) {
             conn.discard();
-            pool_.discard_idle();
+            pool.discard_idle();
             if (committing || attempt == kAttempts) throw Unavailable(std::string("database connection lost: ") + e.what());
         }
     }
+}
+
+}  // namespace
+
+void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) { run_with<pqxx::work>(pool_, cipher_, lockout_, work); }
+
+void PgUnitOfWork::read(const std::function<void(Transaction&)>& work) {
+    run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, work);
 }
 
 bool PgReadinessProbe::ready() {

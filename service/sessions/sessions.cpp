@@ -130,7 +130,7 @@ Result<AuthenticatedSession> Sessions::authenticate(const std::string& access_to
     const auto claims = signer_.verify(access_token, clock_.now());
     if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
     std::optional<SessionInfo> session;
-    uow_.run([&](Transaction& tx) { session = tx.sessions().find_active(claims->session_id, clock_.now()); });
+    uow_.read([&](Transaction& tx) { session = tx.sessions().find_active(claims->session_id, clock_.now()); });
     if (!session || session->account_id != claims->account_id) return fail(ErrorCode::unauthorized, "session terminée");
     if (scope == Scope::full && !claims->required_actions.empty()) {
         std::string pending;
@@ -147,7 +147,7 @@ Result<void> Sessions::logout(const AuthenticatedSession& session) {
 
 std::vector<SessionInfo> Sessions::list(const AuthenticatedSession& session) {
     std::vector<SessionInfo> sessions;
-    uow_.run([&](Transaction& tx) { sessions = tx.sessions().list_active(session.claims.account_id, clock_.now()); });
+    uow_.read([&](Transaction& tx) { sessions = tx.sessions().list_active(session.claims.account_id, clock_.now()); });
     return sessions;
 }
 
@@ -176,7 +176,7 @@ AccessToken Sessions::reissue(const AuthenticatedSession& session, std::vector<R
 
 Result<Profile> Sessions::me(const AuthenticatedSession& session) {
     Result<Profile> result = fail(ErrorCode::not_found);
-    uow_.run([&](Transaction& tx) {
+    uow_.read([&](Transaction& tx) {
         const auto account = tx.accounts().overview(session.claims.account_id);
         if (!account) return;
         auto member = tx.members().find_by_nir(account->nir);

@@ -93,6 +93,9 @@ void registration_contract(UnitOfWork& uow) {
     CHECK(std::chrono::abs(loaded->expires_at - flow.expires_at) < std::chrono::milliseconds(1));
     uow.run([&](Transaction& tx) { loaded = tx.flows().find("absent"); });
     CHECK_FALSE(loaded);
+    uow.read([&](Transaction& tx) { loaded = tx.flows().find(flow.id); });  // reads see what is committed
+    REQUIRE(loaded);
+    CHECK(loaded->state == "personal_info");
 
     // Link tokens: single use, expiry, purpose, cooldown.
     const LinkSubject subject{account, id};
