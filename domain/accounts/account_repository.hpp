@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/members/member.hpp"
 #include "domain/nir.hpp"
 #include "domain/phone.hpp"
 
@@ -56,6 +57,12 @@ struct AccountOverview {
     std::optional<Phone> landline_phone{};
 };
 
+// What GET /v1/me shows: the account and its member, read together.
+struct AccountProfile {
+    AccountOverview account;
+    Member member;
+};
+
 // The password in force for an account, wherever it lives: on its Connect identity once it has one,
 // otherwise the legacy NIR password.
 struct AccountCredentials {
@@ -71,6 +78,7 @@ struct AccountCredentials {
 class AccountRepository {
 public:
     virtual std::optional<AccountOverview> overview(AccountId id) = 0;
+    virtual std::optional<AccountProfile> profile(AccountId id) = 0;
     virtual ~AccountRepository() = default;
     virtual std::optional<LegacyLogin> find_legacy_login(const NirBody& nir) = 0;
     // A successful login: the account has now logged in; `rehashed` replaces the NIR password

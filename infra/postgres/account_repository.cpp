@@ -5,6 +5,7 @@
 
 #include "infra/postgres/account_sql.hpp"
 #include "infra/postgres/conversions.hpp"
+#include "infra/postgres/member_repository.hpp"
 #include "infra/postgres/registration_sql.hpp"
 
 namespace guichet::infra {
@@ -51,24 +52,41 @@ void PgAccountRepository::record_login(AccountId id, const std::optional<std::st
     tx_.exec_prepared(account_sql::record_login.name, id, rehashed ? rehashed->c_str() : nullptr);
 }
 
-std::optional<AccountOverview> PgAccountRepository::overview(AccountId id) {
-    const auto r = tx_.exec_prepared(account_sql::overview.name, id);
-    if (r.empty()) return std::nullopt;
-    const pqxx::binarystring sealed(r[0][1]), index(r[0][2]);
-    const auto clear = cipher_.decrypt(sealed.str(), index.str());
+namespace {
+
+// The first nine columns of account_sql::overview and account_sql::profile.
+AccountOverview overview_from(const pqxx::row& row, const DataCipher& cipher) {
+    const pqxx::binarystring sealed(row[1]), index(row[2]);
+    const auto clear = cipher.decrypt(sealed.str(), index.str());
     if (!clear) throw std::runtime_error("member NIR does not decrypt");
     auto nir = Nir::parse(*clear);
     if (!nir) throw std::runtime_error("corrupt member NIR");
-    AccountOverview overview{r[0][0].as<AccountId>(), *nir, r[0][3].as<bool>(), r[0][4].as<bool>(), r[0][5].as<std::string>()};
-    if (!r[0][6].is_null()) overview.identity_email = r[0][6].as<std::string>();
+    AccountOverview overview{row[0].as<AccountId>(), *nir, row[3].as<bool>(), row[4].as<bool>(), row[5].as<std::string>()};
+    if (!row[6].is_null()) overview.identity_email = row[6].as<std::string>();
     auto phone = [](const pqxx::field& f) -> std::optional<Phone> {
         if (f.is_null()) return std::nullopt;
         auto parsed = Phone::parse(f.as<std::string>());
         return parsed ? std::optional(*parsed) : std::nullopt;
     };
-    overview.mobile_phone = phone(r[0][7]);
-    overview.landline_phone = phone(r[0][8]);
+    overview.mobile_phone = phone(row[7]);
+    overview.landline_phone = phone(row[8]);
     return overview;
+}
+
+}  // namespace
+
+std::optional<AccountOverview> PgAccountRepository::overview(AccountId id) {
+    const auto r = tx_.exec_prepared(account_sql::overview.name, id);
+    if (r.empty()) return std::nullopt;
+    return overview_from(r[0], cipher_);
+}
+
+std::optional<AccountProfile> PgAccountRepository::profile(AccountId id) {
+    const auto r = tx_.exec_prepared(account_sql::profile.name, id);
+    if (r.empty()) return std::nullopt;
+    auto account = overview_from(r[0], cipher_);
+    auto member = member_from_row(r[0], account.nir);
+    return AccountProfile{std::move(account), std::move(member)};
 }
 
 std::optional<AccountId> PgAccountRepository::create_registered(const RegisteredAccount& a) {

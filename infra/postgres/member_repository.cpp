@@ -51,6 +51,10 @@ std::optional<Member> PgMemberRepository::find_by_nir(const Nir& nir) {
     const auto clear = cipher_.decrypt(sealed.str(), index);
     if (!clear || *clear != nir.value()) throw std::runtime_error("member NIR does not decrypt");
 
+    return member_from_row(row, nir);
+}
+
+Member member_from_row(const pqxx::row& row, const Nir& nir) {
     const auto text = [&](const char* column) { return row[column].is_null() ? std::string{} : row[column].as<std::string>(); };
     const CalendarDate far_future{9999, 12, 31};  // stored birth dates were checked at import
     Member m{nir,

@@ -1,4 +1,5 @@
 #pragma once
+#include <pqxx/row>
 #include <pqxx/transaction_base>
 
 #include "domain/members/member_repository.hpp"
@@ -18,5 +19,9 @@ private:
     pqxx::transaction_base& tx_;
     const DataCipher& cipher_;
 };
+
+// A member from a row holding the columns of member_sql::find_by_nir (by name), whose NIR the
+// caller has already decrypted.
+Member member_from_row(const pqxx::row& row, const Nir& nir);
 
 }  // namespace guichet::infra

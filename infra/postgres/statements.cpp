@@ -30,6 +30,7 @@ std::span<const Statement> all_statements() {
         account_sql::find_legacy_login,
         account_sql::record_login,
         account_sql::overview,
+        account_sql::profile,
         account_sql::set_pending_actions,
         session_sql::create,
         session_sql::add_refresh,

@@ -175,21 +175,17 @@ AccessToken Sessions::reissue(const AuthenticatedSession& session, std::vector<R
 }
 
 Result<Profile> Sessions::me(const AuthenticatedSession& session) {
-    Result<Profile> result = fail(ErrorCode::not_found);
-    uow_.read([&](Transaction& tx) {
-        const auto account = tx.accounts().overview(session.claims.account_id);
-        if (!account) return;
-        auto member = tx.members().find_by_nir(account->nir);
-        if (!member) return;
-        // Contacts the member gave us come before the registry's.
-        if (account->identity_email)
-            if (auto email = Email::parse(*account->identity_email)) member->email = *email;
-        if (account->mobile_phone) member->mobile_phone = account->mobile_phone;
-        if (account->landline_phone) member->landline_phone = account->landline_phone;
-        result = Profile{account->id, account->migrated ? "email" : "nir", account->nir.masked(), std::move(*member),
-                         account->status, session.claims.required_actions};
-    });
-    return result;
+    std::optional<AccountProfile> found;
+    uow_.read([&](Transaction& tx) { found = tx.accounts().profile(session.claims.account_id); });  // one round trip
+    if (!found) return fail(ErrorCode::not_found);
+    auto& [account, member] = *found;
+    // Contacts the member gave us come before the registry's.
+    if (account.identity_email)
+        if (auto email = Email::parse(*account.identity_email)) member.email = *email;
+    if (account.mobile_phone) member.mobile_phone = account.mobile_phone;
+    if (account.landline_phone) member.landline_phone = account.landline_phone;
+    return Profile{account.id, account.migrated ? "email" : "nir", account.nir.masked(), std::move(member), account.status,
+                   session.claims.required_actions};
 }
 
 }  // namespace guichet

@@ -59,6 +59,12 @@ void registration_contract(UnitOfWork& uow) {
     CHECK(overview->identity_email == "jean.martin@exemple.fr");
     CHECK(overview->mobile_phone->e164() == "+33612345678");
     CHECK(overview->status == "pending_activation");
+    std::optional<AccountProfile> profile;
+    uow.read([&](Transaction& tx) { profile = tx.accounts().profile(*account); });
+    REQUIRE(profile);
+    CHECK(profile->account.identity_email == "jean.martin@exemple.fr");
+    CHECK(profile->account.nir == member.nir);
+    CHECK(profile->member == member);  // the same member as find_by_nir gives
 
     bool activated = false, twice = true;
     uow.run([&](Transaction& tx) { activated = tx.accounts().activate(*account); });

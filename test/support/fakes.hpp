@@ -118,6 +118,11 @@ public:
             }
         return std::nullopt;
     }
+    std::optional<AccountProfile> profile(AccountId id) override {
+        auto o = overview(id);
+        if (!o) return std::nullopt;
+        return AccountProfile{*o, members_.at(o->nir.value())};
+    }
     std::optional<AccountId> create_registered(const RegisteredAccount& a) override {
         if (!members_.contains(a.nir.value()) || rows_.contains(a.nir.value())) return std::nullopt;
         for (const auto& [key, row] : rows_)
