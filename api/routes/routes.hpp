@@ -31,6 +31,8 @@ struct Services {
     PasswordChange& password_change;
 };
 
+// The token of the request's `Authorization: Bearer …` header; empty without one.
+std::string bearer_token(const HttpRequest& request);
 // The session behind the request's bearer token, or a 401/403 problem thrown (api/routes/sessions.cpp).
 AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions,
                                    Sessions::Scope scope = Sessions::Scope::full);

@@ -27,10 +27,14 @@ HttpResponse tokens_response(const SessionTokens& t) {
 
 }  // namespace
 
-AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions, Sessions::Scope scope) {
+std::string bearer_token(const HttpRequest& request) {
     const auto auth = request.header("authorization").value_or("");
     const std::string prefix = "Bearer ";
-    auto session = sessions.authenticate(auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : std::string{}, scope);
+    return auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : std::string{};
+}
+
+AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions, Sessions::Scope scope) {
+    auto session = sessions.authenticate(bearer_token(request), scope);
     if (!session) throw ProblemException(session.error());
     return *session;
 }
@@ -77,8 +81,7 @@ void add_session_routes(Router& router, Services& services) {
     });
 
     router.add("GET", "/v1/me", Body::none, Access::public_, [&services](const HttpRequest& request) {
-        const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
-        const auto p = value_or_problem(services.sessions.me(session));
+        const auto p = value_or_problem(services.sessions.me(bearer_token(request)));
         return json_response(200, {{"account_id", p.account_id},
                                    {"identifier_kind", p.identifier_kind},
                                    {"nir", p.masked_nir},

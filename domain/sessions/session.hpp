@@ -62,6 +62,10 @@ public:
     virtual std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) = 0;
     virtual bool revoke(const std::string& id, AccountId account_id) = 0;
     virtual std::vector<SessionInfo> list_active(AccountId account_id, std::chrono::system_clock::time_point now) = 0;
+    // The account and member behind a live session, in one read (GET /v1/me): empty when the
+    // session is revoked, expired, or not this account's.
+    virtual std::optional<AccountProfile> live_profile(const std::string& id, AccountId account_id,
+                                                       std::chrono::system_clock::time_point now) = 0;
     virtual void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) = 0;
     // Ends every live session of the account but `keep` (empty: all); returns how many.
     virtual int revoke_all(AccountId account_id, const std::string& keep) = 0;

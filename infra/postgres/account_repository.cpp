@@ -81,12 +81,23 @@ std::optional<AccountOverview> PgAccountRepository::overview(AccountId id) {
     return overview_from(r[0], cipher_);
 }
 
+static AccountProfile profile_from(const pqxx::row& row, const DataCipher& cipher) {
+    auto account = overview_from(row, cipher);
+    auto member = member_from_row(row, account.nir);
+    return AccountProfile{std::move(account), std::move(member)};
+}
+
 std::optional<AccountProfile> PgAccountRepository::profile(AccountId id) {
     const auto r = tx_.exec_prepared(account_sql::profile.name, id);
     if (r.empty()) return std::nullopt;
-    auto account = overview_from(r[0], cipher_);
-    auto member = member_from_row(r[0], account.nir);
-    return AccountProfile{std::move(account), std::move(member)};
+    return profile_from(r[0], cipher_);
+}
+
+std::optional<AccountProfile> PgSessionRepository::live_profile(const std::string& id, AccountId account_id,
+                                                                std::chrono::system_clock::time_point now) {
+    const auto r = tx_.exec_prepared(session_sql::live_profile.name, id, account_id, epoch(now));
+    if (r.empty()) return std::nullopt;
+    return profile_from(r[0], cipher_);
 }
 
 std::optional<AccountId> PgAccountRepository::create_registered(const RegisteredAccount& a) {

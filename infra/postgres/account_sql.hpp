@@ -86,6 +86,17 @@ inline constexpr Statement revoke{"session_revoke", R"sql(
 UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL
 )sql"};
 
+// account_sql::profile, for a live session of that account only.
+inline constexpr Statement live_profile{"session_live_profile", R"sql(
+SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
+       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline,
+       m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
+       m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts
+FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN members m ON m.id = a.member_id
+     LEFT JOIN connect_identities i ON i.id = a.identity_id
+WHERE s.id = $1 AND s.account_id = $2 AND s.revoked_at IS NULL AND s.expires_at > to_timestamp($3)
+)sql"};
+
 inline constexpr Statement set_actions{"session_set_actions", R"sql(
 UPDATE sessions SET required_actions = coalesce(string_to_array(nullif($2, ''), ','), '{}') WHERE id = $1
 )sql"};

@@ -61,6 +61,7 @@ std::span<const Statement> all_statements() {
         registration_sql::credentials,
         registration_sql::set_password,
         session_sql::set_actions,
+        session_sql::live_profile,
         session_sql::revoke_all,
     };
     return statements;

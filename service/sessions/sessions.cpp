@@ -174,10 +174,12 @@ AccessToken Sessions::reissue(const AuthenticatedSession& session, std::vector<R
     return AccessToken{access, policy_.access_lifetime, std::move(remaining)};
 }
 
-Result<Profile> Sessions::me(const AuthenticatedSession& session) {
+Result<Profile> Sessions::me(const std::string& access_token) {
+    const auto claims = signer_.verify(access_token, clock_.now());
+    if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
     std::optional<AccountProfile> found;
-    uow_.read([&](Transaction& tx) { found = tx.accounts().profile(session.claims.account_id); });  // one round trip
-    if (!found) return fail(ErrorCode::not_found);
+    uow_.read([&](Transaction& tx) { found = tx.sessions().live_profile(claims->session_id, claims->account_id, clock_.now()); });
+    if (!found) return fail(ErrorCode::unauthorized, "session terminée");
     auto& [account, member] = *found;
     // Contacts the member gave us come before the registry's.
     if (account.identity_email)
@@ -185,7 +187,7 @@ Result<Profile> Sessions::me(const AuthenticatedSession& session) {
     if (account.mobile_phone) member.mobile_phone = account.mobile_phone;
     if (account.landline_phone) member.landline_phone = account.landline_phone;
     return Profile{account.id, account.migrated ? "email" : "nir", account.nir.masked(), std::move(member), account.status,
-                   session.claims.required_actions};
+                   claims->required_actions};
 }
 
 }  // namespace guichet

@@ -59,7 +59,9 @@ public:
     std::vector<SessionInfo> list(const AuthenticatedSession& session);
     // Ends one of the member's own sessions; not_found for any other id.
     Result<void> revoke(const AuthenticatedSession& session, const std::string& session_id);
-    Result<Profile> me(const AuthenticatedSession& session);
+    // GET /v1/me: checks the token and reads the profile of its live session in one round trip;
+    // allowed while required actions are pending (it is how a client learns them).
+    Result<Profile> me(const std::string& access_token);
     // A full session for an account whose member proved control another way (a reset link).
     SessionTokens start(AccountId account);
     // Stores the session's remaining required actions and signs an access token saying so.

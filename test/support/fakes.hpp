@@ -335,6 +335,13 @@ public:
             if (row.info.account_id == account && !row.revoked && row.info.expires_at > now) out.push_back(row.info);
         return out;
     }
+    // Needs the accounts: set by the unit of work.
+    std::function<std::optional<AccountProfile>(AccountId)> profile_of;
+    std::optional<AccountProfile> live_profile(const std::string& id, AccountId account, std::chrono::system_clock::time_point now) override {
+        const auto s = find_active(id, now);
+        if (!s || s->account_id != account || !profile_of) return std::nullopt;
+        return profile_of(account);
+    }
     void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) override {
         if (auto it = sessions_.find(id); it != sessions_.end()) it->second.info.required_actions = actions;
     }
@@ -409,7 +416,9 @@ private:
            FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
            const Clock* clock)
             : repo(rows), notifier_(messages), accounts_(accounts, rows, identities), identities_(identities, accounts),
-              flows_(flows), links_(links, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh) {}
+              flows_(flows), links_(links, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh) {
+            sessions_.profile_of = [this](AccountId id) { return accounts_.profile(id); };
+        }
         MemberRepository& members() override { return repo; }
         Notifier& notifier() override { return notifier_; }
         AccountRepository& accounts() override { return accounts_; }

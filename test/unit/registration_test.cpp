@@ -125,7 +125,7 @@ TEST_CASE("registration with a new identity: identity, personal info, activation
     REQUIRE(tokens);
     auto session = f.sessions.authenticate(tokens->access_token);
     REQUIRE(session);
-    auto me = f.sessions.me(*session);
+    auto me = f.sessions.me(tokens->access_token);
     REQUIRE(me);
     CHECK(me->identifier_kind == "email");
     CHECK(me->status == "active");

@@ -42,7 +42,7 @@ TEST_CASE("login with the NIR, with or without its key, opens a session", "[serv
         CHECK(tokens->expires_in == std::chrono::minutes(15));
         auto session = f.sessions.authenticate(tokens->access_token);
         REQUIRE(session);
-        auto me = f.sessions.me(*session);
+        auto me = f.sessions.me(tokens->access_token);
         REQUIRE(me);
         CHECK(me->masked_nir == "1 84 •• •• ••• ••• 74");
         CHECK(me->identifier_kind == "nir");
