@@ -35,9 +35,11 @@ class UnitOfWork {
 public:
     virtual ~UnitOfWork() = default;
     virtual void run(const std::function<void(Transaction&)>& work) = 0;
-    // Work that only reads: each statement sees what is committed, without a transaction around
-    // them (no BEGIN/COMMIT round trips for the cheap, frequent reads: a session check, /v1/me).
-    virtual void read(const std::function<void(Transaction&)>& work) { run(work); }
+    // Each statement commits on its own, without a transaction around them: no BEGIN/COMMIT round
+    // trips. For reads (a session check, /v1/me) and for one-statement writes that must be
+    // committed before slower work (the login attempt counted before the hash). Never for work
+    // whose statements must stand or fall together.
+    virtual void autocommit(const std::function<void(Transaction&)>& work) { run(work); }
 };
 
 // Thrown by adapters when the infrastructure cannot do its part (database down, commit in

@@ -71,6 +71,6 @@ void WorkerPool::loop() {
 
 unsigned default_worker_threads() { return cores() * 2 + 4; }
 
-unsigned default_hashing_threads() { return cores(); }
+unsigned default_hashing_threads() { return cores() + 2; }
 
 }  // namespace guichet::api

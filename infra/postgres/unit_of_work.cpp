@@ -78,7 +78,7 @@ void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lock
 
 void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) { run_with<pqxx::work>(pool_, cipher_, lockout_, work); }
 
-void PgUnitOfWork::read(const std::function<void(Transaction&)>& work) {
+void PgUnitOfWork::autocommit(const std::function<void(Transaction&)>& work) {
     run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, work);
 }
 

@@ -18,7 +18,7 @@ public:
     // makes the first request after a database restart succeed. `work` must therefore only
     // change state through the transaction (or reset what it captured).
     void run(const std::function<void(Transaction&)>& work) override;
-    void read(const std::function<void(Transaction&)>& work) override;
+    void autocommit(const std::function<void(Transaction&)>& work) override;
 
 private:
     ConnectionPool& pool_;

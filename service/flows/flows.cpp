@@ -4,7 +4,7 @@ namespace guichet {
 
 Result<FlowRecord> Flows::load(const std::string& id) {
     std::optional<FlowRecord> flow;
-    if (id.size() <= 64) uow_.read([&](Transaction& tx) { flow = tx.flows().find(id); });
+    if (id.size() <= 64) uow_.autocommit([&](Transaction& tx) { flow = tx.flows().find(id); });
     if (!flow) return fail(ErrorCode::not_found, "aucune démarche avec cet identifiant");
     if (flow->expires_at <= clock_.now()) return fail(ErrorCode::flow_expired);
     return std::move(*flow);

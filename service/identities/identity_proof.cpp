@@ -15,7 +15,7 @@ bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSou
 Result<ConnectIdentity> IdentityProof::prove(const Email& email, const std::string& password) {
     const IdentifierKey key{email.lookup_key()};
     int counted = 0;
-    uow_.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
+    uow_.autocommit([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
     if (!lockout_.allows_check(counted)) {
         if (lockout_.first_refusal(counted))
             uow_.run([&](Transaction& tx) {
@@ -25,7 +25,7 @@ Result<ConnectIdentity> IdentityProof::prove(const Email& email, const std::stri
     }
 
     std::optional<ConnectIdentity> identity;
-    uow_.run([&](Transaction& tx) { identity = tx.identities().find_by_email(email); });
+    uow_.autocommit([&](Transaction& tx) { identity = tx.identities().find_by_email(email); });
     if (!identity || !identity->password_hash) {
         hasher_.verify_dummy(password);
         return fail(ErrorCode::invalid_credentials);

@@ -41,12 +41,12 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
 
     const auto key = key_for(identifier);
     int counted = 0;
-    uow_.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
+    uow_.autocommit([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
     if (!lockout_.allows_check(counted))
         return fail(ErrorCode::account_locked, "trop d'essais : débloquez votre compte (POST /v1/flows/unlock)");
 
     std::optional<LegacyLogin> account;
-    if (const auto nir = nir_of(identifier)) uow_.run([&](Transaction& tx) { account = tx.accounts().find_legacy_login(*nir); });
+    if (const auto nir = nir_of(identifier)) uow_.autocommit([&](Transaction& tx) { account = tx.accounts().find_legacy_login(*nir); });
     if (!account) {
         hasher_.verify_dummy(password);
         return fail(ErrorCode::invalid_credentials);
@@ -130,7 +130,7 @@ Result<AuthenticatedSession> Sessions::authenticate(const std::string& access_to
     const auto claims = signer_.verify(access_token, clock_.now());
     if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
     std::optional<SessionInfo> session;
-    uow_.read([&](Transaction& tx) { session = tx.sessions().find_active(claims->session_id, clock_.now()); });
+    uow_.autocommit([&](Transaction& tx) { session = tx.sessions().find_active(claims->session_id, clock_.now()); });
     if (!session || session->account_id != claims->account_id) return fail(ErrorCode::unauthorized, "session terminée");
     if (scope == Scope::full && !claims->required_actions.empty()) {
         std::string pending;
@@ -147,7 +147,7 @@ Result<void> Sessions::logout(const AuthenticatedSession& session) {
 
 std::vector<SessionInfo> Sessions::list(const AuthenticatedSession& session) {
     std::vector<SessionInfo> sessions;
-    uow_.read([&](Transaction& tx) { sessions = tx.sessions().list_active(session.claims.account_id, clock_.now()); });
+    uow_.autocommit([&](Transaction& tx) { sessions = tx.sessions().list_active(session.claims.account_id, clock_.now()); });
     return sessions;
 }
 
@@ -178,7 +178,7 @@ Result<Profile> Sessions::me(const std::string& access_token) {
     const auto claims = signer_.verify(access_token, clock_.now());
     if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
     std::optional<AccountProfile> found;
-    uow_.read([&](Transaction& tx) { found = tx.sessions().live_profile(claims->session_id, claims->account_id, clock_.now()); });
+    uow_.autocommit([&](Transaction& tx) { found = tx.sessions().live_profile(claims->session_id, claims->account_id, clock_.now()); });
     if (!found) return fail(ErrorCode::unauthorized, "session terminée");
     auto& [account, member] = *found;
     // Contacts the member gave us come before the registry's.

@@ -60,7 +60,7 @@ void registration_contract(UnitOfWork& uow) {
     CHECK(overview->mobile_phone->e164() == "+33612345678");
     CHECK(overview->status == "pending_activation");
     std::optional<AccountProfile> profile;
-    uow.read([&](Transaction& tx) { profile = tx.accounts().profile(*account); });
+    uow.autocommit([&](Transaction& tx) { profile = tx.accounts().profile(*account); });
     REQUIRE(profile);
     CHECK(profile->account.identity_email == "jean.martin@exemple.fr");
     CHECK(profile->account.nir == member.nir);
@@ -99,7 +99,7 @@ void registration_contract(UnitOfWork& uow) {
     CHECK(std::chrono::abs(loaded->expires_at - flow.expires_at) < std::chrono::milliseconds(1));
     uow.run([&](Transaction& tx) { loaded = tx.flows().find("absent"); });
     CHECK_FALSE(loaded);
-    uow.read([&](Transaction& tx) { loaded = tx.flows().find(flow.id); });  // reads see what is committed
+    uow.autocommit([&](Transaction& tx) { loaded = tx.flows().find(flow.id); });  // reads see what is committed
     REQUIRE(loaded);
     CHECK(loaded->state == "personal_info");
 
