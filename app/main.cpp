@@ -33,6 +33,7 @@
 #include "service/sessions/sessions.hpp"
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_change.hpp"
+#include "service/personalisation/contact_details.hpp"
 #include "service/passwords/password_strength.hpp"
 
 namespace {
@@ -155,8 +156,10 @@ int run_serve(const infra::Config& config) {
     Registration registration(uow, flows, hasher, password_strength, random, clock);
     flows.add(Registration::type, registration);
     PasswordChange password_change(uow, hasher, password_strength, sessions, clock);
+    ContactDetails contact_details(uow, sessions, random, clock);
     api::Services services{readiness,      password_strength, member_import, outbox,       delivery_counters, brand,
-                           account_import, sessions,          jwks,          flows,        registration,      password_change};
+                           account_import, sessions,          jwks,          flows,        registration,      password_change,
+                           contact_details};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();

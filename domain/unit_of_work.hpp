@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "domain/accounts/account_repository.hpp"
+#include "domain/codes/codes.hpp"
 #include "domain/flows/flow.hpp"
 #include "domain/identities/identity_repository.hpp"
 #include "domain/links/link_tokens.hpp"
@@ -24,6 +25,7 @@ public:
     virtual IdentityRepository& identities() = 0;
     virtual FlowRepository& flows() = 0;
     virtual LinkTokenRepository& links() = 0;
+    virtual CodeRepository& codes() = 0;
     // Counting an attempt in a transaction of its own commits it before the password is checked.
     virtual LoginThrottle& throttle() = 0;
     virtual SessionRepository& sessions() = 0;

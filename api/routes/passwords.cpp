@@ -58,16 +58,8 @@ void add_password_routes(Router& router, Services& services) {
             session, optional_string(body, "current_password", 1024),
             NewPassword{required_string(body, "password", 1024), required_string(body, "password_confirmation", 1024)},
             optional_bool(body, "end_other_sessions").value_or(false)));
-        auto actions = nlohmann::json::array();
-        for (auto a : changed.access.required_actions) actions.push_back(to_string(a));
-        auto response = json_response(200, {{"message", "Votre mot de passe a bien été modifié."},
-                                            {"access_token", changed.access.access_token},
-                                            {"token_type", "Bearer"},
-                                            {"expires_in", changed.access.expires_in.count()},
-                                            {"required_actions", actions},
-                                            {"other_sessions_ended", changed.other_sessions_ended}});
-        response.headers.emplace_back("Cache-Control", "no-store");
-        return response;
+        return access_response("Votre mot de passe a bien été modifié.", changed.access,
+                               {{"other_sessions_ended", changed.other_sessions_ended}});
     }, Cost::hashing);
 }
 

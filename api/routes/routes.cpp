@@ -11,6 +11,7 @@ Router build_router(Services& services) {
     add_admin_account_routes(router, services);
     add_session_routes(router, services);
     add_flow_routes(router, services);
+    add_personalisation_routes(router, services);
     return router;
 }
 

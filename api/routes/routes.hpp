@@ -9,6 +9,7 @@
 #include "service/delivery/dispatcher.hpp"
 #include "service/flows/flows.hpp"
 #include "service/passwords/password_change.hpp"
+#include "service/personalisation/contact_details.hpp"
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
 #include "service/passwords/password_strength.hpp"
@@ -29,7 +30,12 @@ struct Services {
     Flows& flows;
     Registration& registration;
     PasswordChange& password_change;
+    ContactDetails& contact_details;
 };
+
+// 200 with a message and the session's new access token (its required actions changed).
+HttpResponse access_response(const std::string& message, const AccessToken& access,
+                             nlohmann::json extra = nlohmann::json::object());
 
 // The token of the request's `Authorization: Bearer …` header; empty without one.
 std::string bearer_token(const HttpRequest& request);
@@ -44,6 +50,7 @@ void add_admin_outbox_routes(Router& router, Services& services);
 void add_admin_account_routes(Router& router, Services& services);
 void add_session_routes(Router& router, Services& services);
 void add_flow_routes(Router& router, Services& services);
+void add_personalisation_routes(Router& router, Services& services);
 
 Router build_router(Services& services);
 

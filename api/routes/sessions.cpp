@@ -33,6 +33,20 @@ std::string bearer_token(const HttpRequest& request) {
     return auth.rfind(prefix, 0) == 0 ? auth.substr(prefix.size()) : std::string{};
 }
 
+HttpResponse access_response(const std::string& message, const AccessToken& access, nlohmann::json extra) {
+    auto actions = nlohmann::json::array();
+    for (auto a : access.required_actions) actions.push_back(to_string(a));
+    nlohmann::json body{{"message", message},
+                        {"access_token", access.access_token},
+                        {"token_type", "Bearer"},
+                        {"expires_in", access.expires_in.count()},
+                        {"required_actions", actions}};
+    if (extra.is_object()) body.update(extra);
+    auto response = json_response(200, body);
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+}
+
 AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions, Sessions::Scope scope) {
     auto session = sessions.authenticate(bearer_token(request), scope);
     if (!session) throw ProblemException(session.error());
@@ -92,7 +106,8 @@ void add_session_routes(Router& router, Services& services) {
                                    {"contacts",
                                     {{"email", p.member.email ? nlohmann::json(p.member.email->value()) : nlohmann::json(nullptr)},
                                      {"mobile_phone", phone_text(p.member.mobile_phone)},
-                                     {"landline_phone", phone_text(p.member.landline_phone)}}},
+                                     {"landline_phone", phone_text(p.member.landline_phone)},
+                                     {"fax", phone_text(p.fax)}}},
                                    {"required_actions", actions_json(p.required_actions)}});
     });
 

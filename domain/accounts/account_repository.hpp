@@ -55,6 +55,8 @@ struct AccountOverview {
     std::optional<std::string> identity_email{};  // the email identifier, once there is one
     std::optional<Phone> mobile_phone{};           // contacts the member gave us (registration)
     std::optional<Phone> landline_phone{};
+    std::optional<std::string> contact_email{};  // confirmed by the member (seed 004)
+    std::optional<Phone> fax{};
 };
 
 // What GET /v1/me shows: the account and its member, read together.
@@ -96,6 +98,10 @@ public:
     virtual std::optional<AccountCredentials> credentials(AccountId id) = 0;
     // Required actions the account keeps until they are done (names of domain/sessions RequiredAction).
     virtual void set_pending_actions(AccountId id, const std::vector<std::string>& actions) = 0;
+    // The contact details the member confirmed (seed 004); a new email must be verified again.
+    virtual void set_contacts(AccountId id, const Email& email, const std::optional<Phone>& mobile,
+                              const std::optional<Phone>& landline, const std::optional<Phone>& fax) = 0;
+    virtual void mark_email_verified(AccountId id) = 0;
     // Replaces the account's password (on its identity when it has one). `temporary_until` marks a
     // temporary password and its expiry; empty: a password the member chose.
     virtual void set_password(AccountId id, const std::string& password_hash,

@@ -70,6 +70,8 @@ AccountOverview overview_from(const pqxx::row& row, const DataCipher& cipher) {
     };
     overview.mobile_phone = phone(row[7]);
     overview.landline_phone = phone(row[8]);
+    if (!row["contact_email"].is_null()) overview.contact_email = row["contact_email"].as<std::string>();
+    overview.fax = phone(row["account_fax"]);
     return overview;
 }
 
@@ -130,6 +132,16 @@ void PgAccountRepository::set_pending_actions(AccountId id, const std::vector<st
     for (const auto& a : actions) joined += (joined.empty() ? "" : ",") + a;
     tx_.exec_prepared(account_sql::set_pending_actions.name, id, joined);
 }
+
+void PgAccountRepository::set_contacts(AccountId id, const Email& email, const std::optional<Phone>& mobile,
+                                       const std::optional<Phone>& landline, const std::optional<Phone>& fax) {
+    auto e164 = [](const std::optional<Phone>& p) { return p ? std::optional(p->e164()) : std::nullopt; };
+    const auto m = e164(mobile), l = e164(landline), f = e164(fax);
+    tx_.exec_prepared(account_sql::set_contacts.name, id, email.value(), m ? m->c_str() : nullptr, l ? l->c_str() : nullptr,
+                      f ? f->c_str() : nullptr);
+}
+
+void PgAccountRepository::mark_email_verified(AccountId id) { tx_.exec_prepared(account_sql::mark_email_verified.name, id); }
 
 void PgAccountRepository::set_password(AccountId id, const std::string& password_hash,
                                        std::optional<std::chrono::system_clock::time_point> temporary_until) {

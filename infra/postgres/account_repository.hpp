@@ -20,6 +20,9 @@ public:
     bool activate(AccountId id) override;
     std::optional<AccountCredentials> credentials(AccountId id) override;
     void set_pending_actions(AccountId id, const std::vector<std::string>& actions) override;
+    void set_contacts(AccountId id, const Email& email, const std::optional<Phone>& mobile, const std::optional<Phone>& landline,
+                      const std::optional<Phone>& fax) override;
+    void mark_email_verified(AccountId id) override;
     void set_password(AccountId id, const std::string& password_hash,
                       std::optional<std::chrono::system_clock::time_point> temporary_until) override;
 

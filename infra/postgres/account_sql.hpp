@@ -25,11 +25,22 @@ UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_p
 // overview's columns, then the member's under member_sql::find_by_nir's names.
 inline constexpr Statement profile{"account_profile", R"sql(
 SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
-       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline,
+       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.fax AS account_fax,
        m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
        m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts
 FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
 WHERE a.id = $1
+)sql"};
+
+// A changed contact email must be verified again.
+inline constexpr Statement set_contacts{"account_set_contacts", R"sql(
+UPDATE accounts SET email_verified_at = CASE WHEN contact_email IS DISTINCT FROM $2 THEN NULL ELSE email_verified_at END,
+                    contact_email = $2, mobile_phone = $3, landline_phone = $4, fax = $5
+WHERE id = $1
+)sql"};
+
+inline constexpr Statement mark_email_verified{"account_mark_email_verified", R"sql(
+UPDATE accounts SET email_verified_at = now() WHERE id = $1
 )sql"};
 
 inline constexpr Statement set_pending_actions{"account_set_pending_actions", R"sql(
@@ -38,7 +49,7 @@ UPDATE accounts SET required_actions = coalesce(string_to_array(nullif($2, ''), 
 
 inline constexpr Statement overview{"account_overview", R"sql(
 SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
-       i.email, a.mobile_phone, a.landline_phone
+       i.email, a.mobile_phone, a.landline_phone, a.contact_email, a.fax AS account_fax
 FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
 WHERE a.id = $1
 )sql"};
@@ -89,7 +100,7 @@ UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND rev
 // account_sql::profile, for a live session of that account only.
 inline constexpr Statement live_profile{"session_live_profile", R"sql(
 SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
-       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline,
+       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.fax AS account_fax,
        m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
        m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts
 FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN members m ON m.id = a.member_id

@@ -2,6 +2,7 @@
 
 #include "infra/postgres/account_sql.hpp"
 #include "infra/postgres/member_sql.hpp"
+#include "infra/postgres/code_repository.hpp"
 #include "infra/postgres/outbox_sql.hpp"
 #include "infra/postgres/registration_sql.hpp"
 #include "infra/postgres/statement.hpp"
@@ -32,6 +33,8 @@ std::span<const Statement> all_statements() {
         account_sql::overview,
         account_sql::profile,
         account_sql::set_pending_actions,
+        account_sql::set_contacts,
+        account_sql::mark_email_verified,
         session_sql::create,
         session_sql::add_refresh,
         session_sql::use_refresh,
@@ -62,6 +65,12 @@ std::span<const Statement> all_statements() {
         registration_sql::set_password,
         session_sql::set_actions,
         session_sql::live_profile,
+        code_sql::discard,
+        code_sql::issue,
+        code_sql::last_issued,
+        code_sql::count_try,
+        code_sql::live,
+        code_sql::use,
         session_sql::revoke_all,
     };
     return statements;

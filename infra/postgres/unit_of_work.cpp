@@ -5,6 +5,7 @@
 #include <pqxx/transaction>
 
 #include "infra/postgres/account_repository.hpp"
+#include "infra/postgres/code_repository.hpp"
 #include "infra/postgres/member_repository.hpp"
 #include "infra/postgres/outbox.hpp"
 #include "infra/postgres/registration_repositories.hpp"
@@ -22,6 +23,7 @@ public:
           identities_(tx),
           flows_(tx, cipher),
           links_(tx, cipher),
+          codes_(tx, cipher),
           throttle_(tx, cipher, lockout),
           sessions_(tx, cipher) {}
     MemberRepository& members() override { return members_; }
@@ -30,6 +32,7 @@ public:
     IdentityRepository& identities() override { return identities_; }
     FlowRepository& flows() override { return flows_; }
     LinkTokenRepository& links() override { return links_; }
+    CodeRepository& codes() override { return codes_; }
     LoginThrottle& throttle() override { return throttle_; }
     SessionRepository& sessions() override { return sessions_; }
 
@@ -40,6 +43,7 @@ private:
     PgIdentityRepository identities_;
     PgFlowRepository flows_;
     PgLinkTokenRepository links_;
+    PgCodeRepository codes_;
     PgLoginThrottle throttle_;
     PgSessionRepository sessions_;
 };

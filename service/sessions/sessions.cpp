@@ -182,12 +182,13 @@ Result<Profile> Sessions::me(const std::string& access_token) {
     if (!found) return fail(ErrorCode::unauthorized, "session terminée");
     auto& [account, member] = *found;
     // Contacts the member gave us come before the registry's.
-    if (account.identity_email)
-        if (auto email = Email::parse(*account.identity_email)) member.email = *email;
+    const auto& email_text = account.contact_email ? account.contact_email : account.identity_email;
+    if (email_text)
+        if (auto email = Email::parse(*email_text)) member.email = *email;
     if (account.mobile_phone) member.mobile_phone = account.mobile_phone;
     if (account.landline_phone) member.landline_phone = account.landline_phone;
     return Profile{account.id, account.migrated ? "email" : "nir", account.nir.masked(), std::move(member), account.status,
-                   claims->required_actions};
+                   claims->required_actions, account.fax};
 }
 
 }  // namespace guichet

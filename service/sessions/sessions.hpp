@@ -39,6 +39,7 @@ struct Profile {
     Member member;
     std::string status;
     std::vector<RequiredAction> required_actions;
+    std::optional<Phone> fax{};
 };
 
 class Sessions {

@@ -83,6 +83,43 @@ json_call PUT /v1/me/password '{"password":"Mon-Nouveau2026!","password_confirma
 check "the temporary password is personalised" json_true '.message == "Votre mot de passe a bien été modifié." and .required_actions == ["confirm_contacts", "verify_email"]'
 login 269029935004220 'Mon-Nouveau2026!'
 check "the next login still asks the contacts and the email" json_true '.required_actions == ["confirm_contacts", "verify_email"]'
+PERSONAL=$(jq -r .access_token <<<"$BODY")
+call POST /v1/me/email-verification -H "Authorization: Bearer $PERSONAL"
+check "the email cannot be verified before the contacts are confirmed" is_problem 403 forbidden
+json_call PUT /v1/me/contacts '{"email":"elodie.nouvelle@exemple.fr","mobile_phone":"06 11 22 33 44","fax":"0145678911"}' \
+  -H "Authorization: Bearer $PERSONAL"
+check "the contacts are confirmed (seed 004)" json_true '.required_actions == ["verify_email"]'
+PERSONAL=$(jq -r .access_token <<<"$BODY")
+call POST /v1/me/email-verification -H "Authorization: Bearer $PERSONAL"
+check "a 4-digit code is mailed to the confirmed address" json_true '.destination == "e•••@exemple.fr"'
+email_code() {  # the code of the newest verification mail to elodie.nouvelle@, from the local mailbox
+  /usr/bin/python3 - "$E2E_DIR/mail" <<'PY'
+import email, email.policy, os, re, sys
+d = sys.argv[1]
+codes = []
+for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+    if not name.endswith(".eml"):
+        continue
+    with open(os.path.join(d, name), "rb") as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    if "elodie.nouvelle@exemple.fr" not in str(m["To"]):
+        continue
+    found = re.search(r"Votre code de confirmation est : (\d{4})", m.get_body(("plain",)).get_content())
+    if found:
+        codes.append(found.group(1))
+print(codes[-1] if codes else "")
+PY
+}
+CODE=""
+for _ in $(seq 1 100); do CODE=$(email_code); [ -n "$CODE" ] && break; sleep 0.1; done
+WRONG=$([ "$CODE" = 0000 ] && echo 1111 || echo 0000)
+json_call POST /v1/me/email-verification/confirm "{\"code\":\"$WRONG\"}" -H "Authorization: Bearer $PERSONAL"
+check "a wrong code is refused, with the tries left" is_problem 422 code_invalid
+json_call POST /v1/me/email-verification/confirm "{\"code\":\"$CODE\"}" -H "Authorization: Bearer $PERSONAL"
+check "the right code: « Votre adresse email a été vérifiée. », nothing left to do" \
+  json_true '.message == "Votre adresse email a été vérifiée." and .required_actions == []'
+call GET /v1/sessions -H "Authorization: Bearer $(jq -r .access_token <<<"$BODY")"
+check "the session is now a full one" status_is 200
 
 # Exact lockout across 3 processes: 100 parallel wrong attempts on one identifier.
 launch_server; second=$BASE

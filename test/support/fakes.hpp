@@ -58,6 +58,9 @@ struct FakeAccountRow {
     std::string status = "active";
     std::optional<Phone> mobile_phone{}, landline_phone{};
     std::vector<std::string> pending{};
+    std::optional<std::string> contact_email{};
+    std::optional<Phone> fax{};
+    bool email_verified = false;
 };
 
 struct FakeIdentityRow {
@@ -114,6 +117,8 @@ public:
                 if (row.identity) o.identity_email = identities_.at(*row.identity).email;
                 o.mobile_phone = row.mobile_phone;
                 o.landline_phone = row.landline_phone;
+                o.contact_email = row.contact_email;
+                o.fax = row.fax;
                 return o;
             }
         return std::nullopt;
@@ -149,6 +154,21 @@ public:
                 return c;
             }
         return std::nullopt;
+    }
+    void set_contacts(AccountId id, const Email& email, const std::optional<Phone>& mobile, const std::optional<Phone>& landline,
+                      const std::optional<Phone>& fax) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id) {
+                if (row.contact_email != email.value()) row.email_verified = false;
+                row.contact_email = email.value();
+                row.mobile_phone = mobile;
+                row.landline_phone = landline;
+                row.fax = fax;
+            }
+    }
+    void mark_email_verified(AccountId id) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id) row.email_verified = true;
     }
     void set_pending_actions(AccountId id, const std::vector<std::string>& actions) override {
         for (auto& [key, row] : rows_)
@@ -366,6 +386,45 @@ private:
     std::map<std::string, std::pair<std::string, bool>>& refresh_;
 };
 
+struct FakeCodeRow {
+    std::string code;
+    std::chrono::system_clock::time_point expires_at, issued_at;
+    int attempts = 0;
+    bool used = false;
+};
+
+class FakeCodeRepository final : public CodeRepository {
+public:
+    FakeCodeRepository(std::map<std::string, FakeCodeRow>& rows, const Clock* clock) : rows_(rows), clock_(clock) {}
+    static std::string key(CodePurpose p, const std::string& owner) { return std::string(to_string(p)) + "|" + owner; }
+    void issue(CodePurpose p, const std::string& owner, const std::string& code, std::chrono::system_clock::time_point expires) override {
+        rows_[key(p, owner)] = FakeCodeRow{code, expires, clock_ ? clock_->now() : std::chrono::system_clock::now()};
+    }
+    std::optional<std::chrono::system_clock::time_point> last_issued(CodePurpose p, const std::string& owner) override {
+        auto it = rows_.find(key(p, owner));
+        return it == rows_.end() ? std::nullopt : std::optional(it->second.issued_at);
+    }
+    CodeCheck check(CodePurpose p, const std::string& owner, const std::string& code, std::chrono::system_clock::time_point now,
+                    int max_attempts) override {
+        auto it = rows_.find(key(p, owner));
+        if (it == rows_.end() || it->second.used) return {CodeOutcome::none};
+        auto& row = it->second;
+        if (row.attempts >= max_attempts) return {CodeOutcome::exhausted};
+        ++row.attempts;
+        if (row.expires_at <= now) return {CodeOutcome::expired};
+        if (row.code == code) {
+            row.used = true;
+            return {CodeOutcome::valid};
+        }
+        const int left = max_attempts - row.attempts;
+        return {left > 0 ? CodeOutcome::invalid : CodeOutcome::exhausted, left};
+    }
+
+private:
+    std::map<std::string, FakeCodeRow>& rows_;
+    const Clock* clock_;
+};
+
 // Transactions work on a copy that replaces the state only when the work returns normally.
 class FakeUnitOfWork final : public UnitOfWork {
 public:
@@ -384,8 +443,10 @@ public:
         auto identities = identities_;
         auto flows = flows_;
         auto links = links_;
-        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, clock);
+        auto codes = codes_;
+        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, codes, clock);
         work(tx);
+        codes_ = std::move(codes);
         identities_ = std::move(identities);
         flows_ = std::move(flows);
         links_ = std::move(links);
@@ -414,9 +475,9 @@ private:
            std::map<std::string, FakeAccountRow>& accounts, std::map<std::string, int>& failures,
            std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh,
            FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
-           const Clock* clock)
+           std::map<std::string, FakeCodeRow>& codes, const Clock* clock)
             : repo(rows), notifier_(messages), accounts_(accounts, rows, identities), identities_(identities, accounts),
-              flows_(flows), links_(links, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh) {
+              flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh) {
             sessions_.profile_of = [this](AccountId id) { return accounts_.profile(id); };
         }
         MemberRepository& members() override { return repo; }
@@ -425,6 +486,7 @@ private:
         IdentityRepository& identities() override { return identities_; }
         FlowRepository& flows() override { return flows_; }
         LinkTokenRepository& links() override { return links_; }
+        CodeRepository& codes() override { return codes_; }
         LoginThrottle& throttle() override { return throttle_; }
         SessionRepository& sessions() override { return sessions_; }
         FakeMemberRepository repo;
@@ -433,6 +495,7 @@ private:
         FakeIdentityRepository identities_;
         FakeFlowRepository flows_;
         FakeLinkTokenRepository links_;
+        FakeCodeRepository codes_;
         FakeLoginThrottle throttle_;
         FakeSessionRepository sessions_;
     };
@@ -446,6 +509,7 @@ private:
     FakeIdentities identities_;
     std::map<std::string, FlowRecord> flows_;
     std::map<std::string, FakeLinkRow> links_;
+    std::map<std::string, FakeCodeRow> codes_;
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.
@@ -577,6 +641,13 @@ inline FixedClock test_clock() {
     using namespace std::chrono;
     return FixedClock(sys_days{year{2026} / 11 / 25} + hours{12});
 }
+
+// A clock tests move forward (expiries, cooldowns); starts at test_clock().
+class SettableClock final : public Clock {
+public:
+    std::chrono::system_clock::time_point t = test_clock().now();
+    std::chrono::system_clock::time_point now() const override { return t; }
+};
 
 class FakeReadiness final : public ReadinessProbe {
 public:

@@ -32,8 +32,9 @@ struct Fixture {
     Flows flows{uow, clock};
     Registration registration{uow, flows, hasher, strength, random, clock};
     PasswordChange password_change{uow, hasher, strength, sessions, clock};
+    ContactDetails contact_details{uow, sessions, random, clock};
     Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change};
+                      password_change, contact_details};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},

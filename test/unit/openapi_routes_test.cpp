@@ -70,8 +70,9 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     Flows flows(uow, clock);
     Registration registration(uow, flows, hasher, strength, random, clock);
     PasswordChange password_change(uow, hasher, strength, sessions, clock);
+    ContactDetails contact_details(uow, sessions, random, clock);
     Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change};
+                      password_change, contact_details};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);

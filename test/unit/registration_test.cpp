@@ -13,12 +13,6 @@ using namespace guichet::testing;
 
 namespace {
 
-class SettableClock final : public Clock {
-public:
-    std::chrono::system_clock::time_point t = test_clock().now();
-    std::chrono::system_clock::time_point now() const override { return t; }
-};
-
 constexpr const char* kPassword = "Vacances-Ete2026!";
 
 struct Fixture {

@@ -1,0 +1,109 @@
+#include "service/personalisation/contact_details.hpp"
+
+#include <algorithm>
+
+#include "domain/text.hpp"
+
+namespace guichet {
+
+namespace {
+
+// A pending action may be done only when it is the next one; with none pending, anything may.
+Result<void> may_do(const AuthenticatedSession& session, RequiredAction action) {
+    const auto& actions = session.claims.required_actions;
+    if (actions.empty() || actions.front() == action) return {};
+    return fail(ErrorCode::forbidden, "étape suivante d'abord : " + std::string(to_string(actions.front())));
+}
+
+std::string owner_of(AccountId id) { return "account:" + std::to_string(id); }
+
+std::optional<Phone> parse_optional(const std::optional<std::string>& text, const char* field, std::optional<Error>& error) {
+    if (!text || trim(*text).empty() || error) return std::nullopt;
+    auto phone = Phone::parse(*text);
+    if (!phone) error = Error(ErrorCode::invalid_phone, phone.error().detail, field);
+    return phone ? std::optional(*phone) : std::nullopt;
+}
+
+// Where the code goes: the email the member confirmed, else their identifier, else the registry's.
+std::optional<std::string> email_to_verify(const AccountProfile& p) {
+    if (p.account.contact_email) return p.account.contact_email;
+    if (p.account.identity_email) return p.account.identity_email;
+    if (p.member.email) return p.member.email->value();
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<AccessToken> ContactDetails::done(const AuthenticatedSession& session, RequiredAction action) {
+    auto remaining = session.claims.required_actions;
+    std::erase(remaining, action);
+    uow_.run([&](Transaction& tx) {
+        // The account keeps what is left too, for the next login if this session ends now.
+        std::vector<std::string> pending;
+        for (auto a : remaining)
+            if (a != RequiredAction::change_password) pending.emplace_back(to_string(a));
+        tx.accounts().set_pending_actions(session.claims.account_id, pending);
+    });
+    return sessions_.reissue(session, remaining);
+}
+
+Result<AccessToken> ContactDetails::confirm(const AuthenticatedSession& session, const ContactsInput& input) {
+    if (auto ok = may_do(session, RequiredAction::confirm_contacts); !ok) return std::unexpected(ok.error());
+    const auto email = Email::parse(input.email);
+    if (!email) return fail(ErrorCode::invalid_email, email.error().detail, "email");
+    std::optional<Error> error;
+    const auto mobile = parse_optional(input.mobile_phone, "mobile_phone", error);
+    const auto landline = parse_optional(input.landline_phone, "landline_phone", error);
+    const auto fax = parse_optional(input.fax, "fax", error);
+    if (error) return std::unexpected(*error);
+    uow_.run([&](Transaction& tx) { tx.accounts().set_contacts(session.claims.account_id, *email, mobile, landline, fax); });
+    const bool pending = std::ranges::find(session.claims.required_actions, RequiredAction::confirm_contacts) !=
+                         session.claims.required_actions.end();
+    if (!pending) return sessions_.reissue(session, session.claims.required_actions);
+    return done(session, RequiredAction::confirm_contacts);
+}
+
+Result<CodeSent> ContactDetails::send_email_code(const AuthenticatedSession& session) {
+    if (auto ok = may_do(session, RequiredAction::verify_email); !ok) return std::unexpected(ok.error());
+    Result<CodeSent> outcome = fail(ErrorCode::validation_error, "aucune adresse email : confirmez d'abord vos coordonnées", "email");
+    uow_.run([&](Transaction& tx) {
+        const auto profile = tx.accounts().profile(session.claims.account_id);
+        const auto address = profile ? email_to_verify(*profile) : std::nullopt;
+        if (!address) return;
+        const auto owner = owner_of(session.claims.account_id);
+        const auto now = clock_.now();
+        if (const auto last = tx.codes().last_issued(CodePurpose::email_verification, owner); last && *last > now - policy_.resend_cooldown) {
+            outcome = fail(ErrorCode::rate_limited, "un code vient d'être envoyé : patientez une minute avant d'en demander un autre");
+            return;
+        }
+        const auto code = generate_code(random_, policy_.digits);
+        tx.codes().issue(CodePurpose::email_verification, owner, code, now + policy_.lifetime);
+        tx.notifier().enqueue(OutgoingMessage{Channel::email, *address, MessageKind::email_verification_code,
+                                              {{"code", code}, {"first_name", profile->member.first_name}}});
+        const auto parsed = Email::parse(*address);
+        outcome = CodeSent{parsed ? parsed->masked() : "", now + policy_.lifetime};
+    });
+    return outcome;
+}
+
+Result<AccessToken> ContactDetails::confirm_email_code(const AuthenticatedSession& session, const std::string& code) {
+    if (auto ok = may_do(session, RequiredAction::verify_email); !ok) return std::unexpected(ok.error());
+    CodeCheck check{CodeOutcome::none};
+    // The try is counted and committed on its own, before and whatever the comparison says.
+    uow_.run([&](Transaction& tx) {
+        check = tx.codes().check(CodePurpose::email_verification, owner_of(session.claims.account_id), std::string(trim(code)),
+                                 clock_.now(), policy_.max_attempts);
+        if (check.outcome == CodeOutcome::valid) tx.accounts().mark_email_verified(session.claims.account_id);
+    });
+    switch (check.outcome) {
+        case CodeOutcome::valid: break;
+        case CodeOutcome::invalid:
+            return fail(ErrorCode::code_invalid, "il vous reste " + std::to_string(check.attempts_left) + " essai(s)", "code");
+        case CodeOutcome::expired: return fail(ErrorCode::code_expired, "", "code");
+        case CodeOutcome::exhausted: return fail(ErrorCode::too_many_attempts, "demandez un nouveau code", "code");
+        case CodeOutcome::none: return fail(ErrorCode::code_expired, "aucun code en cours : demandez-en un", "code");
+    }
+    return done(session, RequiredAction::verify_email);
+}
+
+}  // namespace guichet

@@ -1,0 +1,50 @@
+#pragma once
+// Use cases: confirm the contact details, then prove the email with a 4-digit code (seed 004,
+// SPEC.md §3.5). After a temporary password these are required actions, done in order: the
+// password first (service/passwords), then the contacts, then the email; a session with pending
+// actions can only do the first of them. A full session may update its contacts at any time.
+#include <optional>
+#include <string>
+
+#include "domain/clock.hpp"
+#include "domain/codes/codes.hpp"
+#include "domain/random.hpp"
+#include "domain/unit_of_work.hpp"
+#include "service/sessions/sessions.hpp"
+
+namespace guichet {
+
+struct ContactsInput {
+    std::string email;
+    std::optional<std::string> mobile_phone;
+    std::optional<std::string> landline_phone;
+    std::optional<std::string> fax;
+};
+
+struct CodeSent {
+    std::string destination;  // masked: j•••@exemple.fr
+    std::chrono::system_clock::time_point expires_at;
+};
+
+class ContactDetails {
+public:
+    ContactDetails(UnitOfWork& uow, Sessions& sessions, RandomSource& random, const Clock& clock,
+                   CodePolicy policy = {.digits = 4})
+        : uow_(uow), sessions_(sessions), random_(random), clock_(clock), policy_(policy) {}
+
+    Result<AccessToken> confirm(const AuthenticatedSession& session, const ContactsInput& input);
+    // Mails a code to the contact email; again only after the cooldown.
+    Result<CodeSent> send_email_code(const AuthenticatedSession& session);
+    // "Votre adresse email a été vérifiée."
+    Result<AccessToken> confirm_email_code(const AuthenticatedSession& session, const std::string& code);
+
+private:
+    Result<AccessToken> done(const AuthenticatedSession& session, RequiredAction action);
+    UnitOfWork& uow_;
+    Sessions& sessions_;
+    RandomSource& random_;
+    const Clock& clock_;
+    CodePolicy policy_;
+};
+
+}  // namespace guichet
