@@ -31,6 +31,7 @@
 #include "service/flows/flows.hpp"
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
+#include "service/unlock/unlock.hpp"
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_change.hpp"
 #include "service/personalisation/contact_details.hpp"
@@ -157,9 +158,11 @@ int run_serve(const infra::Config& config) {
     flows.add(Registration::type, registration);
     PasswordChange password_change(uow, hasher, password_strength, sessions, clock);
     ContactDetails contact_details(uow, sessions, random, clock);
+    Unlock unlock(uow, flows, hasher, random, clock);
+    flows.add(Unlock::type, unlock);
     api::Services services{readiness,      password_strength, member_import, outbox,       delivery_counters, brand,
                            account_import, sessions,          jwks,          flows,        registration,      password_change,
-                           contact_details};
+                           contact_details, unlock};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();

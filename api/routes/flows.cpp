@@ -15,12 +15,18 @@ nlohmann::json flow_json(const FlowView& flow) {
     for (const auto& s : flow.next_steps) steps.push_back({{"name", s.name}, {"fields", s.fields}});
     auto messages = nlohmann::json::array();
     for (const auto& m : flow.messages) messages.push_back({{"code", m.code}, {"text", m.text}});
-    return {{"id", flow.id},
-            {"type", flow.type},
-            {"state", flow.state},
-            {"expires_at", iso8601(flow.expires_at)},
-            {"next_steps", steps},
-            {"messages", messages}};
+    nlohmann::json out{{"id", flow.id},
+                       {"type", flow.type},
+                       {"state", flow.state},
+                       {"expires_at", iso8601(flow.expires_at)},
+                       {"next_steps", steps},
+                       {"messages", messages}};
+    if (!flow.channels.empty()) {
+        auto channels = nlohmann::json::array();
+        for (const auto& c : flow.channels) channels.push_back({{"channel", c.channel}, {"destination", c.destination}});
+        out["channels"] = channels;
+    }
+    return out;
 }
 
 HttpResponse flow_response(int status, const FlowView& flow) {
@@ -51,6 +57,11 @@ void add_flow_routes(Router& router, Services& services) {
         return flow_response(201, value_or_problem(services.registration.start(required_string(request.json, "nir", 32))));
     });
 
+    router.add("POST", "/v1/flows/unlock", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        return flow_response(201, value_or_problem(services.unlock.start(required_string(request.json, "nir", 32),
+                                                                         required_string(request.json, "birth_date", 32))));
+    }, Cost::hashing);  // a single known channel sends a temporary password at once (hashed)
+
     router.add("GET", "/v1/flows/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
         return flow_response(200, value_or_problem(services.flows.view(request.params.at("id"))));
     });
@@ -61,6 +72,8 @@ void add_flow_routes(Router& router, Services& services) {
         const auto flow = value_or_problem(services.flows.load(id));
         if (flow.type == Registration::type && step == "identity")
             return flow_response(200, value_or_problem(services.registration.submit_identity(id, identity_step(request.json))));
+        if (flow.type == Unlock::type && step == "channel")
+            return flow_response(200, value_or_problem(services.unlock.choose_channel(id, required_string(request.json, "channel", 16))));
         if (flow.type == Registration::type && step == "personal_info")
             return flow_response(200, value_or_problem(services.registration.submit_personal_info(id, personal_info_step(request.json))));
         throw ProblemException(Error(ErrorCode::not_found, "étape inconnue pour une démarche « " + flow.type + " »", "step"));

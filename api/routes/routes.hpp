@@ -12,6 +12,7 @@
 #include "service/personalisation/contact_details.hpp"
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
+#include "service/unlock/unlock.hpp"
 #include "service/passwords/password_strength.hpp"
 
 namespace guichet::api {
@@ -31,6 +32,7 @@ struct Services {
     Registration& registration;
     PasswordChange& password_change;
     ContactDetails& contact_details;
+    Unlock& unlock;
 };
 
 // 200 with a message and the session's new access token (its required actions changed).

@@ -44,6 +44,12 @@ struct FlowMessage {
     std::string text;  // French, for the member
 };
 
+// A channel the member may choose, its destination masked (SPEC.md §5: "06 •• •• •• 78").
+struct FlowChannel {
+    std::string channel;
+    std::string destination;
+};
+
 struct FlowView {
     std::string id;
     std::string type;
@@ -51,6 +57,7 @@ struct FlowView {
     std::chrono::system_clock::time_point expires_at;
     std::vector<FlowStep> next_steps;
     std::vector<FlowMessage> messages;
+    std::vector<FlowChannel> channels{};
 };
 
 }  // namespace guichet

@@ -67,6 +67,27 @@ check "the third failure still says invalid_credentials" is_problem 401 invalid_
 login 184027512345674 'Ancien-Mot2passe!'
 check "then the identifier is locked, even for the right password" is_problem 423 account_locked
 
+# Self-service unlock (seed 000): NIR + birth date, a channel, a temporary password by SMS.
+json_call POST /v1/flows/unlock '{"nir":"184027512345674","birth_date":"28/02/1984"}'
+check "unlock: a birth date that does not match" is_problem 422 identity_check_failed
+json_call POST /v1/flows/unlock '{"nir":"175057505612393","birth_date":"20/05/1975"}'
+check "unlock: an account without one is not there to unlock" is_problem 422 identity_check_failed
+json_call POST /v1/flows/unlock '{"nir":"184027512345674","birth_date":"29/02/1984"}'
+check "unlock offers the member's channels, masked" \
+  json_true '.state == "choose_channel" and .channels == [{"channel":"sms","destination":"06 •• •• •• 78"},{"channel":"email","destination":"j•••@exemple.fr"}]'
+UNLOCK=$(jq -r .id <<<"$BODY")
+json_call POST "/v1/flows/$UNLOCK/steps/channel" '{"channel":"sms"}'
+check "the SMS channel sends a temporary password" json_true '.state == "temp_password_sent"'
+json_call POST "/v1/flows/$UNLOCK/steps/channel" '{"channel":"email"}'
+check "a second channel cannot be asked on the same flow" is_problem 409 step_not_allowed
+sms_password() { jq -r 'select(.to == "+33612345678") | .text' "$E2E_DIR/sms.log" 2>/dev/null | grep -oE 'temporaire est [^ ]+' | tail -n 1 | cut -d' ' -f3; }
+SMS_PASSWORD=""
+for _ in $(seq 1 100); do SMS_PASSWORD=$(sms_password); [ -n "$SMS_PASSWORD" ] && break; sleep 0.1; done
+login 184027512345674 "$SMS_PASSWORD"
+check "the SMS's temporary password logs in (unlocked), to be personalised" json_true '.required_actions[0] == "change_password"'
+json_call POST /v1/flows/unlock '{"nir":"184027512345674","birth_date":"29/02/1984"}'
+check "once unlocked: « Votre compte n'est pas bloqué. »" is_problem 409 account_not_locked
+
 # A temporary password from a letter gives a session restricted to the required actions.
 admin_call POST /v1/admin/accounts '{"nir":"269029935004220","has_logged_in":false}'
 call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"

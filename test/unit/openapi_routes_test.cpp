@@ -71,8 +71,9 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     Registration registration(uow, flows, hasher, strength, random, clock);
     PasswordChange password_change(uow, hasher, strength, sessions, clock);
     ContactDetails contact_details(uow, sessions, random, clock);
+    Unlock unlock(uow, flows, hasher, random, clock);
     Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change, contact_details};
+                      password_change, contact_details, unlock};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);
