@@ -23,6 +23,39 @@ for route in /v1/password-strength /v1/admin/members; do
   check "$route: wrong method → 405" is_problem 405 method_not_allowed
 done
 
+# The routes of issues 4 and 5: wrong types, missing fields, unicode, and hostile ids answer
+# validation problems, never a 500.
+for route in /v1/flows/registration /v1/flows/unlock /v1/activations /v1/activations/resend /v1/password-resets \
+             /v1/sessions /v1/sessions/refresh; do
+  json_call POST "$route" '{"nir":12,"token":[1],"email":{},"identifier":null,"password":true,"refresh_token":1}'
+  check "$route: wrong types → 400 validation_error" is_problem 400 validation_error
+  json_call POST "$route" '[]'
+  check "$route: an array instead of an object → 400" is_problem 400 validation_error
+done
+json_call POST /v1/flows/registration '{"nir":"١٨٤٠٢٧٥١٢٣٤٥٦"}'
+check "registration: Arabic-Indic digits are not a NIR" is_problem 422 invalid_nir
+json_call POST /v1/flows/unlock '{"nir":"184027512345674","birth_date":"2984-02-29"}'
+check "unlock: a birth date not in jj/mm/aaaa" is_problem 422 invalid_birth_date
+json_call POST /v1/activations "{\"token\":\"$(head -c 200 /dev/zero | tr '\0' 'x')\"}"
+check "activation: an absurd token is just expired" is_problem 410 link_expired
+json_call POST /v1/password-resets '{"token":"nope","password":"Vacances-Ete2026!","password_confirmation":"Vacances-Ete2026!"}'
+check "password reset: an unknown token" is_problem 410 link_expired
+for id in "$(head -c 300 /dev/zero | tr '\0' 'a')" '%27%20OR%201%3D1--' '..%2F..' '%C3%A9t%C3%A9'; do
+  json_call POST "/v1/flows/$id/steps/identity" '{"mode":"new","email":"a@b.fr","password":"x"}'
+  check "flow id '${id:0:20}…': not found" is_problem 404 not_found
+done
+json_call POST /v1/flows/registration '{"nir":"1840275123456"}'
+FLOW=$(jq -r .id <<<"$BODY")
+json_call POST "/v1/flows/$FLOW/steps/nonsense" '{}'
+check "an unknown step of a real flow" is_problem 404 not_found
+json_call POST "/v1/flows/$FLOW/steps/identity" '{"mode":"new","email":"ünï@exemple.fr","password":"x"}'
+check "a non-ASCII email is refused cleanly" is_problem 422 invalid_email
+seq 1 20 | xargs -P 20 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+  --data-binary '{"mode":"new","email":"race@exemple.fr","password":"Vacances-Ete2026!","password_confirmation":"Vacances-Ete2026!","secret_question_id":"birth_city","secret_answer":"Brest"}' \
+  "$BASE/v1/flows/$FLOW/steps/identity" > "$E2E_DIR/step_codes"
+check "20 parallel submissions of one step: exactly one moves the flow, the others 409" \
+  bash -c "[ \$(grep -c '^200$' '$E2E_DIR/step_codes') = 1 ] && [ \$(grep -c '^409$' '$E2E_DIR/step_codes') = 19 ]"
+
 json_call POST /v1/password-strength '{"password":12345678}'
 check "wrong type → 400 validation_error naming the field" json_is .field password
 json_call POST /v1/password-strength '{"password":"a\u0000b"}'
