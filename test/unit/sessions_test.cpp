@@ -81,6 +81,17 @@ TEST_CASE("a success resets the failure count", "[service][sessions][lockout]") 
     CHECK(f.sessions.login("184027512345674", "Ancien-Mot2passe!"));
 }
 
+TEST_CASE("a refresh does not clear the failure count (only a login, an unlock or a reset does)", "[service][sessions][lockout]") {
+    Fixture f;
+    auto tokens = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
+    REQUIRE(tokens);
+    f.sessions.login("184027512345674", "x");
+    f.sessions.login("184027512345674", "y");
+    f.sessions.login("184027512345674", "z");  // the third failure
+    REQUIRE(f.sessions.refresh(tokens->refresh_token));  // a session still alive may go on refreshing…
+    CHECK(f.sessions.login("184027512345674", "Ancien-Mot2passe!").error().code == ErrorCode::account_locked);  // …the lock holds
+}
+
 TEST_CASE("a hash made with other parameters is replaced at login", "[service][sessions]") {
     Fixture f;
     REQUIRE(f.sessions.login("184027512345674", "Ancien-Mot2passe!"));
