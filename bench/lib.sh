@@ -18,3 +18,47 @@ bench_cleanup() {
   for pid in "${BENCH_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   pg_stop; rm -rf "$WORK" "${PG_DIR:-}"
 }
+
+# bench_serve BIN PG_PORT: the environment above, then `BIN serve` migrated, with the members of
+# examples/members.csv; sets PORT, URL, SERVER_PID and waits until it is ready.
+bench_serve() {
+  local bin=$1
+  bench_environment "$2"
+  export GUICHET_ADMIN_TOKEN="bench-admin-token-0123456789"
+  PORT=$(free_port); export GUICHET_LISTEN="127.0.0.1:$PORT"
+  URL="http://127.0.0.1:$PORT"
+  "$bin" migrate >/dev/null
+  "$bin" import-members "$ROOT/examples/members.csv" >/dev/null
+  "$bin" serve >"$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+  BENCH_PIDS+=("$SERVER_PID")
+  for _ in $(seq 1 100); do curl -fs "$URL/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+
+# bench_member_accounts LUA_FILE: every member of examples/members.csv gets a legacy account with
+# PASSWORD (bcrypt, as the old portal stored it), and a first login rehashes it to Argon2id
+# m=19456 KiB, t=2, p=1 (the last login's answer is in $WORK/login.json). Sets NIRS, and writes a
+# wrk script posting right passwords one member after the other, so that no member has more
+# attempts in flight than its lockout limit.
+bench_member_accounts() {
+  PASSWORD='Ancien-Mot2passe!'
+  mapfile -t NIRS < <(/usr/bin/python3 -c "import csv,sys; [print(r['nir']) for r in csv.DictReader(open(sys.argv[1]))]" "$ROOT/examples/members.csv")
+  local bcrypt nir ids
+  bcrypt=$(/usr/bin/python3 -W ignore -c "import crypt; print(crypt.crypt('$PASSWORD', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))")
+  for nir in "${NIRS[@]}"; do
+    curl -fs -X POST "$URL/v1/admin/accounts" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" \
+      -H 'Content-Type: application/json' -d "{\"nir\":\"$nir\",\"password_hash\":\"$bcrypt\",\"has_logged_in\":true}" >/dev/null
+    curl -fs -X POST "$URL/v1/sessions" -H 'Content-Type: application/json' \
+      -d "{\"identifier\":\"$nir\",\"password\":\"$PASSWORD\"}" > "$WORK/login.json"
+  done
+  ids=$(printf '"%s",' "${NIRS[@]}")
+  cat > "$1" <<LUA
+local ids = {${ids%,}}
+local n = 0
+request = function()
+  n = n + 1
+  local body = '{"identifier":"' .. ids[n % #ids + 1] .. '","password":"$PASSWORD"}'
+  return wrk.format("POST", "/v1/sessions", {["Content-Type"] = "application/json", ["Connection"] = "keep-alive"}, body)
+end
+LUA
+}

@@ -28,42 +28,10 @@ hard=$(ulimit -Hn); [ "$hard" = unlimited ] && hard=8192
 ulimit -n "$(( hard < 8192 ? hard : 8192 ))"  # 1,000 connections on each side, in this shell and its children
 [ "$(ulimit -n)" -ge $((BURST + 200)) ] || die "ulimit -n is $(ulimit -n): $BURST connections need more"
 
-bench_environment 54333
-export GUICHET_ADMIN_TOKEN="bench-admin-token-0123456789"
-PORT=$(free_port); export GUICHET_LISTEN="127.0.0.1:$PORT"
-URL="http://127.0.0.1:$PORT"
-"$BIN" migrate >/dev/null
-"$BIN" import-members "$ROOT/examples/members.csv" >/dev/null
-"$BIN" serve >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-BENCH_PIDS+=("$SERVER_PID")
-for _ in $(seq 1 100); do curl -fs "$URL/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
-
-# Every member of examples/members.csv gets a legacy account with a known password (bcrypt, as the
-# old portal stored it); a first login rehashes it to Argon2id m=19456 KiB, t=2, p=1.
-PASSWORD='Ancien-Mot2passe!'
-mapfile -t NIRS < <(/usr/bin/python3 -c "import csv,sys; [print(r['nir']) for r in csv.DictReader(open(sys.argv[1]))]" "$ROOT/examples/members.csv")
-BCRYPT=$(/usr/bin/python3 -W ignore -c "import crypt; print(crypt.crypt('$PASSWORD', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))")
-for nir in "${NIRS[@]}"; do
-  curl -fs -X POST "$URL/v1/admin/accounts" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" \
-    -H 'Content-Type: application/json' -d "{\"nir\":\"$nir\",\"password_hash\":\"$BCRYPT\",\"has_logged_in\":true}" >/dev/null
-  curl -fs -X POST "$URL/v1/sessions" -H 'Content-Type: application/json' \
-    -d "{\"identifier\":\"$nir\",\"password\":\"$PASSWORD\"}" > "$WORK/login.json"
-done
+bench_serve "$BIN" 54333
+bench_member_accounts "$WORK/logins.lua"
 TOKEN=$(jq -r .access_token "$WORK/login.json")
 curl -fs "$URL/v1/me" -H "Authorization: Bearer $TOKEN" -o "$WORK/me.json"
-
-ids_lua=$(printf '"%s",' "${NIRS[@]}")
-cat > "$WORK/logins.lua" <<LUA
--- Right passwords, one member after the other, so no member has more attempts in flight than its limit.
-local ids = {${ids_lua%,}}
-local n = 0
-request = function()
-  n = n + 1
-  local body = '{"identifier":"' .. ids[n % #ids + 1] .. '","password":"$PASSWORD"}'
-  return wrk.format("POST", "/v1/sessions", {["Content-Type"] = "application/json", ["Connection"] = "keep-alive"}, body)
-end
-LUA
 
 # wrk_field FILE WHAT: requests/s, p99 in ms, or non-2xx count from a wrk --latency report.
 wrk_field() {

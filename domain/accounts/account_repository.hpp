@@ -79,7 +79,6 @@ struct AccountCredentials {
 
 class AccountRepository {
 public:
-    virtual std::optional<AccountOverview> overview(AccountId id) = 0;
     virtual std::optional<AccountProfile> profile(AccountId id) = 0;
     virtual ~AccountRepository() = default;
     virtual std::optional<LegacyLogin> find_legacy_login(const NirBody& nir) = 0;

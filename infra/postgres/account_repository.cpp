@@ -54,7 +54,7 @@ void PgAccountRepository::record_login(AccountId id, const std::optional<std::st
 
 namespace {
 
-// The first nine columns of account_sql::overview and account_sql::profile.
+// The account columns of account_sql::profile and session_sql::live_profile.
 AccountOverview overview_from(const pqxx::row& row, const DataCipher& cipher) {
     const pqxx::binarystring sealed(row[1]), index(row[2]);
     const auto clear = cipher.decrypt(sealed.str(), index.str());
@@ -76,12 +76,6 @@ AccountOverview overview_from(const pqxx::row& row, const DataCipher& cipher) {
 }
 
 }  // namespace
-
-std::optional<AccountOverview> PgAccountRepository::overview(AccountId id) {
-    const auto r = tx_.exec_prepared(account_sql::overview.name, id);
-    if (r.empty()) return std::nullopt;
-    return overview_from(r[0], cipher_);
-}
 
 static AccountProfile profile_from(const pqxx::row& row, const DataCipher& cipher) {
     auto account = overview_from(row, cipher);

@@ -14,7 +14,6 @@ public:
     std::optional<AccountId> create_legacy(const LegacyAccount& account) override;
     std::optional<LegacyLogin> find_legacy_login(const NirBody& nir) override;
     void record_login(AccountId id, const std::optional<std::string>& rehashed) override;
-    std::optional<AccountOverview> overview(AccountId id) override;
     std::optional<AccountProfile> profile(AccountId id) override;
     std::optional<AccountId> create_registered(const RegisteredAccount& account) override;
     bool activate(AccountId id) override;

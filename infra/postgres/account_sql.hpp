@@ -22,7 +22,7 @@ inline constexpr Statement record_login{"account_record_login", R"sql(
 UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_password_hash) WHERE id = $1
 )sql"};
 
-// overview's columns, then the member's under member_sql::find_by_nir's names.
+// The account's columns, then the member's under member_sql::find_by_nir's names.
 inline constexpr Statement profile{"account_profile", R"sql(
 SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
        i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.fax AS account_fax,
@@ -45,13 +45,6 @@ UPDATE accounts SET email_verified_at = now() WHERE id = $1
 
 inline constexpr Statement set_pending_actions{"account_set_pending_actions", R"sql(
 UPDATE accounts SET required_actions = coalesce(string_to_array(nullif($2, ''), ','), '{}') WHERE id = $1
-)sql"};
-
-inline constexpr Statement overview{"account_overview", R"sql(
-SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
-       i.email, a.mobile_phone, a.landline_phone, a.contact_email, a.fax AS account_fax
-FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
-WHERE a.id = $1
 )sql"};
 
 }  // namespace guichet::infra::account_sql

@@ -30,7 +30,6 @@ std::span<const Statement> all_statements() {
         throttle_sql::failures,
         account_sql::find_legacy_login,
         account_sql::record_login,
-        account_sql::overview,
         account_sql::profile,
         account_sql::set_pending_actions,
         account_sql::set_contacts,

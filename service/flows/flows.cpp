@@ -10,6 +10,14 @@ Result<FlowRecord> Flows::load(const std::string& id) {
     return std::move(*flow);
 }
 
+Result<FlowRecord> Flows::load_at(const std::string& id, std::string_view type, std::string_view state) {
+    auto flow = load(id);
+    if (!flow) return flow;
+    if (flow->type != type) return fail(ErrorCode::not_found, "aucune démarche « " + std::string(type) + " » avec cet identifiant");
+    if (flow->state != state) return fail(ErrorCode::step_not_allowed, "la démarche attend l'étape « " + flow->state + " »");
+    return flow;
+}
+
 Result<FlowView> Flows::view(const std::string& id) {
     auto flow = load(id);
     if (!flow) return std::unexpected(flow.error());

@@ -29,6 +29,9 @@ public:
 
     Result<FlowRecord> load(const std::string& id);
     Result<FlowView> view(const std::string& id);
+    // The flow, when it is of `type` and waits in `state` (a step submitted for it); else
+    // not_found, flow_expired or step_not_allowed (skipped or replayed).
+    Result<FlowRecord> load_at(const std::string& id, std::string_view type, std::string_view state);
 
 private:
     UnitOfWork& uow_;

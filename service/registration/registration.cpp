@@ -46,15 +46,6 @@ std::string activation_text(const std::string& masked_email) {
 
 }  // namespace
 
-Result<FlowRecord> Registration::load_at(const std::string& flow_id, const char* state) {
-    auto flow = flows_.load(flow_id);
-    if (!flow) return flow;
-    if (flow->type != type) return fail(ErrorCode::not_found, "cette démarche n'est pas une création de compte");
-    if (flow->state != state)
-        return fail(ErrorCode::step_not_allowed, "la démarche attend l'étape « " + flow->state + " »");
-    return flow;
-}
-
 Result<FlowView> Registration::start(const std::string& nir_text) {
     const auto nir = NirBody::parse(nir_text);
     if (!nir) return fail(ErrorCode::invalid_nir, "13 chiffres, sans la clé", "nir");
@@ -65,7 +56,7 @@ Result<FlowView> Registration::start(const std::string& nir_text) {
 }
 
 Result<FlowView> Registration::submit_identity(const std::string& flow_id, const IdentityStep& step) {
-    auto flow = load_at(flow_id, kIdentity);
+    auto flow = flows_.load_at(flow_id, type, kIdentity);
     if (!flow) return std::unexpected(flow.error());
     auto data = nlohmann::json::parse(flow->data);
     const auto email = parse_email(step.email);
@@ -117,7 +108,7 @@ Result<FlowView> Registration::submit_identity(const std::string& flow_id, const
 }
 
 Result<FlowView> Registration::submit_personal_info(const std::string& flow_id, const PersonalInfoStep& step) {
-    auto flow = load_at(flow_id, kPersonalInfo);
+    auto flow = flows_.load_at(flow_id, type, kPersonalInfo);
     if (!flow) return std::unexpected(flow.error());
     const auto data = nlohmann::json::parse(flow->data);
 
@@ -234,14 +225,13 @@ Result<void> Registration::resend_activation(const std::string& email_text) {
         const LinkSubject subject{identity->account_id, identity->id};
         const auto now = clock_.now();
         if (tx.links().issued_since(LinkPurpose::activation, subject, now - policy_.resend_cooldown)) return;
-        const auto account = tx.accounts().overview(*identity->account_id);
-        const auto member = account ? tx.members().find_by_nir(account->nir) : std::nullopt;
+        const auto profile = tx.accounts().profile(*identity->account_id);
         const auto token = random_token(random_, 32);
         tx.links().issue(LinkPurpose::activation, token, subject, now + policy_.activation_link_lifetime);
         MessageParams params{{"token", token}};
-        if (member) {
-            params["first_name"] = member->first_name;
-            params["last_name"] = member->last_name;
+        if (profile) {
+            params["first_name"] = profile->member.first_name;
+            params["last_name"] = profile->member.last_name;
         }
         tx.notifier().enqueue(OutgoingMessage{Channel::email, identity->email, MessageKind::activation_link, params});
     });

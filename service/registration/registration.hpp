@@ -72,7 +72,6 @@ public:
     Result<void> resend_activation(const std::string& email);
 
 private:
-    Result<FlowRecord> load_at(const std::string& flow_id, const char* state);
     UnitOfWork& uow_;
     Flows& flows_;
     const PasswordHasher& hasher_;

@@ -87,10 +87,8 @@ Result<FlowView> Unlock::start(const std::string& nir_text, const std::string& b
 }
 
 Result<FlowView> Unlock::choose_channel(const std::string& flow_id, const std::string& channel_text) {
-    auto flow = flows_.load(flow_id);
+    auto flow = flows_.load_at(flow_id, type, kChoose);
     if (!flow) return std::unexpected(flow.error());
-    if (flow->type != type) return fail(ErrorCode::not_found, "cette démarche n'est pas un déblocage");
-    if (flow->state != kChoose) return fail(ErrorCode::step_not_allowed, "la démarche attend l'étape « " + flow->state + " »");
     const auto data = nlohmann::json::parse(flow->data);
     for (const auto& c : data["channels"])
         if (c["channel"] == channel_text) return send(std::move(*flow), *channel_from(channel_text), false);

@@ -113,6 +113,35 @@ check "logout" status_is 204
 login 184027512345674 "$PASSWORD"
 check "NIR login on an account created with an email: identifier_migrated" is_problem 409 identifier_migrated
 
+# Change the password while logged in (seed 004), ending the other sessions.
+login jean.martin@exemple.fr "$PASSWORD"; PHONE=$(jq -r .access_token <<<"$BODY")
+login jean.martin@exemple.fr "$PASSWORD"; LAPTOP=$(jq -r .access_token <<<"$BODY")
+json_call PUT /v1/me/password '{"current_password":"faux","password":"Hiver-Neige2028!","password_confirmation":"Hiver-Neige2028!"}' \
+  -H "Authorization: Bearer $LAPTOP"
+check "changing the password needs the current one" is_problem 401 invalid_credentials
+json_call PUT /v1/me/password "{\"current_password\":\"$PASSWORD\",\"password\":\"Hiver-Neige2028!\",\"password_confirmation\":\"Hiver-Neige2028!\",\"end_other_sessions\":true}" \
+  -H "Authorization: Bearer $LAPTOP"
+check "« Votre mot de passe a bien été modifié. », the other sessions ended" \
+  json_true '.message == "Votre mot de passe a bien été modifié." and .other_sessions_ended >= 1'
+call GET /v1/me -H "Authorization: Bearer $PHONE"
+check "the other session's token no longer works" is_problem 401 unauthorized
+login jean.martin@exemple.fr 'Hiver-Neige2028!'
+check "the new password logs in" status_is 200
+
+# A locked identity resets its password by the mailed link, with its secret answer (seed 002).
+for i in 1 2 3 4; do login jean.martin@exemple.fr "faux-$i"; done
+check "three failures lock the identity" is_problem 423 connect_identity_locked
+wait_link /reinitialisation jean.martin@exemple.fr 1
+JEAN_RESET=$TOKEN
+json_call POST /v1/password-resets "{\"token\":\"$JEAN_RESET\",\"password\":\"Printemps-Pluie29!\",\"password_confirmation\":\"Printemps-Pluie29!\"}"
+check "the reset asks the secret answer" is_problem 400 validation_error
+json_call POST /v1/password-resets "{\"token\":\"$JEAN_RESET\",\"password\":\"Printemps-Pluie29!\",\"password_confirmation\":\"Printemps-Pluie29!\",\"secret_answer\":\"Brest\"}"
+check "a wrong secret answer is refused" is_problem 422 identity_check_failed
+json_call POST /v1/password-resets "{\"token\":\"$JEAN_RESET\",\"password\":\"Printemps-Pluie29!\",\"password_confirmation\":\"Printemps-Pluie29!\",\"secret_answer\":\"QUIMPER\"}"
+check "the right answer sets the password and opens a session" json_true '(.access_token | length) > 20'
+login jean.martin@exemple.fr 'Printemps-Pluie29!'
+check "unlocked, with the new password" status_is 200
+
 json_call POST /v1/flows/registration '{"nir":"1840275123456"}'
 FLOW=$(jq -r .id <<<"$BODY")
 step "$FLOW" identity "${identity/jean.martin@/jean.m@}"

@@ -110,7 +110,7 @@ public:
                 if (rehashed) row.account.nir_password_hash = rehashed;
             }
     }
-    std::optional<AccountOverview> overview(AccountId id) override {
+    std::optional<AccountOverview> overview(AccountId id) {
         for (auto& [key, row] : rows_)
             if (row.id == id) {
                 AccountOverview o{id, row.account.nir, row.identity.has_value(), row.account.has_logged_in, row.status};
