@@ -118,7 +118,17 @@ int run_serve(const infra::Config& config) {
     infra::DataCipher cipher(config.data_key);
     infra::ConnectionPool pool(config.database_url, config.db_pool_size);
     pool.warm_up();  // a wrong URL or a statement that does not prepare stops start-up here
-    infra::PgUnitOfWork uow(pool, cipher);
+    // Live sessions are kept in memory while a listener hears every change (session_cache.hpp).
+    std::optional<infra::SessionCache> session_cache;
+    std::optional<infra::CacheInvalidation> cache_invalidation;
+    if (config.session_cache_ttl.count() > 0) {
+        session_cache.emplace(20000, config.session_cache_ttl);
+        cache_invalidation.emplace(config.database_url, *session_cache, [](const std::string& state) {
+            api::log_json(state == "listening" ? spdlog::level::info : spdlog::level::warn, {{"event", "session_cache"}, {"state", state}});
+        });
+        cache_invalidation->wait_listening(std::chrono::seconds(5));
+    }
+    infra::PgUnitOfWork uow(pool, cipher, LockoutPolicy{}, session_cache ? &*session_cache : nullptr);
     infra::PgReadinessProbe readiness(pool);
     infra::SystemClock clock;
 

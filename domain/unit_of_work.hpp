@@ -44,6 +44,28 @@ public:
     virtual void autocommit(const std::function<void(Transaction&)>& work) { run(work); }
 };
 
+// Work may run where it must not wait: on an HTTP event-loop thread, where one database round
+// trip would stall every connection of the loop (api/http/server.cpp). Inside a NoWaiting scope
+// the adapters answer only from what they hold in memory (the session cache) and throw
+// WouldWait for anything else; the caller then runs the same work again where waiting is fine.
+// So work tried this way must change nothing before its first read.
+class WouldWait : public std::exception {
+public:
+    const char* what() const noexcept override { return "the work needs the database"; }
+};
+
+class NoWaiting {
+public:
+    NoWaiting() { ++depth_; }
+    ~NoWaiting() { --depth_; }
+    NoWaiting(const NoWaiting&) = delete;
+    NoWaiting& operator=(const NoWaiting&) = delete;
+    static bool active() { return depth_ > 0; }
+
+private:
+    static inline thread_local int depth_ = 0;
+};
+
 // Thrown by adapters when the infrastructure cannot do its part (database down, commit in
 // doubt). Not a business outcome: the API answers 503 `unavailable`.
 class Unavailable : public std::runtime_error {

@@ -267,6 +267,9 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
     number = config.db_pool_size;
     if (auto error = read_number(env, "GUICHET_DB_POOL_SIZE", 1, 256, number)) return error;
     config.db_pool_size = static_cast<std::size_t>(number);
+    number = static_cast<std::uint64_t>(config.session_cache_ttl.count());
+    if (auto error = read_number(env, "GUICHET_SESSION_CACHE_TTL_MS", 0, 60000, number)) return error;
+    config.session_cache_ttl = std::chrono::milliseconds(number);
 
     // Delivery of the outbox (see domain/notifications/retry_policy.hpp for the defaults).
     number = config.outbox_workers;

@@ -32,6 +32,7 @@ struct Config {
     std::size_t max_body_bytes = 65536;         // GUICHET_MAX_BODY_BYTES, 1024..10485760
     unsigned worker_threads = 0;                // GUICHET_WORKER_THREADS, 0 = automatic, max 1024
     std::size_t db_pool_size = 8;               // GUICHET_DB_POOL_SIZE, 1..256
+    std::chrono::milliseconds session_cache_ttl{5000};  // GUICHET_SESSION_CACHE_TTL_MS, 0..60000, 0 = no cache
     unsigned outbox_workers = 2;                // GUICHET_OUTBOX_WORKERS, 0..64 (0: this process does not deliver)
     int outbox_max_attempts = 10;               // GUICHET_OUTBOX_MAX_ATTEMPTS, 1..100
     std::chrono::milliseconds outbox_retry_base{180000};  // GUICHET_OUTBOX_RETRY_BASE_MS, first retry delay

@@ -84,11 +84,21 @@ Cost HttpApp::cost_of(const std::string& method, const std::string& path) const 
     return match.route == nullptr ? Cost::light : match.route->cost;
 }
 
-HttpResponse HttpApp::handle(HttpRequest& request) const noexcept {
+HttpResponse HttpApp::handle(HttpRequest& request) const noexcept { return *answer(request, false); }
+
+std::optional<HttpResponse> HttpApp::handle_without_waiting(HttpRequest& request) const noexcept {
+    NoWaiting scope;
+    return answer(request, true);
+}
+
+std::optional<HttpResponse> HttpApp::answer(HttpRequest& request, bool may_defer) const noexcept {
     HttpResponse response;
     try {
         try {
             response = dispatch(request);
+        } catch (const WouldWait&) {
+            if (may_defer) return std::nullopt;
+            throw;  // not in a NoWaiting scope: an adapter's bug, answered 500 below
         } catch (const ProblemException& e) {
             response = problem_response(e.error, request.path);
         } catch (const Unavailable& e) {

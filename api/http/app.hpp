@@ -18,6 +18,9 @@ class HttpApp {
 public:
     HttpApp(Router router, AppOptions options) : router_(std::move(router)), options_(std::move(options)) {}
     HttpResponse handle(HttpRequest& request) const noexcept;
+    // The same, inside a NoWaiting scope (domain/unit_of_work.hpp): empty when the route needs
+    // to wait for the database, and must then be handled again on a worker.
+    std::optional<HttpResponse> handle_without_waiting(HttpRequest& request) const noexcept;
     // What the route of (method, path) costs; light when no route matches (those answer 404/405).
     Cost cost_of(const std::string& method, const std::string& path) const;
     const Router& router() const { return router_; }
@@ -25,6 +28,7 @@ public:
 
 private:
     HttpResponse dispatch(HttpRequest& request) const;
+    std::optional<HttpResponse> answer(HttpRequest& request, bool may_defer) const noexcept;
     Router router_;
     AppOptions options_;
 };

@@ -12,9 +12,12 @@ namespace guichet::api {
 
 enum class Body { none, json_object, json_array };
 enum class Access { public_, admin };
+// light: a few database round trips; run on the general pool.
 // hashing: the handler runs Argon2id (or bcrypt) on a password: tens of milliseconds of one core
 // and 19 MiB each. The server runs those requests on their own small pool (api/http/server.cpp).
-enum class Cost { light, hashing };
+// memory: usually answered from memory (GET /v1/me and the session cache): first tried on the
+// event loop without waiting, handed to the general pool when it needs the database.
+enum class Cost { light, hashing, memory };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
 

@@ -88,10 +88,22 @@ public:
         const auto start = std::chrono::steady_clock::now();
         try {
             auto request = std::make_shared<HttpRequest>(translate(raw));
-            auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
             const HttpApp* app = app_;
+            const auto cost = app->cost_of(request->method, request->path);
+            if (cost == Cost::memory)
+                // Answered here when memory has it: no hand-over to a worker and back.
+                if (auto response = app->handle_without_waiting(*request)) {
+                    try {
+                        send(writer, *response);
+                    } catch (const std::exception&) {
+                        // The client went away; nothing to answer.
+                    }
+                    access_log(*request, *response, start);
+                    return;
+                }
+            auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
             // Logins never take a general thread, so cheap requests never wait behind Argon2id.
-            WorkerPool* pool = app->cost_of(request->method, request->path) == Cost::hashing ? hashing_ : general_;
+            WorkerPool* pool = cost == Cost::hashing ? hashing_ : general_;
             const bool queued = pool->try_submit([app, request, shared_writer, start] {
                 const auto response = app->handle(*request);
                 try {

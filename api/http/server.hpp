@@ -19,7 +19,7 @@ struct ServerOptions {
     std::size_t max_queued_requests = 1024;
     unsigned hashing_threads = 0;  // pool of the routes that hash passwords; 0: default_hashing_threads()
     std::size_t max_queued_hashing = 256;  // a login storm beyond this is answered 503 + Retry-After
-    int hashing_nice = 10;  // scheduling priority of the hashing threads (0: unchanged)
+    int hashing_nice = 19;  // scheduling priority of the hashing threads (0: unchanged)
 };
 
 class HttpServer {

@@ -47,7 +47,7 @@ unsigned default_worker_threads();
 // Hashing pool (routes marked Cost::hashing: login, account import, registration steps, password
 // reset and change): Argon2id (m=19 MiB, t=2) is CPU- and memory-bound, but a login also waits
 // on PostgreSQL (about 8 round trips), so cores + 2 threads keep every core hashing while two of
-// them wait; more would only queue in the kernel. At nice 10 (ServerOptions::hashing_nice) so
+// them wait; more would only queue in the kernel. At nice 19 (ServerOptions::hashing_nice) so
 // cheap requests win the cores when both want them; hashing memory is capped at (cores + 2) ×
 // 19 MiB and the bounded queue (256 by default) answers the excess of a login storm 503 +
 // Retry-After.

@@ -109,7 +109,7 @@ void add_session_routes(Router& router, Services& services) {
                                      {"landline_phone", phone_text(p.member.landline_phone)},
                                      {"fax", phone_text(p.fax)}}},
                                    {"required_actions", actions_json(p.required_actions)}});
-    });
+    }, Cost::memory);  // the session cache usually has it: answered on the event loop
 
     router.add("GET", "/.well-known/jwks.json", Body::none, Access::public_, [&services](const HttpRequest&) {
         auto response = json_response(200, services.jwks);

@@ -21,6 +21,24 @@ std::string JwtSigner::sign(const AccessClaims& claims) const {
 }
 
 std::optional<AccessClaims> JwtSigner::verify(std::string_view token, std::chrono::system_clock::time_point now) const {
+    const std::string key(token);
+    {
+        std::lock_guard lock(memo_mutex_);
+        if (const auto it = memo_.find(key); it != memo_.end()) {
+            if (epoch_seconds(it->second.expires_at) > epoch_seconds(now)) return it->second;
+            memo_.erase(it);
+            return std::nullopt;
+        }
+    }
+    auto claims = check(token, now);
+    if (!claims) return std::nullopt;
+    std::lock_guard lock(memo_mutex_);
+    if (memo_.size() >= kMemo) memo_.clear();  // the memo only saves time
+    memo_.emplace(key, *claims);
+    return claims;
+}
+
+std::optional<AccessClaims> JwtSigner::check(std::string_view token, std::chrono::system_clock::time_point now) const {
     auto claims = jws_.verify(token, epoch_seconds(now));
     if (!claims) return std::nullopt;
     try {

@@ -1,6 +1,12 @@
 #pragma once
 // The TokenSigner port on JwsSigner: access tokens are JWTs (EdDSA) with iss, sub (account),
-// sid (session), iat, exp and the pending required actions ("act").
+// sid (session), iat, exp and the pending required actions ("act"). A client presents one token
+// for up to 15 minutes and an Ed25519 check costs about as much as a whole cheap request, so the
+// tokens already verified are remembered (the exact bytes, up to `kMemo` of them); their expiry
+// is still checked on every use.
+#include <mutex>
+#include <unordered_map>
+
 #include <nlohmann/json.hpp>
 
 #include "domain/sessions/session.hpp"
@@ -16,8 +22,12 @@ public:
     nlohmann::json jwks() const { return jws_.jwks(); }
 
 private:
+    static constexpr std::size_t kMemo = 10000;
+    std::optional<AccessClaims> check(std::string_view token, std::chrono::system_clock::time_point now) const;
     JwsSigner jws_;
     std::string issuer_;
+    mutable std::mutex memo_mutex_;
+    mutable std::unordered_map<std::string, AccessClaims> memo_;
 };
 
 }  // namespace guichet::infra

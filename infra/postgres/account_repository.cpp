@@ -49,6 +49,7 @@ std::optional<LegacyLogin> PgAccountRepository::find_legacy_login(const NirBody&
 }
 
 void PgAccountRepository::record_login(AccountId id, const std::optional<std::string>& rehashed) {
+    writes_.account(id);
     tx_.exec_prepared(account_sql::record_login.name, id, rehashed ? rehashed->c_str() : nullptr);
 }
 
@@ -91,9 +92,14 @@ std::optional<AccountProfile> PgAccountRepository::profile(AccountId id) {
 
 std::optional<AccountProfile> PgSessionRepository::live_profile(const std::string& id, AccountId account_id,
                                                                 std::chrono::system_clock::time_point now) {
+    if (cache_)
+        if (auto hit = cache_->live_profile(id, account_id, now)) return hit;
+    const auto seen = cache_ ? cache_->epoch() : 0;
     const auto r = tx_.exec_prepared(session_sql::live_profile.name, id, account_id, epoch(now));
     if (r.empty()) return std::nullopt;
-    return profile_from(r[0], cipher_);
+    auto profile = profile_from(r[0], cipher_);
+    if (cache_) cache_->store(seen, id, SessionCache::Entry{account_id, from_epoch(r[0]["session_expires_at"].as<double>()), std::nullopt, profile});
+    return profile;
 }
 
 std::optional<AccountId> PgAccountRepository::create_registered(const RegisteredAccount& a) {
@@ -122,6 +128,7 @@ std::optional<AccountCredentials> PgAccountRepository::credentials(AccountId id)
 }
 
 void PgAccountRepository::set_pending_actions(AccountId id, const std::vector<std::string>& actions) {
+    writes_.account(id);
     std::string joined;
     for (const auto& a : actions) joined += (joined.empty() ? "" : ",") + a;
     tx_.exec_prepared(account_sql::set_pending_actions.name, id, joined);
@@ -129,22 +136,30 @@ void PgAccountRepository::set_pending_actions(AccountId id, const std::vector<st
 
 void PgAccountRepository::set_contacts(AccountId id, const Email& email, const std::optional<Phone>& mobile,
                                        const std::optional<Phone>& landline, const std::optional<Phone>& fax) {
+    writes_.account(id);
     auto e164 = [](const std::optional<Phone>& p) { return p ? std::optional(p->e164()) : std::nullopt; };
     const auto m = e164(mobile), l = e164(landline), f = e164(fax);
     tx_.exec_prepared(account_sql::set_contacts.name, id, email.value(), m ? m->c_str() : nullptr, l ? l->c_str() : nullptr,
                       f ? f->c_str() : nullptr);
 }
 
-void PgAccountRepository::mark_email_verified(AccountId id) { tx_.exec_prepared(account_sql::mark_email_verified.name, id); }
+void PgAccountRepository::mark_email_verified(AccountId id) {
+    writes_.account(id);
+    tx_.exec_prepared(account_sql::mark_email_verified.name, id);
+}
 
 void PgAccountRepository::set_password(AccountId id, const std::string& password_hash,
                                        std::optional<std::chrono::system_clock::time_point> temporary_until) {
+    writes_.account(id);
     const auto until = temporary_until ? std::optional(std::to_string(epoch(*temporary_until))) : std::nullopt;
     tx_.exec_prepared(registration_sql::set_password.name, id, password_hash, temporary_until.has_value(),
                       until ? until->c_str() : nullptr);
 }
 
-bool PgAccountRepository::activate(AccountId id) { return !tx_.exec_prepared(registration_sql::activate.name, id).empty(); }
+bool PgAccountRepository::activate(AccountId id) {
+    writes_.account(id);
+    return !tx_.exec_prepared(registration_sql::activate.name, id).empty();
+}
 
 void PgSessionRepository::create(const SessionInfo& s, const std::string& refresh_token) {
     tx_.exec_prepared(session_sql::create.name, s.id, s.account_id, join(s.required_actions), epoch(s.created_at), epoch(s.expires_at));
@@ -158,11 +173,13 @@ Rotation PgSessionRepository::rotate(const std::string& presented, const std::st
     if (used.empty()) {
         const auto owner = tx_.exec_prepared(session_sql::refresh_owner.name, presented_hash);
         if (owner.empty()) return {RotationOutcome::unknown, std::nullopt};
-        tx_.exec_prepared(session_sql::revoke_any.name, owner[0][0].as<std::string>());  // reuse: theft suspected
+        for (const auto& row : tx_.exec_prepared(session_sql::revoke_any.name, owner[0][0].as<std::string>()))  // reuse: theft suspected
+            writes_.account(row[0].as<AccountId>());
         return {RotationOutcome::reused, std::nullopt};
     }
-    auto session = find_active(used[0][0].as<std::string>(), now);
+    auto session = read_active(used[0][0].as<std::string>(), now);
     if (!session) return {RotationOutcome::unknown, std::nullopt};
+    writes_.account(session->account_id);
     tx_.exec_prepared(session_sql::add_refresh.name, bytes(cipher_.blind_index("refresh:" + replacement)), session->id);
     tx_.exec_prepared(session_sql::touch.name, session->id);
     return {RotationOutcome::rotated, session};
@@ -175,10 +192,19 @@ SessionInfo session_from(const pqxx::row& r) {
 }
 }  // namespace
 
-std::optional<SessionInfo> PgSessionRepository::find_active(const std::string& id, std::chrono::system_clock::time_point now) {
+std::optional<SessionInfo> PgSessionRepository::read_active(const std::string& id, std::chrono::system_clock::time_point now) {
     const auto r = tx_.exec_prepared(session_sql::find_active.name, id, epoch(now));
     if (r.empty()) return std::nullopt;
     return session_from(r[0]);
+}
+
+std::optional<SessionInfo> PgSessionRepository::find_active(const std::string& id, std::chrono::system_clock::time_point now) {
+    if (!cache_) return read_active(id, now);
+    if (auto hit = cache_->live_session(id, now)) return hit;
+    const auto seen = cache_->epoch();
+    auto session = read_active(id, now);
+    if (session) cache_->store(seen, id, SessionCache::Entry{session->account_id, session->expires_at, session, std::nullopt});
+    return session;
 }
 
 std::vector<SessionInfo> PgSessionRepository::list_active(AccountId account_id, std::chrono::system_clock::time_point now) {
@@ -188,14 +214,16 @@ std::vector<SessionInfo> PgSessionRepository::list_active(AccountId account_id, 
 }
 
 void PgSessionRepository::set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) {
-    tx_.exec_prepared(session_sql::set_actions.name, id, join(actions));
+    for (const auto& row : tx_.exec_prepared(session_sql::set_actions.name, id, join(actions))) writes_.account(row[0].as<AccountId>());
 }
 
 int PgSessionRepository::revoke_all(AccountId account_id, const std::string& keep) {
+    writes_.account(account_id);
     return static_cast<int>(tx_.exec_prepared(session_sql::revoke_all.name, account_id, keep).affected_rows());
 }
 
 bool PgSessionRepository::revoke(const std::string& id, AccountId account_id) {
+    writes_.account(account_id);
     return tx_.exec_prepared(session_sql::revoke.name, id, account_id).affected_rows() == 1;
 }
 

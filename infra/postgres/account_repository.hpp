@@ -5,12 +5,15 @@
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/sessions/session.hpp"
 #include "infra/crypto/data_cipher.hpp"
+#include "infra/postgres/session_cache.hpp"
 
 namespace guichet::infra {
 
 class PgAccountRepository final : public AccountRepository {
 public:
-    PgAccountRepository(pqxx::transaction_base& tx, const DataCipher& cipher) : tx_(tx), cipher_(cipher) {}
+    // `writes` hears of every change to an account, for the session cache.
+    PgAccountRepository(pqxx::transaction_base& tx, const DataCipher& cipher, CacheWrites& writes)
+        : tx_(tx), cipher_(cipher), writes_(writes) {}
     std::optional<AccountId> create_legacy(const LegacyAccount& account) override;
     std::optional<LegacyLogin> find_legacy_login(const NirBody& nir) override;
     void record_login(AccountId id, const std::optional<std::string>& rehashed) override;
@@ -28,12 +31,15 @@ public:
 private:
     pqxx::transaction_base& tx_;
     const DataCipher& cipher_;
+    CacheWrites& writes_;
 };
 
-// Refresh tokens are stored as a keyed hash ("refresh:" + token).
+// Refresh tokens are stored as a keyed hash ("refresh:" + token). With a `cache` (reads outside a
+// transaction only), find_active and live_profile are served from it when it has them.
 class PgSessionRepository final : public SessionRepository {
 public:
-    PgSessionRepository(pqxx::transaction_base& tx, const DataCipher& cipher) : tx_(tx), cipher_(cipher) {}
+    PgSessionRepository(pqxx::transaction_base& tx, const DataCipher& cipher, SessionCache* cache, CacheWrites& writes)
+        : tx_(tx), cipher_(cipher), cache_(cache), writes_(writes) {}
     void create(const SessionInfo& session, const std::string& refresh_token) override;
     Rotation rotate(const std::string& presented, const std::string& replacement,
                     std::chrono::system_clock::time_point now) override;
@@ -46,8 +52,11 @@ public:
     int revoke_all(AccountId account_id, const std::string& keep) override;
 
 private:
+    std::optional<SessionInfo> read_active(const std::string& id, std::chrono::system_clock::time_point now);
     pqxx::transaction_base& tx_;
     const DataCipher& cipher_;
+    SessionCache* cache_;
+    CacheWrites& writes_;
 };
 
 // Identifiers are stored as a keyed blind index ("login:" + identifier), never in clear.

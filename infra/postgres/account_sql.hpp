@@ -95,7 +95,8 @@ inline constexpr Statement live_profile{"session_live_profile", R"sql(
 SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
        i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.fax AS account_fax,
        m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
-       m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts
+       m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts,
+       extract(epoch FROM s.expires_at)::float8 AS session_expires_at
 FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN members m ON m.id = a.member_id
      LEFT JOIN connect_identities i ON i.id = a.identity_id
 WHERE s.id = $1 AND s.account_id = $2 AND s.revoked_at IS NULL AND s.expires_at > to_timestamp($3)
@@ -103,6 +104,7 @@ WHERE s.id = $1 AND s.account_id = $2 AND s.revoked_at IS NULL AND s.expires_at 
 
 inline constexpr Statement set_actions{"session_set_actions", R"sql(
 UPDATE sessions SET required_actions = coalesce(string_to_array(nullif($2, ''), ','), '{}') WHERE id = $1
+RETURNING account_id
 )sql"};
 
 inline constexpr Statement revoke_all{"session_revoke_all", R"sql(
@@ -111,6 +113,7 @@ UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS N
 
 inline constexpr Statement revoke_any{"session_revoke_any", R"sql(
 UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
+RETURNING account_id
 )sql"};
 
 }  // namespace guichet::infra::session_sql

@@ -3,6 +3,7 @@
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
+#include <type_traits>
 
 #include "infra/postgres/account_repository.hpp"
 #include "infra/postgres/code_repository.hpp"
@@ -16,16 +17,18 @@ namespace {
 
 class PgTransaction final : public Transaction {
 public:
-    PgTransaction(pqxx::transaction_base& tx, const DataCipher& cipher, LockoutPolicy lockout)
+    // `read_cache` only outside a transaction: a transaction reads what it wrote, so the database.
+    PgTransaction(pqxx::transaction_base& tx, const DataCipher& cipher, LockoutPolicy lockout, SessionCache* read_cache,
+                  CacheWrites& writes)
         : members_(tx, cipher),
           notifier_(tx, cipher),
-          accounts_(tx, cipher),
+          accounts_(tx, cipher, writes),
           identities_(tx),
           flows_(tx, cipher),
           links_(tx, cipher),
           codes_(tx, cipher),
           throttle_(tx, cipher, lockout),
-          sessions_(tx, cipher) {}
+          sessions_(tx, cipher, read_cache, writes) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
     AccountRepository& accounts() override { return accounts_; }
@@ -48,6 +51,24 @@ private:
     PgSessionRepository sessions_;
 };
 
+// Work run where it must not wait (NoWaiting): the session cache, and WouldWait for the rest.
+class MemoryTransaction final : public Transaction {
+public:
+    explicit MemoryTransaction(const SessionCache* cache) : sessions_(cache) {}
+    MemberRepository& members() override { throw WouldWait(); }
+    Notifier& notifier() override { throw WouldWait(); }
+    AccountRepository& accounts() override { throw WouldWait(); }
+    IdentityRepository& identities() override { throw WouldWait(); }
+    FlowRepository& flows() override { throw WouldWait(); }
+    LinkTokenRepository& links() override { throw WouldWait(); }
+    CodeRepository& codes() override { throw WouldWait(); }
+    LoginThrottle& throttle() override { throw WouldWait(); }
+    SessionRepository& sessions() override { return sessions_; }
+
+private:
+    CachedSessionReads sessions_;
+};
+
 }  // namespace
 
 namespace {
@@ -55,17 +76,24 @@ namespace {
 // One pooled connection per call; a connection found broken before commit is replaced and the
 // work runs once more (see the header). `Tx` is pqxx::work, or pqxx::nontransaction for reads.
 template <typename Tx>
-void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout, const std::function<void(Transaction&)>& work) {
+void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout, SessionCache* cache,
+              const std::function<void(Transaction&)>& work) {
     constexpr int kAttempts = 2;
+    constexpr bool autocommit = std::is_same_v<Tx, pqxx::nontransaction>;
     for (int attempt = 1;; ++attempt) {
         auto conn = pool.acquire();
         bool committing = false;
         try {
             Tx tx(*conn);
-            PgTransaction t(tx, cipher, lockout);
+            CacheWrites writes;
+            PgTransaction t(tx, cipher, lockout, autocommit ? cache : nullptr, writes);
             work(t);
             committing = true;
             tx.commit();
+            // The triggers tell every process too, but a moment later: evicting here means the
+            // caller's next request already sees what this one changed.
+            if (cache)
+                for (auto account : writes.accounts) cache->forget_account(account);
             return;
         } catch (const pqxx::in_doubt_error& e) {
             conn.discard();
@@ -80,10 +108,18 @@ void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lock
 
 }  // namespace
 
-void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) { run_with<pqxx::work>(pool_, cipher_, lockout_, work); }
+void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) {
+    if (NoWaiting::active()) throw WouldWait();
+    run_with<pqxx::work>(pool_, cipher_, lockout_, cache_, work);
+}
 
 void PgUnitOfWork::autocommit(const std::function<void(Transaction&)>& work) {
-    run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, work);
+    if (NoWaiting::active()) {
+        MemoryTransaction memory(cache_);
+        work(memory);
+        return;
+    }
+    run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, cache_, work);
 }
 
 bool PgReadinessProbe::ready() {

@@ -5,13 +5,16 @@
 #include "domain/unit_of_work.hpp"
 #include "infra/crypto/data_cipher.hpp"
 #include "infra/postgres/pool.hpp"
+#include "infra/postgres/session_cache.hpp"
 
 namespace guichet::infra {
 
 class PgUnitOfWork final : public UnitOfWork {
 public:
-    PgUnitOfWork(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout = {})
-        : pool_(pool), cipher_(cipher), lockout_(lockout) {}
+    // With a `cache`, autocommit reads of live sessions may be served from it, and every unit of
+    // work that commits evicts the accounts it changed (infra/postgres/session_cache.hpp).
+    PgUnitOfWork(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout = {}, SessionCache* cache = nullptr)
+        : pool_(pool), cipher_(cipher), lockout_(lockout), cache_(cache) {}
     // Translates driver failures at the port: a lost connection or a commit in doubt becomes
     // guichet::Unavailable (503). When the connection broke before commit, the transaction
     // cannot have taken effect, so the work runs once more on a fresh connection: this is what
@@ -24,6 +27,7 @@ private:
     ConnectionPool& pool_;
     const DataCipher& cipher_;
     LockoutPolicy lockout_;
+    SessionCache* cache_;
 };
 
 class PgReadinessProbe final : public ReadinessProbe {

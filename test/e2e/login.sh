@@ -139,12 +139,23 @@ check "a wrong code is refused, with the tries left" is_problem 422 code_invalid
 json_call POST /v1/me/email-verification/confirm "{\"code\":\"$CODE\"}" -H "Authorization: Bearer $PERSONAL"
 check "the right code: « Votre adresse email a été vérifiée. », nothing left to do" \
   json_true '.message == "Votre adresse email a été vérifiée." and .required_actions == []'
-call GET /v1/sessions -H "Authorization: Bearer $(jq -r .access_token <<<"$BODY")"
+FULL=$(jq -r .access_token <<<"$BODY")
+call GET /v1/sessions -H "Authorization: Bearer $FULL"
 check "the session is now a full one" status_is 200
 
 # Exact lockout across 3 processes: 100 parallel wrong attempts on one identifier.
 launch_server; second=$BASE
 launch_server; third=$BASE
+
+# Each process keeps live sessions in memory (infra/postgres/session_cache.hpp): a logout on one
+# must end the session on the others too, as soon as PostgreSQL's notification reaches them.
+me_status() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $FULL" "$1/v1/me"; }
+check "the session is live on the second process (and now in its cache)" test "$(me_status "$second")" = 200
+check "… and on the third" test "$(me_status "$third")" = 200
+curl -s -o /dev/null -X DELETE -H "Authorization: Bearer $FULL" "$first/v1/sessions/current"
+check "after the logout on the first process, it is over there at once" test "$(me_status "$first")" = 401
+ended_everywhere() { [ "$(me_status "$second")" = 401 ] && [ "$(me_status "$third")" = 401 ]; }
+check "… and on the other two within 5 s (the notification)" wait_for 5 ended_everywhere
 for i in $(seq 1 100); do
   case $((i % 3)) in 0) echo "$first" ;; 1) echo "$second" ;; 2) echo "$third" ;; esac
 done | xargs -P 30 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \

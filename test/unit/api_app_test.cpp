@@ -107,7 +107,7 @@ TEST_CASE("routes that hash a password are told apart, so the server runs them o
     CHECK(f.app.cost_of("POST", "/v1/admin/accounts") == Cost::hashing);
     CHECK(f.app.cost_of("POST", "/v1/flows/abc/steps/identity") == Cost::hashing);
     CHECK(f.app.cost_of("GET", "/v1/flows/abc") == Cost::light);
-    CHECK(f.app.cost_of("GET", "/v1/me") == Cost::light);
+    CHECK(f.app.cost_of("GET", "/v1/me") == Cost::memory);
     CHECK(f.app.cost_of("POST", "/v1/sessions/refresh") == Cost::light);
     CHECK(f.app.cost_of("DELETE", "/v1/sessions/abc") == Cost::light);
     CHECK(f.app.cost_of("GET", "/health/live") == Cost::light);
@@ -124,6 +124,37 @@ TEST_CASE("routes that hash a password are told apart, so the server runs them o
     CHECK(app.cost_of("GET", "/a/1") == Cost::light);  // the default
     CHECK(app.cost_of("POST", "/a/1") == Cost::hashing);
     CHECK(app.cost_of("POST", "/a") == Cost::light);
+}
+
+TEST_CASE("a route tried without waiting is handed back when it needs the database", "[api][cost]") {
+    Router router;
+    int runs = 0;
+    router.add("GET", "/cached/{id}", Body::none, Access::public_, [&runs](const HttpRequest& r) {
+        ++runs;
+        if (r.params.at("id") == "miss" && NoWaiting::active()) throw WouldWait();  // as the unit of work does
+        return json_response(200, {{"id", r.params.at("id")}});
+    }, Cost::memory);
+    const HttpApp app(std::move(router), AppOptions{});
+    HttpRequest hit;
+    hit.method = "GET";
+    hit.path = "/cached/hit";
+    auto answered = app.handle_without_waiting(hit);
+    REQUIRE(answered);
+    CHECK(answered->status == 200);
+    HttpRequest miss = hit;
+    miss.path = "/cached/miss";
+    CHECK_FALSE(app.handle_without_waiting(miss));  // for a worker to run again
+    CHECK_FALSE(NoWaiting::active());                // the scope ended with the attempt
+    CHECK(app.handle(miss).status == 200);
+    CHECK(runs == 3);
+    // A WouldWait outside any NoWaiting scope is an adapter's bug: a 500, never an escape.
+    Router broken;
+    broken.add("GET", "/x", Body::none, Access::public_, [](const HttpRequest&) -> HttpResponse { throw WouldWait(); });
+    const HttpApp broken_app(std::move(broken), AppOptions{});
+    HttpRequest x;
+    x.method = "GET";
+    x.path = "/x";
+    CHECK(broken_app.handle(x).status == 500);
 }
 
 TEST_CASE("password strength: Secret123! is faible and refused (issue acceptance)", "[api]") {
