@@ -3,12 +3,14 @@
 #include <argon2.h>
 #include <crypt.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 
 #include "infra/crypto/sodium.hpp"
 
@@ -154,7 +156,24 @@ bool verify_bcrypt(std::string_view phc, std::string_view password) {
 
 }  // namespace
 
-Argon2idHasher::Argon2idHasher(Argon2Params params) : params_(params) {
+namespace {
+// Holds one of the hasher's slots for the duration of one hash or verification.
+class Slot {
+public:
+    explicit Slot(std::counting_semaphore<1024>& slots) : slots_(slots) { slots_.acquire(); }
+    ~Slot() { slots_.release(); }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+
+private:
+    std::counting_semaphore<1024>& slots_;
+};
+}  // namespace
+
+Argon2idHasher::Argon2idHasher(Argon2Params params, unsigned max_parallel)
+    : params_(params),
+      slots_(std::make_unique<std::counting_semaphore<1024>>(
+          std::clamp<std::ptrdiff_t>(max_parallel == 0 ? std::thread::hardware_concurrency() : max_parallel, 1, 1024))) {
     const auto& [m, t, p] = params_;
     if (t < ARGON2_MIN_TIME || p < ARGON2_MIN_LANES || std::uint64_t{m} < 8ULL * p)
         throw std::invalid_argument("Argon2id parameters: need t >= 1, p >= 1 and m >= 8*p KiB");
@@ -169,6 +188,7 @@ std::string Argon2idHasher::hash(std::string_view password) const {
     std::array<unsigned char, salt_bytes> salt{};
     randombytes_buf(salt.data(), salt.size());
     const auto& [m, t, p] = params_;
+    const Slot slot(*slots_);
     std::string encoded(argon2_encodedlen(t, m, p, salt_bytes, hash_bytes, Argon2_id), '\0');
     const int rc = argon2_hash(t, m, p, bytes_of(password), password.size(), salt.data(),
                                salt.size(), nullptr, hash_bytes, encoded.data(), encoded.size(),
@@ -182,9 +202,9 @@ std::string Argon2idHasher::hash(std::string_view password) const {
 bool Argon2idHasher::verify(std::string_view phc, std::string_view password) const {
     // The C libraries below would stop at a NUL and check a different, shorter hash string.
     if (phc.find('\0') != std::string_view::npos) return false;
-    if (phc.starts_with("$argon2id$")) return verify_argon2id(phc, password);
-    if (phc.starts_with("$2")) return verify_bcrypt(phc, password);
-    return false;
+    if (!phc.starts_with("$argon2id$") && !phc.starts_with("$2")) return false;
+    const Slot slot(*slots_);
+    return phc.starts_with("$argon2id$") ? verify_argon2id(phc, password) : verify_bcrypt(phc, password);
 }
 
 bool Argon2idHasher::needs_rehash(std::string_view phc) const {

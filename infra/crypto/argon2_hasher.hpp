@@ -3,6 +3,8 @@
 // hashes ($2b$, $2a$, $2y$) of imported legacy accounts (libcrypt), which needs_rehash() then
 // flags so the next successful login replaces them.
 #include <cstdint>
+#include <memory>
+#include <semaphore>
 #include <string>
 #include <string_view>
 
@@ -21,7 +23,11 @@ class Argon2idHasher final : public PasswordHasher {
 public:
     // Throws std::invalid_argument on parameters libargon2 would refuse or that exceed what
     // verify() accepts from stored hashes; hashes one dummy password (see verify_dummy).
-    explicit Argon2idHasher(Argon2Params params = {});
+    // At most `max_parallel` hashes or verifications run at once (0: one per core), whatever the
+    // number of threads calling: more would only share the cores, each pass evicting the others'
+    // memory from the caches (4 threads on 2 cores verify 5-10 % fewer passwords per second than
+    // 2, docs/PERFORMANCE.md), while a caller waiting here holds no core and no 19 MiB.
+    explicit Argon2idHasher(Argon2Params params = {}, unsigned max_parallel = 0);
 
     std::string hash(std::string_view password) const override;
     bool verify(std::string_view phc, std::string_view password) const override;
@@ -36,6 +42,7 @@ public:
 
 private:
     Argon2Params params_;
+    std::unique_ptr<std::counting_semaphore<1024>> slots_;
     std::string dummy_phc_;
 };
 

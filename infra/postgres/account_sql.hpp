@@ -51,9 +51,14 @@ UPDATE accounts SET required_actions = coalesce(string_to_array(nullif($2, ''), 
 
 namespace guichet::infra::session_sql {
 
+// The session and its first refresh token ($6), in one round trip.
 inline constexpr Statement create{"session_create", R"sql(
-INSERT INTO sessions (id, account_id, required_actions, created_at, last_used_at, expires_at)
-VALUES ($1, $2, coalesce(string_to_array(nullif($3, ''), ','), '{}'), to_timestamp($4), to_timestamp($4), to_timestamp($5))
+WITH session AS (
+    INSERT INTO sessions (id, account_id, required_actions, created_at, last_used_at, expires_at)
+    VALUES ($1, $2, coalesce(string_to_array(nullif($3, ''), ','), '{}'), to_timestamp($4), to_timestamp($4), to_timestamp($5))
+    RETURNING id
+)
+INSERT INTO refresh_tokens (token_hash, session_id) SELECT $6, id FROM session
 )sql"};
 
 inline constexpr Statement add_refresh{"session_add_refresh", R"sql(
