@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace guichet {
 
@@ -12,6 +13,15 @@ public:
     virtual ~RandomSource() = default;
     // Uniform in [0, upper_bound), without modulo bias.
     virtual std::uint32_t uniform(std::uint32_t upper_bound) = 0;
+};
+
+// Port: a keyed digest of a text: the same in every process and after restarts, but not
+// computable without the key (infra: a blind index under the data key). Lets a service answer an
+// identifier nobody has the same way each time it is asked, as it would answer a real one.
+class KeyedDigest {
+public:
+    virtual ~KeyedDigest() = default;
+    virtual std::uint64_t digest(std::string_view text) const = 0;
 };
 
 // A URL-safe random token of `bytes` bytes of randomness (6 bits a character): session ids,

@@ -26,6 +26,7 @@ nlohmann::json flow_json(const FlowView& flow) {
         for (const auto& c : flow.channels) channels.push_back({{"channel", c.channel}, {"destination", c.destination}});
         out["channels"] = channels;
     }
+    if (flow.question) out["question"] = {{"kind", flow.question->kind}, {"label", flow.question->label}};
     return out;
 }
 
@@ -62,6 +63,11 @@ void add_flow_routes(Router& router, Services& services) {
                                                                          required_string(request.json, "birth_date", 32))));
     }, Cost::hashing);  // a single known channel sends a temporary password at once (hashed)
 
+    router.add("POST", "/v1/flows/recovery", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        return flow_response(201, value_or_problem(services.recovery.start(required_string(request.json, "identifier", 254),
+                                                                           optional_string(request.json, "birth_date", 32))));
+    });
+
     router.add("GET", "/v1/flows/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
         return flow_response(200, value_or_problem(services.flows.view(request.params.at("id"))));
     });
@@ -74,6 +80,13 @@ void add_flow_routes(Router& router, Services& services) {
             return flow_response(200, value_or_problem(services.registration.submit_identity(id, identity_step(request.json))));
         if (flow.type == Unlock::type && step == "channel")
             return flow_response(200, value_or_problem(services.unlock.choose_channel(id, required_string(request.json, "channel", 16))));
+        if (flow.type == Recovery::type && step == "channel")
+            return flow_response(200, value_or_problem(services.recovery.choose_channel(id, required_string(request.json, "channel", 16))));
+        if (flow.type == Recovery::type && step == "code")
+            return flow_response(200, value_or_problem(services.recovery.submit_code(id, required_string(request.json, "code", 16))));
+        if (flow.type == Recovery::type && step == "resend") return flow_response(200, value_or_problem(services.recovery.resend_code(id)));
+        if (flow.type == Recovery::type && step == "security_answer")
+            return flow_response(200, value_or_problem(services.recovery.answer_question(id, required_string(request.json, "answer", 200))));
         if (flow.type == Registration::type && step == "personal_info")
             return flow_response(200, value_or_problem(services.registration.submit_personal_info(id, personal_info_step(request.json))));
         throw ProblemException(Error(ErrorCode::not_found, "étape inconnue pour une démarche « " + flow.type + " »", "step"));

@@ -12,6 +12,7 @@
 #include "service/personalisation/contact_details.hpp"
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
+#include "service/recovery/recovery.hpp"
 #include "service/unlock/unlock.hpp"
 #include "service/passwords/password_strength.hpp"
 
@@ -33,6 +34,7 @@ struct Services {
     PasswordChange& password_change;
     ContactDetails& contact_details;
     Unlock& unlock;
+    Recovery& recovery;
 };
 
 // 200 with a message and the session's new access token (its required actions changed).

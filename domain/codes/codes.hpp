@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/error.hpp"
 #include "domain/random.hpp"
 
 namespace guichet {
@@ -27,6 +28,10 @@ struct CodeCheck {
     CodeOutcome outcome;
     int attempts_left = 0;  // when invalid
 };
+
+// What a caller is answered for a check: nothing for a valid code; code_invalid with the tries
+// left, code_expired (also when no code is live) or too_many_attempts otherwise.
+Result<void> accepted(const CodeCheck& check);
 
 // `digits` random decimal digits, leading zeros kept.
 std::string generate_code(RandomSource& random, int digits);

@@ -50,6 +50,12 @@ struct FlowChannel {
     std::string destination;
 };
 
+// A question the member must answer at this step (recovery: the security question of seed 004).
+struct FlowQuestion {
+    std::string kind;
+    std::string label;  // French, for the member
+};
+
 struct FlowView {
     std::string id;
     std::string type;
@@ -58,6 +64,7 @@ struct FlowView {
     std::vector<FlowStep> next_steps;
     std::vector<FlowMessage> messages;
     std::vector<FlowChannel> channels{};
+    std::optional<FlowQuestion> question{};
 };
 
 }  // namespace guichet

@@ -26,6 +26,8 @@ Result<std::string> text_field(std::string_view raw, std::string_view field, boo
     return std::string(value);
 }
 
+}  // namespace
+
 Result<std::int64_t> parse_cents(std::string_view text) {
     // "12", "12.5", "12.50" or "12,50": euros with at most two decimals.
     const auto sep = text.find_first_of(".,");
@@ -49,8 +51,6 @@ Result<std::int64_t> parse_cents(std::string_view text) {
     }
     return euros * 100 + cents;
 }
-
-}  // namespace
 
 std::string_view to_string(MemberType type) {
     switch (type) {

@@ -55,6 +55,9 @@ inline constexpr std::string_view kMemberFields[] = {
 // Validates every field; the error names the first field at fault.
 Result<Member> parse_member(const MemberRecord& record, CalendarDate today);
 
+// "12", "12.5", "12.50" or "12,50" euros → cents (at most two decimals, not negative).
+Result<std::int64_t> parse_cents(std::string_view text);
+
 // "YYYY-MM-DD:12.50;YYYY-MM-DD:3" → amounts; empty text → none.
 Result<std::vector<RecentAmount>> parse_recent_amounts(std::string_view text);
 std::string format_recent_amounts(const std::vector<RecentAmount>& amounts);

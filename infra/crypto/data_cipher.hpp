@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/random.hpp"
+
 namespace guichet::infra {
 
 class DataCipher {
@@ -38,6 +40,21 @@ public:
 private:
     Key encryption_key_{};
     Key index_key_{};
+};
+
+// The KeyedDigest port on the blind index ("digest:" + text, first 8 bytes).
+class BlindDigest final : public KeyedDigest {
+public:
+    explicit BlindDigest(const DataCipher& cipher) : cipher_(cipher) {}
+    std::uint64_t digest(std::string_view text) const override {
+        const auto index = cipher_.blind_index(std::string("digest:") + std::string(text));
+        std::uint64_t value = 0;
+        for (std::size_t i = 0; i < 8; ++i) value = (value << 8) | static_cast<unsigned char>(index[i]);
+        return value;
+    }
+
+private:
+    const DataCipher& cipher_;
 };
 
 }  // namespace guichet::infra

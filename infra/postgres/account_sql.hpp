@@ -18,8 +18,11 @@ FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identitie
 WHERE m.nir_index = $1
 )sql"};
 
+// Writes only when something changes (a first login, a rehash): most logins leave the row, its
+// WAL and the session cache's notification alone.
 inline constexpr Statement record_login{"account_record_login", R"sql(
-UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_password_hash) WHERE id = $1
+UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_password_hash)
+WHERE id = $1 AND (NOT has_logged_in OR $2::text IS NOT NULL)
 )sql"};
 
 // The account's columns, then the member's under member_sql::find_by_nir's names.

@@ -95,14 +95,7 @@ Result<AccessToken> ContactDetails::confirm_email_code(const AuthenticatedSessio
                                  clock_.now(), policy_.max_attempts);
         if (check.outcome == CodeOutcome::valid) tx.accounts().mark_email_verified(session.claims.account_id);
     });
-    switch (check.outcome) {
-        case CodeOutcome::valid: break;
-        case CodeOutcome::invalid:
-            return fail(ErrorCode::code_invalid, "il vous reste " + std::to_string(check.attempts_left) + " essai(s)", "code");
-        case CodeOutcome::expired: return fail(ErrorCode::code_expired, "", "code");
-        case CodeOutcome::exhausted: return fail(ErrorCode::too_many_attempts, "demandez un nouveau code", "code");
-        case CodeOutcome::none: return fail(ErrorCode::code_expired, "aucun code en cours : demandez-en un", "code");
-    }
+    if (auto ok = accepted(check); !ok) return std::unexpected(ok.error());
     return done(session, RequiredAction::verify_email);
 }
 

@@ -5,6 +5,7 @@
 #include "domain/password/temporary_password.hpp"
 #include "domain/text.hpp"
 #include "service/accounts/account_import.hpp"
+#include "service/accounts/channels.hpp"
 
 namespace guichet {
 
@@ -14,33 +15,6 @@ constexpr const char* kChoose = "choose_channel";
 constexpr const char* kTempSent = "temp_password_sent";
 constexpr const char* kLinkSent = "link_sent";
 constexpr std::chrono::minutes kLifetime{30};
-
-// Where each channel goes for this account: SMS only to a metropolitan mobile (seed 000), the
-// email the member confirmed, else their identifier, else the registry's.
-struct Destinations {
-    std::optional<Phone> mobile;
-    std::optional<std::string> email;
-    std::string address;  // postal, for a letter
-    std::string first_name, last_name;
-};
-
-Destinations destinations_of(const AccountProfile& p) {
-    Destinations d;
-    const auto& mobile = p.account.mobile_phone ? p.account.mobile_phone : p.member.mobile_phone;
-    if (mobile && mobile->can_receive_sms()) d.mobile = mobile;
-    if (p.account.contact_email) d.email = p.account.contact_email;
-    else if (p.account.identity_email) d.email = p.account.identity_email;
-    else if (p.member.email) d.email = p.member.email->value();
-    d.address = p.member.address;
-    d.first_name = p.member.first_name;
-    d.last_name = p.member.last_name;
-    return d;
-}
-
-std::string masked_email(const std::string& email) {
-    const auto parsed = Email::parse(email);
-    return parsed ? parsed->masked() : "";
-}
 
 // Thrown inside a unit of work to roll it back with an answer for the caller.
 struct Refused {
@@ -122,22 +96,11 @@ Result<FlowView> Unlock::send(FlowRecord flow, Channel channel, bool from_start)
                 tx.notifier().enqueue(OutgoingMessage{Channel::email, *d.email, MessageKind::reset_link, params});
                 destination = masked_email(*d.email);
             } else {
-                params["password"] = temporary;
-                params["valid_for"] = channel == Channel::letter ? "30 jours" : "24 heures";
-                if (channel == Channel::sms) {
-                    if (!d.mobile) throw Refused{Error(ErrorCode::sms_not_available, "", "channel")};
-                    tx.notifier().enqueue(OutgoingMessage{Channel::sms, d.mobile->e164(), MessageKind::temporary_password, params});
-                    destination = d.mobile->masked();
-                } else {
-                    if (d.address.empty())
-                        throw Refused{Error(ErrorCode::validation_error, "aucun canal connu : contactez votre conseiller", "channel")};
-                    tx.notifier().enqueue(OutgoingMessage{Channel::letter, d.first_name + " " + d.last_name + "\n" + d.address,
-                                                          MessageKind::temporary_password, params});
-                    destination = "courrier";
-                }
                 // The temporary password replaces the forgotten one and lifts the lock: logging in
                 // with it proves the channel, and it must be personalised (seed 004).
-                tx.accounts().set_password(account, hash, now + temporary_password_lifetime(channel));
+                auto sent = deliver_temporary_password(tx, account, d, channel, temporary, hash, now);
+                if (!sent) throw Refused{sent.error()};
+                destination = *sent;
                 tx.throttle().set_locked(IdentifierKey{data["nir"].get<std::string>()}, false);
             }
             data["sent"] = {{"channel", to_string(channel)}, {"destination", destination}, {"automatic", from_start}};

@@ -609,6 +609,16 @@ public:
 };
 
 // Deterministic "random" numbers for tests: a counter walked through a fixed sequence.
+// KeyedDigest without a key (FNV-1a): stable, as the port requires.
+class FakeDigest final : public KeyedDigest {
+public:
+    std::uint64_t digest(std::string_view text) const override {
+        std::uint64_t h = 1469598103934665603ULL;
+        for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+        return h;
+    }
+};
+
 class SequenceRandom final : public RandomSource {
 public:
     std::uint32_t uniform(std::uint32_t upper_bound) override { return static_cast<std::uint32_t>((next_++ * 7919u + 13u) % upper_bound); }

@@ -34,8 +34,10 @@ struct Fixture {
     PasswordChange password_change{uow, hasher, strength, sessions, clock};
     ContactDetails contact_details{uow, sessions, random, clock};
     Unlock unlock{uow, flows, hasher, random, clock};
+    FakeDigest digest;
+    Recovery recovery{uow, flows, hasher, random, digest, clock};
     Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change, contact_details, unlock};
+                      password_change, contact_details, unlock, recovery};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},

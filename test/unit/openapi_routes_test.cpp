@@ -72,8 +72,10 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     PasswordChange password_change(uow, hasher, strength, sessions, clock);
     ContactDetails contact_details(uow, sessions, random, clock);
     Unlock unlock(uow, flows, hasher, random, clock);
+    testing::FakeDigest digest;
+    Recovery recovery(uow, flows, hasher, random, digest, clock);
     Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change, contact_details, unlock};
+                      password_change, contact_details, unlock, recovery};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);

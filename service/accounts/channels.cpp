@@ -1,0 +1,56 @@
+#include "service/accounts/channels.hpp"
+
+#include "domain/email.hpp"
+#include "service/accounts/account_import.hpp"
+
+namespace guichet {
+
+Destinations destinations_of(const AccountProfile& p) {
+    Destinations d;
+    const auto& mobile = p.account.mobile_phone ? p.account.mobile_phone : p.member.mobile_phone;
+    if (mobile && mobile->can_receive_sms()) d.mobile = mobile;
+    if (p.account.contact_email) d.email = p.account.contact_email;
+    else if (p.account.identity_email) d.email = p.account.identity_email;
+    else if (p.member.email) d.email = p.member.email->value();
+    d.address = p.member.address;
+    d.first_name = p.member.first_name;
+    d.last_name = p.member.last_name;
+    return d;
+}
+
+std::string masked_email(const std::string& email) {
+    const auto parsed = Email::parse(email);
+    return parsed ? parsed->masked() : "";
+}
+
+Result<std::string> deliver_temporary_password(Transaction& tx, AccountId account, const Destinations& to, Channel channel,
+                                               const std::string& password, const std::string& hash,
+                                               std::chrono::system_clock::time_point now) {
+    MessageParams params{{"first_name", to.first_name},
+                         {"last_name", to.last_name},
+                         {"password", password},
+                         {"valid_for", channel == Channel::letter ? "30 jours" : "24 heures"}};
+    std::string destination;
+    switch (channel) {
+        case Channel::sms:
+            if (!to.mobile) return fail(ErrorCode::sms_not_available, "aucun portable de France métropolitaine connu", "channel");
+            tx.notifier().enqueue(OutgoingMessage{Channel::sms, to.mobile->e164(), MessageKind::temporary_password, params});
+            destination = to.mobile->masked();
+            break;
+        case Channel::email:
+            if (!to.email) return fail(ErrorCode::validation_error, "aucune adresse email connue", "channel");
+            tx.notifier().enqueue(OutgoingMessage{Channel::email, *to.email, MessageKind::temporary_password, params});
+            destination = masked_email(*to.email);
+            break;
+        case Channel::letter:
+            if (to.address.empty()) return fail(ErrorCode::validation_error, "aucun canal connu : contactez votre conseiller", "channel");
+            tx.notifier().enqueue(OutgoingMessage{Channel::letter, to.first_name + " " + to.last_name + "\n" + to.address,
+                                                  MessageKind::temporary_password, params});
+            destination = "courrier";
+            break;
+    }
+    tx.accounts().set_password(account, hash, now + temporary_password_lifetime(channel));
+    return destination;
+}
+
+}  // namespace guichet

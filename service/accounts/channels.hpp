@@ -1,0 +1,37 @@
+#pragma once
+// Where a secret can reach a member (SPEC.md §1 "channel"), shared by unlock and recovery: SMS
+// only to a metropolitan French mobile (seed 000), the email the member confirmed, else their
+// email identifier, else the registry's; a letter to the registry's postal address.
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "domain/accounts/account_repository.hpp"
+#include "domain/error.hpp"
+#include "domain/notifications/message.hpp"
+#include "domain/unit_of_work.hpp"
+
+namespace guichet {
+
+struct Destinations {
+    std::optional<Phone> mobile;
+    std::optional<std::string> email;
+    std::string address;  // postal, for a letter
+    std::string first_name, last_name;
+};
+
+Destinations destinations_of(const AccountProfile& profile);
+
+// "j•••@exemple.fr"; empty when the text is not an email.
+std::string masked_email(const std::string& email);
+
+// A temporary password replacing the member's password (valid 24 h, 30 days by letter), queued
+// on `channel` in `tx`: what both unlock and recovery end with (seeds 000, 004). `hash` is the
+// password's, computed before the transaction (Argon2id is slow). Returns the masked destination
+// ("06 •• •• •• 78", "j•••@exemple.fr", "courrier"), or the error when the channel is not known
+// for the member.
+Result<std::string> deliver_temporary_password(Transaction& tx, AccountId account, const Destinations& to, Channel channel,
+                                               const std::string& password, const std::string& hash,
+                                               std::chrono::system_clock::time_point now);
+
+}  // namespace guichet

@@ -1,0 +1,241 @@
+// Service: forgot password (seed 004, seed 002 for Connect identities; issue 5 point 2), and the
+// security question of each member type.
+#include <catch2/catch.hpp>
+
+#include "domain/members/security_question.hpp"
+#include "infra/crypto/jwt_signer.hpp"
+#include "service/members/member_import.hpp"
+#include "service/recovery/recovery.hpp"
+#include "service/sessions/sessions.hpp"
+#include "support/fakes.hpp"
+
+using namespace guichet;
+using namespace guichet::testing;
+
+namespace {
+
+constexpr const char* kNir = "184027512345674";
+constexpr const char* kPassword = "Ancien-Mot2passe!";
+
+struct Fixture {
+    FakeUnitOfWork uow;
+    SettableClock clock;
+    SequenceRandom random;
+    PlainHasher hasher;
+    FakeDigest digest;
+    Flows flows{uow, clock};
+    Recovery recovery{uow, flows, hasher, random, digest, clock};
+    infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
+    Sessions sessions{uow, hasher, signer, random, clock};
+
+    explicit Fixture(MemberRecord record = sample_record(), bool logged_in_before = true) {
+        uow.clock = &clock;
+        flows.add(Recovery::type, recovery);
+        MemberImport members(uow, clock);
+        REQUIRE(members.run({{2, record}}));
+        uow.run([&](Transaction& tx) {
+            tx.accounts().create_legacy(
+                LegacyAccount{*Nir::parse(record.nir), std::string("plain$") + kPassword, false, std::nullopt, logged_in_before});
+        });
+    }
+    OutgoingMessage last() const { return uow.outbox().back(); }
+    std::size_t sent() const { return uow.outbox().size(); }
+    // Starts by NIR, chooses `channel` and answers the code that was sent.
+    FlowView through_code(const std::string& channel) {
+        auto flow = recovery.start(kNir, std::string("29/02/1984"));
+        REQUIRE(flow);
+        auto at_code = recovery.choose_channel(flow->id, channel);
+        REQUIRE(at_code);
+        REQUIRE(last().kind == MessageKind::security_code);
+        const auto code = last().params.at("code");
+        auto after = recovery.submit_code(flow->id, code);
+        REQUIRE(after);
+        return *after;
+    }
+};
+
+std::string wrong_code(const std::string& code) { return code == "000000" ? "111111" : "000000"; }
+
+}  // namespace
+
+TEST_CASE("recovery: code by SMS, then a temporary password; the old password works until the code is used", "[service][recovery]") {
+    Fixture f;
+    CHECK(f.recovery.start(kNir, std::nullopt).error().field == "birth_date");
+    CHECK(f.recovery.start("pas un identifiant", std::nullopt).error().field == "identifier");
+    auto flow = f.recovery.start(kNir, std::string("29/02/1984"));
+    REQUIRE(flow);
+    CHECK(flow->state == "choose_channel");
+    REQUIRE(flow->channels.size() == 3);
+    CHECK(flow->channels[0].destination == "06 •• •• •• 78");
+    CHECK(flow->channels[1].destination == "j•••@exemple.fr");
+    CHECK(flow->channels[2].channel == "letter");
+
+    auto at_code = f.recovery.choose_channel(flow->id, "sms");
+    REQUIRE(at_code);
+    CHECK(at_code->state == "code_sent");
+    CHECK(f.last().kind == MessageKind::security_code);
+    CHECK(f.last().recipient == "+33612345678");
+    const auto code = f.last().params.at("code");
+    CHECK(code.size() == 6);
+    CHECK(f.sessions.login(kNir, kPassword));  // still the old password
+
+    auto wrong = f.recovery.submit_code(flow->id, wrong_code(code));
+    CHECK(wrong.error().code == ErrorCode::code_invalid);
+    auto done = f.recovery.submit_code(flow->id, code);
+    REQUIRE(done);
+    CHECK(done->state == "temp_password_sent");
+    CHECK(f.last().kind == MessageKind::temporary_password);
+    CHECK(f.last().channel == Channel::sms);
+    const auto temporary = f.last().params.at("password");
+    CHECK(f.recovery.submit_code(flow->id, code).error().code == ErrorCode::step_not_allowed);  // no replay
+
+    CHECK(f.sessions.login(kNir, kPassword).error().code == ErrorCode::invalid_credentials);
+    auto tokens = f.sessions.login(kNir, temporary);
+    REQUIRE(tokens);
+    CHECK(tokens->required_actions.front() == RequiredAction::change_password);
+}
+
+TEST_CASE("recovery: 5 wrong codes kill the code; a code expires after 30 minutes", "[service][recovery]") {
+    Fixture f;
+    auto flow = f.recovery.start(kNir, std::string("29/02/1984"));
+    REQUIRE(f.recovery.choose_channel(flow->id, "email"));
+    const auto code = f.last().params.at("code");
+    for (int i = 0; i < 4; ++i) CHECK(f.recovery.submit_code(flow->id, wrong_code(code)).error().code == ErrorCode::code_invalid);
+    CHECK(f.recovery.submit_code(flow->id, wrong_code(code)).error().code == ErrorCode::too_many_attempts);  // the 5th
+    CHECK(f.recovery.submit_code(flow->id, code).error().code == ErrorCode::too_many_attempts);  // dead, even the right one
+
+    f.clock.t += std::chrono::seconds(61);
+    REQUIRE(f.recovery.resend_code(flow->id));  // a new code
+    const auto fresh = f.last().params.at("code");
+    f.clock.t += std::chrono::minutes(31);
+    CHECK(f.recovery.submit_code(flow->id, fresh).error().code == ErrorCode::code_expired);
+}
+
+TEST_CASE("recovery: a new code with a cooldown and a cap; the older code stops working", "[service][recovery]") {
+    Fixture f;
+    auto flow = f.recovery.start(kNir, std::string("29/02/1984"));
+    REQUIRE(f.recovery.choose_channel(flow->id, "sms"));
+    const auto first = f.last().params.at("code");
+    CHECK(f.recovery.resend_code(flow->id).error().code == ErrorCode::rate_limited);  // within the minute
+    for (int i = 1; i < Recovery::max_codes; ++i) {
+        f.clock.t += std::chrono::seconds(61);
+        REQUIRE(f.recovery.resend_code(flow->id));
+    }
+    f.clock.t += std::chrono::seconds(61);
+    CHECK(f.recovery.resend_code(flow->id).error().code == ErrorCode::rate_limited);  // the cap
+    const auto latest = f.last().params.at("code");
+    if (latest != first) CHECK(f.recovery.submit_code(flow->id, first).error().code == ErrorCode::code_invalid);
+    CHECK(f.recovery.submit_code(flow->id, latest));
+}
+
+TEST_CASE("recovery, never logged in: the security question of a particulier, right answer", "[service][recovery]") {
+    Fixture f(sample_record(), false);
+    auto question = f.through_code("email");
+    CHECK(question.state == "security_question");
+    REQUIRE(question.question);
+    CHECK(question.question->kind == "carte_vitale_or_benefit");
+    auto done = f.recovery.answer_question(question.id, "23,50 €");
+    REQUIRE(done);
+    CHECK(done->state == "temp_password_sent");
+    CHECK(f.last().kind == MessageKind::temporary_password);
+    CHECK(f.last().channel == Channel::email);
+    CHECK(f.recovery.answer_question(question.id, "23,50").error().code == ErrorCode::step_not_allowed);
+}
+
+TEST_CASE("recovery, never logged in: a wrong answer sends the password by letter, and says so on the channel", "[service][recovery]") {
+    Fixture f(sample_record(), false);
+    auto question = f.through_code("sms");
+    const auto before = f.sent();
+    auto done = f.recovery.answer_question(question.id, "99,99");
+    REQUIRE(done);
+    CHECK(done->state == "letter_sent");
+    REQUIRE(f.sent() == before + 2);
+    const auto letter = f.uow.outbox()[before];
+    CHECK(letter.channel == Channel::letter);
+    CHECK(letter.kind == MessageKind::temporary_password);
+    CHECK(letter.params.at("valid_for") == "30 jours");
+    CHECK(f.last().kind == MessageKind::letter_on_its_way);
+    CHECK(f.last().channel == Channel::sms);
+    CHECK(done->messages.front().code == "identity_not_verified");
+}
+
+TEST_CASE("recovery, never logged in: a tiers cannot be checked online: letter at once after the code", "[service][recovery]") {
+    auto record = sample_record();
+    record.member_type = "tiers";
+    Fixture f(record, false);
+    auto done = f.through_code("email");
+    CHECK(done.state == "letter_sent");
+    CHECK(f.last().kind == MessageKind::letter_on_its_way);
+    CHECK(f.uow.outbox()[f.sent() - 2].channel == Channel::letter);
+}
+
+TEST_CASE("recovery: an unknown NIR or a wrong birth date looks the same, and nothing is sent", "[service][recovery]") {
+    Fixture f;
+    auto unknown = f.recovery.start("269029935004220", std::string("01/01/1969"));
+    REQUIRE(unknown);
+    CHECK(unknown->state == "choose_channel");
+    CHECK(unknown->channels.back().channel == "letter");
+    auto again = f.recovery.start("269029935004220", std::string("01/01/1969"));
+    REQUIRE(again->channels.size() == unknown->channels.size());
+    for (std::size_t i = 0; i < again->channels.size(); ++i) CHECK(again->channels[i].destination == unknown->channels[i].destination);
+
+    auto wrong_birth = f.recovery.start(kNir, std::string("28/02/1984"));
+    REQUIRE(wrong_birth);
+    CHECK(wrong_birth->state == "choose_channel");
+    const auto before = f.sent();
+    const auto channel = wrong_birth->channels.front().channel;
+    if (channel != "letter") {
+        auto at_code = f.recovery.choose_channel(wrong_birth->id, channel);
+        REQUIRE(at_code);
+        CHECK(at_code->state == "code_sent");
+        for (int i = 0; i < 4; ++i) CHECK(f.recovery.submit_code(wrong_birth->id, "123456").error().code == ErrorCode::code_invalid);
+        CHECK(f.recovery.submit_code(wrong_birth->id, "123456").error().code == ErrorCode::too_many_attempts);
+    }
+    auto by_post = f.recovery.choose_channel(unknown->id, "letter");
+    REQUIRE(by_post);
+    CHECK(by_post->state == "letter_sent");
+    CHECK(f.sent() == before);  // no code, no letter
+    CHECK(f.sessions.login(kNir, kPassword));  // the real member's password is untouched
+}
+
+TEST_CASE("recovery by email: a reset link for a Connect identity, the same answer for an unknown email", "[service][recovery]") {
+    Fixture f;
+    f.uow.run([&](Transaction& tx) {
+        tx.identities().create(NewIdentity{*Email::parse("marie.curie@exemple.fr"), "plain$Radium-1898!", "first_pet", "plain$minou"});
+    });
+    auto known = f.recovery.start("Marie.Curie@exemple.fr", std::nullopt);
+    REQUIRE(known);
+    CHECK(known->state == "link_sent");
+    CHECK(f.last().kind == MessageKind::reset_link);
+    CHECK(f.last().recipient == "marie.curie@exemple.fr");
+    const auto before = f.sent();
+    auto unknown = f.recovery.start("pierre.curie@exemple.fr", std::nullopt);
+    REQUIRE(unknown);
+    CHECK(unknown->state == known->state);
+    CHECK(unknown->next_steps.empty());
+    CHECK(unknown->messages.front().code == known->messages.front().code);
+    CHECK(f.sent() == before);
+}
+
+TEST_CASE("security question: what each member type is asked, and what counts as right", "[domain][recovery]") {
+    const auto today = test_clock().today();  // 2026-11-25
+    auto member = *parse_member(sample_record(), today);  // particulier; 23.50 on 2026-10-03, 112 on 2026-08-14
+    CHECK(security_answer_matches(member, "123456789", today));
+    CHECK(security_answer_matches(member, " 123 456 789 ", today));
+    CHECK(security_answer_matches(member, "112", today));
+    CHECK(security_answer_matches(member, "112,00 EUR", today));
+    CHECK(security_answer_matches(member, "23.5", today));
+    CHECK_FALSE(security_answer_matches(member, "23", today));
+    CHECK_FALSE(security_answer_matches(member, "", today));
+    CHECK_FALSE(security_answer_matches(member, "-23.50", today));
+    member.recent_amounts = *parse_recent_amounts("2026-05-24:40;2026-05-25:41");
+    CHECK_FALSE(security_answer_matches(member, "40", today));  // more than 6 months ago
+    CHECK(security_answer_matches(member, "41", today));
+    member.type = MemberType::exploitant;  // 12 months, amounts only
+    CHECK(security_answer_matches(member, "40", today));
+    CHECK_FALSE(security_answer_matches(member, "123456789", today));
+    member.type = MemberType::tiers;
+    CHECK_FALSE(security_answer_matches(member, "40", today));
+    CHECK_FALSE(security_question_for(MemberType::tiers));
+    CHECK(security_question_for(MemberType::entreprise)->kind == "wage_contributions");
+}
