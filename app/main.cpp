@@ -173,9 +173,10 @@ int run_serve(const infra::Config& config) {
     const infra::BlindDigest digest(cipher);
     Recovery recovery(uow, flows, hasher, random, digest, clock);
     flows.add(Recovery::type, recovery);
+    AgentActions agent_actions(uow, hasher, random, clock);
     api::Services services{readiness,      password_strength, member_import, outbox,       delivery_counters, brand,
                            account_import, sessions,          jwks,          flows,        registration,      password_change,
-                           contact_details, unlock,      recovery};
+                           contact_details, unlock,      recovery,     agent_actions};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();

@@ -7,6 +7,7 @@
 
 #include "domain/accounts/account_repository.hpp"
 #include "domain/codes/codes.hpp"
+#include "domain/events/security_events.hpp"
 #include "domain/flows/flow.hpp"
 #include "domain/identities/identity_repository.hpp"
 #include "domain/links/link_tokens.hpp"
@@ -29,6 +30,7 @@ public:
     // Counting an attempt in a transaction of its own commits it before the password is checked.
     virtual LoginThrottle& throttle() = 0;
     virtual SessionRepository& sessions() = 0;
+    virtual SecurityEventLog& events() = 0;
     // Messages enqueued here are committed (or rolled back) with the rest of the transaction.
     virtual Notifier& notifier() = 0;
 };

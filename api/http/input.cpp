@@ -1,5 +1,7 @@
 #include "api/http/input.hpp"
 
+#include <charconv>
+
 #include "api/problem.hpp"
 
 namespace guichet::api {
@@ -54,6 +56,15 @@ const nlohmann::json& optional_object(const nlohmann::json& object, const char* 
     if (it == object.end() || it->is_null()) return empty;
     if (!it->is_object()) bad(field, std::string("le champ ") + field + " doit être un objet");
     return *it;
+}
+
+std::int64_t id_param(const std::map<std::string, std::string>& params, const char* name) {
+    const auto& text = params.at(name);
+    std::int64_t id = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc{} || p != text.data() + text.size() || id <= 0)
+        throw ProblemException(Error{ErrorCode::not_found, "identifiant inconnu"});
+    return id;
 }
 
 }  // namespace guichet::api

@@ -2,8 +2,9 @@
 // the print provider reads and acknowledges (SPEC.md §3.9). Message listings never show
 // parameters (codes, links, passwords) and mask recipients; the print queue shows the postal
 // address and the letter's text, which is what the printer must print.
-#include <charconv>
 #include <chrono>
+
+#include "api/http/input.hpp"
 #include "api/http/time_format.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
@@ -33,15 +34,6 @@ MessageStatus letter_status_param(const HttpRequest& request) {
     if (it == request.query.end() || it->second == "pending") return MessageStatus::pending;
     if (it->second == "printed") return MessageStatus::sent;
     throw ProblemException(Error{ErrorCode::validation_error, "statut inconnu : pending ou printed", "status"});
-}
-
-MessageId id_param(const HttpRequest& request) {
-    const auto& text = request.params.at("id");
-    MessageId id = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc{} || p != text.data() + text.size() || id <= 0)
-        throw ProblemException(Error{ErrorCode::not_found, "identifiant inconnu"});
-    return id;
 }
 
 nlohmann::json to_json(const MessageSummary& m) {
@@ -78,7 +70,7 @@ void add_admin_outbox_routes(Router& router, Services& services) {
     });
 
     router.add("POST", "/v1/admin/messages/{id}/retry", Body::none, Access::admin, [&services](const HttpRequest& request) {
-        const auto id = id_param(request);
+        const auto id = id_param(request.params);
         if (!services.outbox.retry(id)) throw ProblemException(Error{ErrorCode::not_found, "aucun message non distribuable avec cet identifiant"});
         return json_response(200, {{"id", id}, {"status", "pending"}});
     });
@@ -91,7 +83,7 @@ void add_admin_outbox_routes(Router& router, Services& services) {
     });
 
     router.add("POST", "/v1/admin/letters/{id}/printed", Body::none, Access::admin, [&services](const HttpRequest& request) {
-        const auto id = id_param(request);
+        const auto id = id_param(request.params);
         if (!services.outbox.mark_printed(id)) throw ProblemException(Error{ErrorCode::not_found, "aucun courrier à imprimer avec cet identifiant"});
         return json_response(200, {{"id", id}, {"status", "printed"}});
     });

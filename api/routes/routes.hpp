@@ -12,6 +12,7 @@
 #include "service/personalisation/contact_details.hpp"
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
+#include "service/agents/agent_actions.hpp"
 #include "service/recovery/recovery.hpp"
 #include "service/unlock/unlock.hpp"
 #include "service/passwords/password_strength.hpp"
@@ -35,6 +36,7 @@ struct Services {
     ContactDetails& contact_details;
     Unlock& unlock;
     Recovery& recovery;
+    AgentActions& agent_actions;
 };
 
 // 200 with a message and the session's new access token (its required actions changed).

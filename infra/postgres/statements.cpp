@@ -3,6 +3,7 @@
 #include "infra/postgres/account_sql.hpp"
 #include "infra/postgres/member_sql.hpp"
 #include "infra/postgres/code_repository.hpp"
+#include "infra/postgres/event_log.hpp"
 #include "infra/postgres/outbox_sql.hpp"
 #include "infra/postgres/registration_sql.hpp"
 #include "infra/postgres/statement.hpp"
@@ -71,6 +72,8 @@ std::span<const Statement> all_statements() {
         code_sql::live,
         code_sql::use,
         session_sql::revoke_all,
+        event_sql::record,
+        event_sql::list,
     };
     return statements;
 }

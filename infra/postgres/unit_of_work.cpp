@@ -7,6 +7,7 @@
 
 #include "infra/postgres/account_repository.hpp"
 #include "infra/postgres/code_repository.hpp"
+#include "infra/postgres/event_log.hpp"
 #include "infra/postgres/member_repository.hpp"
 #include "infra/postgres/outbox.hpp"
 #include "infra/postgres/registration_repositories.hpp"
@@ -28,7 +29,8 @@ public:
           links_(tx, cipher),
           codes_(tx, cipher),
           throttle_(tx, cipher, lockout),
-          sessions_(tx, cipher, read_cache, writes) {}
+          sessions_(tx, cipher, read_cache, writes),
+          events_(tx) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
     AccountRepository& accounts() override { return accounts_; }
@@ -38,6 +40,7 @@ public:
     CodeRepository& codes() override { return codes_; }
     LoginThrottle& throttle() override { return throttle_; }
     SessionRepository& sessions() override { return sessions_; }
+    SecurityEventLog& events() override { return events_; }
 
 private:
     PgMemberRepository members_;
@@ -49,6 +52,7 @@ private:
     PgCodeRepository codes_;
     PgLoginThrottle throttle_;
     PgSessionRepository sessions_;
+    PgSecurityEventLog events_;
 };
 
 // Work run where it must not wait (NoWaiting): the session cache, and WouldWait for the rest.
@@ -64,6 +68,7 @@ public:
     CodeRepository& codes() override { throw WouldWait(); }
     LoginThrottle& throttle() override { throw WouldWait(); }
     SessionRepository& sessions() override { return sessions_; }
+    SecurityEventLog& events() override { throw WouldWait(); }
 
 private:
     CachedSessionReads sessions_;

@@ -9,6 +9,7 @@ bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSou
     const auto token = random_token(random, 32);
     tx.links().issue(LinkPurpose::password_reset, token, subject, now + kResetLinkLifetime);
     tx.notifier().enqueue(OutgoingMessage{Channel::email, identity.email, MessageKind::reset_link, {{"token", token}}});
+    if (identity.account_id) tx.events().record(SecurityEvent{*identity.account_id, SecurityEventKind::reset_link_sent, "email identifier"});
     return true;
 }
 
@@ -30,7 +31,15 @@ Result<ConnectIdentity> IdentityProof::prove(const Email& email, const std::stri
         hasher_.verify_dummy(password);
         return fail(ErrorCode::invalid_credentials);
     }
-    if (!hasher_.verify(*identity->password_hash, password)) return fail(ErrorCode::invalid_credentials);
+    if (!hasher_.verify(*identity->password_hash, password)) {
+        if (identity->account_id)
+            uow_.autocommit([&](Transaction& tx) {
+                tx.events().record(SecurityEvent{*identity->account_id, SecurityEventKind::login_failed, "email"});
+                if (counted == lockout_.max_failures)
+                    tx.events().record(SecurityEvent{*identity->account_id, SecurityEventKind::account_locked, "email"});
+            });
+        return fail(ErrorCode::invalid_credentials);
+    }
 
     std::optional<std::string> rehashed;
     if (hasher_.needs_rehash(*identity->password_hash)) rehashed = hasher_.hash(password);

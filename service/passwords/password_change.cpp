@@ -91,6 +91,7 @@ Result<PasswordResetDone> PasswordChange::reset(const std::string& token, const 
             tx.accounts().set_password(account->id, hash, std::nullopt);
             tx.throttle().set_locked(IdentifierKey{account->nir.body().value()}, false);
             tx.sessions().revoke_all(account->id, "");
+            tx.events().record(SecurityEvent{account->id, SecurityEventKind::password_changed, "reset link"});
         }
         if (identity) {
             if (!account) tx.identities().set_password_hash(identity->id, hash);
@@ -144,6 +145,8 @@ Result<PasswordChanged> PasswordChange::change(const AuthenticatedSession& sessi
     uow_.run([&](Transaction& tx) {
         tx.accounts().set_password(account->id, hash, std::nullopt);
         if (end_other_sessions) ended = tx.sessions().revoke_all(account->id, session.claims.session_id);
+        tx.events().record(SecurityEvent{account->id, SecurityEventKind::password_changed,
+                                         personalising ? "temporary password personalised" : "change"});
         enqueue_notice(tx, notice_address(account->identity_email, member), member);
     });
     return PasswordChanged{sessions_.reissue(session, actions), ended};

@@ -82,6 +82,8 @@ Result<CodeSent> ContactDetails::send_email_code(const AuthenticatedSession& ses
                                               {{"code", code}, {"first_name", profile->member.first_name}}});
         const auto parsed = Email::parse(*address);
         outcome = CodeSent{parsed ? parsed->masked() : "", now + policy_.lifetime};
+        tx.events().record(SecurityEvent{session.claims.account_id, SecurityEventKind::code_sent,
+                                         "email verification, email " + (parsed ? parsed->masked() : std::string())});
     });
     return outcome;
 }
@@ -94,6 +96,10 @@ Result<AccessToken> ContactDetails::confirm_email_code(const AuthenticatedSessio
         check = tx.codes().check(CodePurpose::email_verification, owner_of(session.claims.account_id), std::string(trim(code)),
                                  clock_.now(), policy_.max_attempts);
         if (check.outcome == CodeOutcome::valid) tx.accounts().mark_email_verified(session.claims.account_id);
+        if (check.outcome != CodeOutcome::none)
+            tx.events().record(SecurityEvent{session.claims.account_id,
+                                             check.outcome == CodeOutcome::valid ? SecurityEventKind::code_used : SecurityEventKind::code_failed,
+                                             "email verification"});
     });
     if (auto ok = accepted(check); !ok) return std::unexpected(ok.error());
     return done(session, RequiredAction::verify_email);

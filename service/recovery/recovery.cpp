@@ -143,6 +143,9 @@ Result<FlowView> Recovery::send_code(FlowRecord flow, const std::string& from_st
                 if (!profile) throw Refused{Error(ErrorCode::not_found)};
                 const auto d = destinations_of(*profile);
                 const MessageParams params{{"code", code}, {"first_name", d.first_name}};
+                tx.events().record(SecurityEvent{data["account"].get<AccountId>(), SecurityEventKind::code_sent,
+                                                 "recovery, " + data["sent"].value("channel", "") + " " +
+                                                     data["sent"].value("destination", "")});
                 if (data["sent"]["channel"] == "sms") {
                     if (!d.mobile) throw Refused{Error(ErrorCode::sms_not_available, "", "channel")};
                     tx.notifier().enqueue(OutgoingMessage{Channel::sms, d.mobile->e164(), MessageKind::security_code, params});
@@ -171,6 +174,10 @@ Result<FlowView> Recovery::submit_code(const std::string& flow_id, const std::st
     // The try is counted (and the code used up when right) in its own transaction, before anything else.
     uow_.run([&](Transaction& tx) {
         check = tx.codes().check(CodePurpose::security, owner_of(*flow), std::string(trim(code)), clock_.now(), policy_.max_attempts);
+        if (!data.value("decoy", false) && check.outcome != CodeOutcome::none)
+            tx.events().record(SecurityEvent{data["account"].get<AccountId>(),
+                                             check.outcome == CodeOutcome::valid ? SecurityEventKind::code_used : SecurityEventKind::code_failed,
+                                             "recovery"});
     });
     if (data.value("decoy", false) && check.outcome == CodeOutcome::valid) check = CodeCheck{CodeOutcome::invalid, 0};  // never sent
     if (auto ok = accepted(check); !ok) return std::unexpected(ok.error());
@@ -223,6 +230,8 @@ Result<FlowView> Recovery::finish(FlowRecord flow, const std::string& from_state
                 auto sent = deliver_temporary_password(tx, account, d, channel, temporary, hash, now);
                 if (!sent) throw Refused{sent.error()};
                 destination = *sent;
+                tx.events().record(SecurityEvent{account, SecurityEventKind::temporary_password_sent,
+                                                 "recovery (" + reason + "), " + std::string(to_string(channel)) + " " + destination});
                 // A letter the member did not choose: the chosen channel says it is coming (seed 004).
                 if (channel == Channel::letter && data.contains("sent")) {
                     const MessageParams params{{"first_name", d.first_name}};

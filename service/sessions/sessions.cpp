@@ -62,7 +62,13 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
     if (!account->nir_password_hash) return fail(ErrorCode::password_not_created, "utilisez la procédure « mot de passe oublié »");
     const bool expired = account->password_is_temporary && account->temporary_password_expires_at &&
                          *account->temporary_password_expires_at <= clock_.now();
-    if (!hasher_.verify(*account->nir_password_hash, password) || expired) return fail(ErrorCode::invalid_credentials);
+    if (!hasher_.verify(*account->nir_password_hash, password) || expired) {
+        uow_.autocommit([&](Transaction& tx) {
+            tx.events().record(SecurityEvent{account->id, SecurityEventKind::login_failed, expired ? "nir, expired temporary password" : "nir"});
+            if (counted == lockout_.max_failures) tx.events().record(SecurityEvent{account->id, SecurityEventKind::account_locked, "nir"});
+        });
+        return fail(ErrorCode::invalid_credentials);
+    }
 
     // Seed 004: a temporary password is personalised, then the contacts and the email confirmed.
     // Those two stay with the account until done, even if this session ends before.
@@ -84,6 +90,8 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         tx.throttle().clear_after_success(key);
         tx.accounts().record_login(account->id, rehashed);
         if (new_pending) tx.accounts().set_pending_actions(account->id, pending);
+        tx.events().record(SecurityEvent{account->id, SecurityEventKind::login_succeeded,
+                                         account->password_is_temporary ? "nir, temporary password" : "nir"});
         tokens = open_session(account->id, actions, tx);
     });
     return tokens;
@@ -107,6 +115,7 @@ Result<SessionTokens> Sessions::login_by_email(const Email& email, const std::st
     SessionTokens tokens;
     uow_.run([&](Transaction& tx) {
         tx.accounts().record_login(*identity->account_id, std::nullopt);
+        tx.events().record(SecurityEvent{*identity->account_id, SecurityEventKind::login_succeeded, "email"});
         tokens = open_session(*identity->account_id, {}, tx);
     });
     return tokens;

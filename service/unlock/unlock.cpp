@@ -95,6 +95,7 @@ Result<FlowView> Unlock::send(FlowRecord flow, Channel channel, bool from_start)
                 params["token"] = token;
                 tx.notifier().enqueue(OutgoingMessage{Channel::email, *d.email, MessageKind::reset_link, params});
                 destination = masked_email(*d.email);
+                tx.events().record(SecurityEvent{account, SecurityEventKind::reset_link_sent, "unlock, email " + destination});
             } else {
                 // The temporary password replaces the forgotten one and lifts the lock: logging in
                 // with it proves the channel, and it must be personalised (seed 004).
@@ -102,6 +103,9 @@ Result<FlowView> Unlock::send(FlowRecord flow, Channel channel, bool from_start)
                 if (!sent) throw Refused{sent.error()};
                 destination = *sent;
                 tx.throttle().set_locked(IdentifierKey{data["nir"].get<std::string>()}, false);
+                tx.events().record(SecurityEvent{account, SecurityEventKind::temporary_password_sent,
+                                                 "unlock, " + std::string(to_string(channel)) + " " + destination});
+                tx.events().record(SecurityEvent{account, SecurityEventKind::account_unlocked, "unlock"});
             }
             data["sent"] = {{"channel", to_string(channel)}, {"destination", destination}, {"automatic", from_start}};
             if (!tx.flows().advance(flow.id, kChoose, channel == Channel::email ? kLinkSent : kTempSent, data.dump()))

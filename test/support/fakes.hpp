@@ -425,6 +425,24 @@ private:
     const Clock* clock_;
 };
 
+class FakeSecurityEventLog final : public SecurityEventLog {
+public:
+    FakeSecurityEventLog(std::vector<RecordedSecurityEvent>& rows, const Clock* clock) : rows_(rows), clock_(clock) {}
+    void record(const SecurityEvent& e) override {
+        rows_.push_back(RecordedSecurityEvent{e, clock_ ? clock_->now() : std::chrono::system_clock::now()});
+    }
+    std::vector<RecordedSecurityEvent> list(AccountId account, std::size_t limit) override {
+        std::vector<RecordedSecurityEvent> out;
+        for (auto it = rows_.rbegin(); it != rows_.rend() && out.size() < limit; ++it)
+            if (it->event.account_id == account) out.push_back(*it);
+        return out;
+    }
+
+private:
+    std::vector<RecordedSecurityEvent>& rows_;
+    const Clock* clock_;
+};
+
 // Transactions work on a copy that replaces the state only when the work returns normally.
 class FakeUnitOfWork final : public UnitOfWork {
 public:
@@ -444,9 +462,11 @@ public:
         auto flows = flows_;
         auto links = links_;
         auto codes = codes_;
-        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, codes, clock);
+        auto events = events_;
+        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, codes, events, clock);
         work(tx);
         codes_ = std::move(codes);
+        events_ = std::move(events);
         identities_ = std::move(identities);
         flows_ = std::move(flows);
         links_ = std::move(links);
@@ -465,6 +485,7 @@ public:
     const FakeIdentities& identities() const { return identities_; }
     std::map<std::string, FlowRecord>& flows() { return flows_; }
     const std::map<std::string, FakeLinkRow>& links() const { return links_; }
+    const std::vector<RecordedSecurityEvent>& events() const { return events_; }
     const Clock* clock = nullptr;  // when set, the time links are issued at (their cooldown)
     bool fail_next_with_unavailable = false;
     int commits = 0;
@@ -475,9 +496,10 @@ private:
            std::map<std::string, FakeAccountRow>& accounts, std::map<std::string, int>& failures,
            std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh,
            FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
-           std::map<std::string, FakeCodeRow>& codes, const Clock* clock)
+           std::map<std::string, FakeCodeRow>& codes, std::vector<RecordedSecurityEvent>& events, const Clock* clock)
             : repo(rows), notifier_(messages), accounts_(accounts, rows, identities), identities_(identities, accounts),
-              flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh) {
+              flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh),
+              events_(events, clock) {
             sessions_.profile_of = [this](AccountId id) { return accounts_.profile(id); };
         }
         MemberRepository& members() override { return repo; }
@@ -489,6 +511,7 @@ private:
         CodeRepository& codes() override { return codes_; }
         LoginThrottle& throttle() override { return throttle_; }
         SessionRepository& sessions() override { return sessions_; }
+        SecurityEventLog& events() override { return events_; }
         FakeMemberRepository repo;
         FakeNotifier notifier_;
         FakeAccountRepository accounts_;
@@ -498,6 +521,7 @@ private:
         FakeCodeRepository codes_;
         FakeLoginThrottle throttle_;
         FakeSessionRepository sessions_;
+        FakeSecurityEventLog events_;
     };
     std::mutex mutex_;
     std::map<std::string, Member> members_;
@@ -510,6 +534,7 @@ private:
     std::map<std::string, FlowRecord> flows_;
     std::map<std::string, FakeLinkRow> links_;
     std::map<std::string, FakeCodeRow> codes_;
+    std::vector<RecordedSecurityEvent> events_;
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.

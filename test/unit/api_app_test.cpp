@@ -36,8 +36,9 @@ struct Fixture {
     Unlock unlock{uow, flows, hasher, random, clock};
     FakeDigest digest;
     Recovery recovery{uow, flows, hasher, random, digest, clock};
+    AgentActions agent_actions{uow, hasher, random, clock};
     Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change, contact_details, unlock, recovery};
+                      password_change, contact_details, unlock, recovery, agent_actions};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},

@@ -1,0 +1,56 @@
+#pragma once
+// Security events (issue 5, SPEC.md §3.8): what happened to an account's access, for agents to
+// read: logins and failures, locks and unlocks, codes sent, used or failed, temporary passwords,
+// reset links, password changes, and every agent action with the agent's id. Never a secret: no
+// password, code, token or answer; destinations only masked.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/accounts/account_repository.hpp"
+
+namespace guichet {
+
+enum class SecurityEventKind {
+    login_succeeded,
+    login_failed,
+    account_locked,
+    account_unlocked,
+    code_sent,
+    code_used,
+    code_failed,
+    temporary_password_sent,
+    reset_link_sent,
+    password_changed,
+    agent_lookup,
+    agent_password_reset,
+    agent_unlock,
+    agent_events_read,
+};
+std::string_view to_string(SecurityEventKind kind);
+std::optional<SecurityEventKind> security_event_kind_from(std::string_view text);
+
+struct SecurityEvent {
+    AccountId account_id;
+    SecurityEventKind kind;
+    std::string detail{};                 // e.g. "recovery, sms 06 •• •• •• 78"
+    std::optional<std::string> agent_id{};  // for agent actions
+};
+
+struct RecordedSecurityEvent {
+    SecurityEvent event;
+    std::chrono::system_clock::time_point at;
+};
+
+// Port: the account's event log, written in the transaction of the change it records.
+class SecurityEventLog {
+public:
+    virtual ~SecurityEventLog() = default;
+    virtual void record(const SecurityEvent& event) = 0;
+    // Newest first, at most `limit`.
+    virtual std::vector<RecordedSecurityEvent> list(AccountId account, std::size_t limit) = 0;
+};
+
+}  // namespace guichet

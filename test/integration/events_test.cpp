@@ -1,0 +1,59 @@
+// The security event log port: the same contract on the in-memory fake and on PostgreSQL.
+#include <catch2/catch.hpp>
+
+#include "infra/postgres/unit_of_work.hpp"
+#include "support/fakes.hpp"
+#include "support/test_database.hpp"
+
+using namespace guichet;
+using namespace guichet::testing;
+
+namespace {
+
+void event_log_contract(UnitOfWork& uow) {
+    const auto member = *parse_member(sample_record(), test_clock().today());
+    std::optional<AccountId> account;
+    uow.run([&](Transaction& tx) {
+        tx.members().upsert(member);
+        account = tx.accounts().create_legacy(LegacyAccount{member.nir, std::nullopt, false, std::nullopt, false});
+    });
+    REQUIRE(account);
+    uow.run([&](Transaction& tx) {
+        tx.events().record(SecurityEvent{*account, SecurityEventKind::login_failed, "nir"});
+        tx.events().record(SecurityEvent{*account, SecurityEventKind::agent_unlock, "", std::string("agent.dupont")});
+        tx.events().record(SecurityEvent{*account, SecurityEventKind::login_succeeded, "nir"});
+    });
+    CHECK_THROWS(uow.run([&](Transaction& tx) {  // rolled back with its transaction
+        tx.events().record(SecurityEvent{*account, SecurityEventKind::password_changed, "change"});
+        throw std::runtime_error("rollback");
+    }));
+    std::vector<RecordedSecurityEvent> events, two, other;
+    uow.run([&](Transaction& tx) {
+        events = tx.events().list(*account, 10);
+        two = tx.events().list(*account, 2);
+        other = tx.events().list(*account + 1, 10);
+    });
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].event.kind == SecurityEventKind::login_succeeded);  // newest first
+    CHECK(events[1].event.kind == SecurityEventKind::agent_unlock);
+    CHECK(events[1].event.agent_id == "agent.dupont");
+    CHECK_FALSE(events[2].event.agent_id);
+    CHECK(events[2].event.detail == "nir");
+    CHECK(two.size() == 2);
+    CHECK(other.empty());
+}
+
+}  // namespace
+
+TEST_CASE("security event log contract: in-memory fake", "[contract]") {
+    FakeUnitOfWork uow;
+    event_log_contract(uow);
+}
+
+TEST_CASE("security event log contract: PostgreSQL", "[contract][postgres]") {
+    TestDatabase db;
+    infra::ConnectionPool pool(db.url(), 2);
+    infra::DataCipher cipher(test_data_key());
+    infra::PgUnitOfWork uow(pool, cipher);
+    event_log_contract(uow);
+}
