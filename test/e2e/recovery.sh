@@ -179,6 +179,15 @@ check "50 parallel wrong codes: 4 are told wrong, all the others too_many_attemp
 step "$ANNE" code "{\"code\":\"$ANNE_CODE\"}"
 check "after 5 tries even the right code is refused" is_problem 429 too_many_attempts
 
+# 6b. An expired code: 30 minutes have passed (the code's expiry moved back in the database).
+start '{"identifier":"184027512345674","birth_date":"29/02/1984"}'
+EXPIRING=$FLOW
+step "$EXPIRING" channel '{"channel":"email"}'
+wait_secret mail jean.martin@exemple.fr 1 "$CODE_RE"
+psql -q "$(db_url)" -c "UPDATE codes SET expires_at = now() - interval '1 second' WHERE owner = 'flow:$EXPIRING'" >/dev/null
+step "$EXPIRING" code "{\"code\":\"$SECRET\"}"
+check "a code past its 30 minutes: code_expired" is_problem 410 code_expired
+
 # 7. An email identifier (Connect identity): a reset link, the same answer for an unknown email.
 OTHER_HASH=$(/usr/bin/python3 -W ignore -c "import crypt; print(crypt.crypt('Forum-Mot2passe!', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))")
 admin_call POST /v1/admin/identities "{\"email\":\"s.moreau@exemple.fr\",\"password_hash\":\"$OTHER_HASH\",\"validated\":true}"

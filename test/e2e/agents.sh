@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# End to end (issue 5): agent actions (look-up, unlock, password reset by SMS, security events with
+# the agent's id and no secret), and the unlock flow's email branch with the single-channel
+# shortcut (an overseas mobile is never offered for SMS), with an expired and a reused link.
+source "$(dirname "$0")/lib.sh"
+
+SMTP_PORT=$(free_port)
+MAILDIR="$E2E_DIR/maildir"
+start_smtp "$SMTP_PORT" "$MAILDIR"
+start_sms_sink
+export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GUICHET_MAIL_FROM="no-reply@guichet.test"
+export GUICHET_SMS_URL="$SINK/sms" GUICHET_SMS_TOKEN="sms-test-token"
+export GUICHET_OUTBOX_POLL_MS=50 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
+start_server
+"$GUICHET_BIN" import-members "$GUICHET_SOURCE_DIR/examples/members.csv" >/dev/null
+
+BCRYPT=$(/usr/bin/python3 -W ignore -c "import crypt; print(crypt.crypt('Ancien-Mot2passe!', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))")
+for nir in 184027512345674 293026938112301; do
+  admin_call POST /v1/admin/accounts "{\"nir\":\"$nir\",\"password_hash\":\"$BCRYPT\",\"has_logged_in\":true}"
+  [ "$STATUS" = 201 ] || { echo "import of $nir failed: $STATUS $BODY" >&2; exit 1; }
+done
+login() { json_call POST /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\"}"; }
+agent() {  # agent METHOD PATH [BODY]: an admin call by agent.dupont
+  if [ $# -ge 3 ]; then json_call "$1" "$2" "$3" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"
+  else call "$1" "$2" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"; fi
+}
+mail_links() {  # the reset-link tokens mailed to $1, oldest first
+  /usr/bin/python3 - "$MAILDIR" "$1" <<'PY'
+import email, email.policy, os, re, sys
+box, to = sys.argv[1:]
+d = os.path.join(box, "new")
+found = []
+for name in (os.listdir(d) if os.path.isdir(d) else []):
+    with open(os.path.join(d, name), "rb") as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    if to.lower() == str(m["To"]).strip().lower():
+        for token in re.findall(r"/reinitialisation\?token=([A-Za-z0-9_-]+)", m.get_body(("plain",)).get_content()):
+            found.append((os.stat(os.path.join(d, name)).st_mtime_ns, token))
+for _, token in sorted(found):
+    print(token)
+PY
+}
+wait_link() {  # wait_link RECIPIENT COUNT: sets LINK to the newest of at least COUNT links
+  for _ in $(seq 1 150); do
+    [ "$(mail_links "$1" | wc -l)" -ge "$2" ] && { LINK=$(mail_links "$1" | tail -n 1); return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
+# 1. Agent calls need the admin token and say which agent acts.
+call GET "/v1/admin/accounts?nir=184027512345674" -H "X-Agent-Id: agent.dupont"
+check "an agent call without the admin token" is_problem 401 unauthorized
+call GET "/v1/admin/accounts?nir=184027512345674" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+check "… or without X-Agent-Id" is_problem 400 validation_error
+agent GET "/v1/admin/accounts?nir=184027512345674"
+check "look-up by NIR: the account, masked channels, not locked" \
+  json_true '.identifier_kind == "nir" and .last_name == "Martin" and .locked == false and .channels[0].destination == "06 •• •• •• 78"'
+JEAN=$(jq -r .id <<<"$BODY")
+agent GET "/v1/admin/accounts?email=personne@exemple.fr"
+check "an email nobody has: 404" is_problem 404 not_found
+agent GET "/v1/admin/accounts"
+check "neither NIR nor email: 400" is_problem 400 validation_error
+
+# 2. A locked member is unlocked by an agent.
+login 184027512345674 'Ancien-Mot2passe!'
+OLD_SESSION=$(jq -r .access_token <<<"$BODY")
+for i in 1 2 3; do login 184027512345674 "faux-$i"; done
+login 184027512345674 'Ancien-Mot2passe!'
+check "3 failures lock the member" is_problem 423 account_locked
+agent GET "/v1/admin/accounts?nir=1840275123456"
+check "the agent sees the lock" json_true '.locked == true'
+agent POST "/v1/admin/accounts/$JEAN/unlock"
+check "the agent unlocks" json_true '.locked == false'
+login 184027512345674 'Ancien-Mot2passe!'
+check "the member logs in again" status_is 200
+
+# 3. An agent resets the password: a temporary password by SMS, the sessions end.
+agent POST "/v1/admin/accounts/$JEAN/password-reset" '{"channel":"pigeon"}'
+check "an unknown channel" is_problem 400 validation_error
+agent POST "/v1/admin/accounts/999999/password-reset" '{"channel":"sms"}'
+check "an unknown account" is_problem 404 not_found
+agent POST "/v1/admin/accounts/$JEAN/password-reset" '{"channel":"sms"}'
+check "reset by SMS, to the masked mobile" json_true '.channel == "sms" and .destination == "06 •• •• •• 78"'
+TEMP=""
+for _ in $(seq 1 150); do
+  TEMP=$(jq -r 'select(.json.to == "+33612345678") | .json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null | grep -oE 'temporaire est [^ ]+' | tail -n1 | cut -d' ' -f3)
+  [ -n "$TEMP" ] && break; sleep 0.1
+done
+call GET /v1/me -H "Authorization: Bearer $OLD_SESSION"
+check "the member's sessions ended" is_problem 401 unauthorized
+login 184027512345674 "$TEMP"
+check "the SMS's temporary password logs in, to be personalised" json_true '.required_actions[0] == "change_password"'
+
+# 4. The security events: every step, the agent's id on agent actions, no secret.
+agent GET "/v1/admin/accounts/$JEAN/events?limit=200"
+check "the events tell the story, newest first" \
+  json_true '[.[].kind] | (index("agent_events_read") == 0) and (index("login_failed") != null) and (index("account_locked") != null) and (index("agent_unlock") != null) and (index("agent_password_reset") != null) and (index("login_succeeded") != null)'
+check "agent actions carry the agent's id" json_true 'map(select(.kind | startswith("agent_"))) | all(.agent_id == "agent.dupont")'
+check "… and no secret" bash -c "! grep -qF -- '$TEMP' <<<'$(jq -c . <<<"$BODY")' && ! grep -q 'Ancien-Mot2passe' <<<'$(jq -c . <<<"$BODY")'"
+agent GET "/v1/admin/accounts/$JEAN/events?limit=0"
+check "a limit out of range" is_problem 400 validation_error
+agent GET "/v1/admin/accounts/abc/events"
+check "an account id that is not one" is_problem 404 not_found
+
+# 5. Unlock by email with the single-channel shortcut: Anne's mobile is in Guadeloupe (no SMS),
+#    so her email is used at once; the link sets a new password and logs her in.
+for i in 1 2 3 4; do login 293026938112301 "faux-$i"; done
+json_call POST /v1/flows/unlock '{"nir":"293026938112301","birth_date":"18/02/1993"}'
+check "one channel known (the overseas mobile is not one): used at once, and said" \
+  json_true '.state == "link_sent" and .messages[0].code == "single_channel" and .channels == [{"channel":"email","destination":"a•••@exemple.fr"}]'
+wait_link anne.bernard@exemple.fr 1
+FIRST_LINK=$LINK
+psql -q "$(db_url)" -c "UPDATE link_tokens SET expires_at = now() - interval '1 second' WHERE purpose = 'password_reset'" >/dev/null
+json_call POST /v1/password-resets "{\"token\":\"$FIRST_LINK\",\"password\":\"Soleil-Caraibes2026\",\"password_confirmation\":\"Soleil-Caraibes2026\"}"
+check "an expired link (past its hour)" is_problem 410 link_expired
+json_call POST /v1/flows/unlock '{"nir":"293026938112301","birth_date":"18/02/1993"}'
+wait_link anne.bernard@exemple.fr 2
+json_call POST /v1/password-resets "{\"token\":\"$LINK\",\"password\":\"Soleil-Caraibes2026\",\"password_confirmation\":\"Soleil-Caraibes2026\"}"
+check "a fresh link sets the password, unlocks and logs in" json_true '(.access_token | length) > 20'
+json_call POST /v1/password-resets "{\"token\":\"$LINK\",\"password\":\"Autre-Soleil2026!\",\"password_confirmation\":\"Autre-Soleil2026!\"}"
+check "the link is single use" is_problem 410 link_expired
+login 293026938112301 'Soleil-Caraibes2026'
+check "the new password logs in" status_is 200
+
+finish
