@@ -70,29 +70,34 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         return fail(ErrorCode::invalid_credentials);
     }
 
-    // Seed 004: a temporary password is personalised, then the contacts and the email confirmed.
-    // Those two stay with the account until done, even if this session ends before.
-    auto pending = account->pending_actions;
-    const bool new_pending = account->password_is_temporary && pending.empty();
-    if (new_pending) pending = {std::string(to_string(RequiredAction::confirm_contacts)), std::string(to_string(RequiredAction::verify_email))};
-    std::vector<RequiredAction> actions;
-    if (account->password_is_temporary) actions.push_back(RequiredAction::change_password);
-    for (const auto& name : pending)
-        if (auto a = required_action_from(name)) actions.push_back(*a);
     std::optional<std::string> rehashed;
     if (!account->password_is_temporary && hasher_.needs_rehash(*account->nir_password_hash)) rehashed = hasher_.hash(password);
+    return open_after_login(*account, key, rehashed, "nir");
+}
+
+SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::optional<IdentifierKey>& clear,
+                                         const std::optional<std::string>& rehashed, const std::string& how) {
+    // Seed 004: a temporary password is personalised, then the contacts and the email confirmed.
+    // Those two stay with the account until done, even if this session ends before.
+    auto pending = account.pending_actions;
+    const bool new_pending = account.password_is_temporary && pending.empty();
+    if (new_pending) pending = {std::string(to_string(RequiredAction::confirm_contacts)), std::string(to_string(RequiredAction::verify_email))};
+    std::vector<RequiredAction> actions;
+    if (account.password_is_temporary) actions.push_back(RequiredAction::change_password);
+    for (const auto& name : pending)
+        if (auto a = required_action_from(name)) actions.push_back(*a);
 
     // Each write below stands on its own (a count cleared or a login recorded without the session
     // that was to follow harms no one: the member logs in again), so no transaction around them:
     // that spares two of a login's round trips (docs/PERFORMANCE.md).
     SessionTokens tokens;
     uow_.autocommit([&](Transaction& tx) {
-        tx.throttle().clear_after_success(key);
-        tx.accounts().record_login(account->id, rehashed);
-        if (new_pending) tx.accounts().set_pending_actions(account->id, pending);
-        tx.events().record(SecurityEvent{account->id, SecurityEventKind::login_succeeded,
-                                         account->password_is_temporary ? "nir, temporary password" : "nir"});
-        tokens = open_session(account->id, actions, tx);
+        if (clear) tx.throttle().clear_after_success(*clear);
+        tx.accounts().record_login(account.id, rehashed);
+        if (new_pending) tx.accounts().set_pending_actions(account.id, pending);
+        tx.events().record(SecurityEvent{account.id, SecurityEventKind::login_succeeded,
+                                         account.password_is_temporary ? how + ", temporary password" : how});
+        tokens = open_session(account.id, actions, tx);
     });
     return tokens;
 }
@@ -112,13 +117,16 @@ Result<SessionTokens> Sessions::login_by_email(const Email& email, const std::st
     if (!identity->account_id)
         return fail(ErrorCode::no_account, "créez votre espace personnel (POST /v1/flows/registration, « J'ai déjà un compte MGEN Connect »)");
 
-    SessionTokens tokens;
-    uow_.run([&](Transaction& tx) {
-        tx.accounts().record_login(*identity->account_id, std::nullopt);
-        tx.events().record(SecurityEvent{*identity->account_id, SecurityEventKind::login_succeeded, "email"});
-        tokens = open_session(*identity->account_id, {}, tx);
+    // The account's side: a temporary password (an agent's reset) restricts the session as with a NIR.
+    std::optional<LegacyLogin> account;
+    uow_.autocommit([&](Transaction& tx) {
+        if (const auto credentials = tx.accounts().credentials(*identity->account_id))
+            account = tx.accounts().find_legacy_login(credentials->nir.body());
     });
-    return tokens;
+    if (!account) return fail(ErrorCode::invalid_credentials);
+    if (account->password_is_temporary && account->temporary_password_expires_at && *account->temporary_password_expires_at <= clock_.now())
+        return fail(ErrorCode::invalid_credentials);
+    return open_after_login(*account, std::nullopt, std::nullopt, "email");
 }
 
 Result<SessionTokens> Sessions::refresh(const std::string& refresh_token) {

@@ -71,6 +71,10 @@ public:
 private:
     Result<SessionTokens> login_by_email(const Email& email, const std::string& password);
     SessionTokens open_session(AccountId account, std::vector<RequiredAction> actions, Transaction& tx);
+    // After the right password: a session, restricted to the required actions a temporary password
+    // or an unfinished personalisation calls for; `clear` is the failure count to reset.
+    SessionTokens open_after_login(const LegacyLogin& account, const std::optional<IdentifierKey>& clear,
+                                   const std::optional<std::string>& rehashed, const std::string& how);
     UnitOfWork& uow_;
     const PasswordHasher& hasher_;
     const TokenSigner& signer_;

@@ -4,13 +4,7 @@
 # shortcut (an overseas mobile is never offered for SMS), with an expired and a reused link.
 source "$(dirname "$0")/lib.sh"
 
-SMTP_PORT=$(free_port)
-MAILDIR="$E2E_DIR/maildir"
-start_smtp "$SMTP_PORT" "$MAILDIR"
-start_sms_sink
-export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GUICHET_MAIL_FROM="no-reply@guichet.test"
-export GUICHET_SMS_URL="$SINK/sms" GUICHET_SMS_TOKEN="sms-test-token"
-export GUICHET_OUTBOX_POLL_MS=50 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
+start_real_delivery
 start_server
 "$GUICHET_BIN" import-members "$GUICHET_SOURCE_DIR/examples/members.csv" >/dev/null
 
@@ -25,20 +19,7 @@ agent() {  # agent METHOD PATH [BODY]: an admin call by agent.dupont
   else call "$1" "$2" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"; fi
 }
 mail_links() {  # the reset-link tokens mailed to $1, oldest first
-  /usr/bin/python3 - "$MAILDIR" "$1" <<'PY'
-import email, email.policy, os, re, sys
-box, to = sys.argv[1:]
-d = os.path.join(box, "new")
-found = []
-for name in (os.listdir(d) if os.path.isdir(d) else []):
-    with open(os.path.join(d, name), "rb") as f:
-        m = email.message_from_binary_file(f, policy=email.policy.default)
-    if to.lower() == str(m["To"]).strip().lower():
-        for token in re.findall(r"/reinitialisation\?token=([A-Za-z0-9_-]+)", m.get_body(("plain",)).get_content()):
-            found.append((os.stat(os.path.join(d, name)).st_mtime_ns, token))
-for _, token in sorted(found):
-    print(token)
-PY
+  mail_texts "$1" | grep -oE 'reinitialisation\?token=[A-Za-z0-9_-]+' | cut -d= -f2
 }
 wait_link() {  # wait_link RECIPIENT COUNT: sets LINK to the newest of at least COUNT links
   for _ in $(seq 1 150); do

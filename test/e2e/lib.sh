@@ -99,6 +99,36 @@ start_sms_sink() {
 sink_control() { curl -fs -X POST -H 'Content-Type: application/json' --data-binary "$1" "$SINK/_control" >/dev/null; }
 sink_count() { curl -fs "$SINK/_messages" | jq length; }
 
+# The real delivery path of the procedures' e2e tests: an SMTP server writing MAILDIR and the SMS
+# sink, both configured for the next start_server, with a quick outbox and links to PUBLIC_URL.
+start_real_delivery() {
+  SMTP_PORT=$(free_port)
+  MAILDIR="$E2E_DIR/maildir"
+  start_smtp "$SMTP_PORT" "$MAILDIR"
+  start_sms_sink
+  export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GUICHET_MAIL_FROM="no-reply@guichet.test"
+  export GUICHET_SMS_URL="$SINK/sms" GUICHET_SMS_TOKEN="sms-test-token"
+  export GUICHET_OUTBOX_POLL_MS=50 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
+}
+
+# mail_texts RECIPIENT: the plain text of each mail in MAILDIR to RECIPIENT, oldest first, one
+# line each (every run of white space, CR, LF or non-breaking, as one space).
+mail_texts() {
+  /usr/bin/python3 - "$MAILDIR" "$1" <<'PY'
+import email, email.policy, os, sys
+box, to = sys.argv[1:]
+d = os.path.join(box, "new")
+found = []
+for name in (os.listdir(d) if os.path.isdir(d) else []):
+    with open(os.path.join(d, name), "rb") as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    if to.lower() == str(m["To"]).strip().lower():
+        found.append((os.stat(os.path.join(d, name)).st_mtime_ns, " ".join(m.get_body(("plain",)).get_content().split())))
+for _, text in sorted(found):
+    print(text)
+PY
+}
+
 # wait_for SECONDS COMMAND…: polls until COMMAND succeeds; false on time-out.
 wait_for() {
   local limit=$1; shift

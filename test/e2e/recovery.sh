@@ -5,13 +5,7 @@
 # identifier answered like a known one; replayed codes and links; 50 parallel wrong codes.
 source "$(dirname "$0")/lib.sh"
 
-SMTP_PORT=$(free_port)
-MAILDIR="$E2E_DIR/maildir"
-start_smtp "$SMTP_PORT" "$MAILDIR"
-start_sms_sink
-export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GUICHET_MAIL_FROM="no-reply@guichet.test"
-export GUICHET_SMS_URL="$SINK/sms" GUICHET_SMS_TOKEN="sms-test-token"
-export GUICHET_OUTBOX_POLL_MS=50 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
+start_real_delivery
 start_server
 "$GUICHET_BIN" import-members "$GUICHET_SOURCE_DIR/examples/members.csv" >/dev/null
 
@@ -28,24 +22,8 @@ login() { json_call POST /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\
 start() { json_call POST /v1/flows/recovery "$1"; FLOW=$(jq -r .id <<<"$BODY"); }
 step() { json_call POST "/v1/flows/$1/steps/$2" "$3"; }
 
-# The texts delivered to RECIPIENT (an E.164 number for SMS, an address for email), oldest first.
+# The texts of the SMS to RECIPIENT (E.164), oldest first; mail_texts (lib.sh) for emails.
 sms_texts() { jq -r --arg to "$1" 'select(.json.to == $to) | .json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null; }
-mail_texts() {
-  /usr/bin/python3 - "$MAILDIR" "$1" <<'PY'
-import email, email.policy, email.utils, os, sys
-box, to = sys.argv[1:]
-d = os.path.join(box, "new")
-found = []
-for name in (os.listdir(d) if os.path.isdir(d) else []):
-    with open(os.path.join(d, name), "rb") as f:
-        m = email.message_from_binary_file(f, policy=email.policy.default)
-    if to.lower() == str(m["To"]).strip().lower():
-        # One line per message, every run of white space (CR, LF, non-breaking) as one space.
-        found.append((os.stat(os.path.join(d, name)).st_mtime_ns, " ".join(m.get_body(("plain",)).get_content().split())))
-for _, text in sorted(found):
-    print(text)
-PY
-}
 # wait_secret KIND RECIPIENT COUNT PATTERN: waits for the COUNT-th message to RECIPIENT (by SMS
 # when it starts with +) and sets SECRET to the first capture of PATTERN in the newest one.
 wait_secret() {

@@ -138,3 +138,27 @@ TEST_CASE("security events: a recovery records the code and the temporary passwo
         CHECK(e.event.detail.find("jean.martin@exemple.fr") == std::string::npos);  // masked
     }
 }
+
+TEST_CASE("agents: a temporary password on an email identifier also restricts the session to personalising", "[service][agents]") {
+    Fixture f;
+    auto record = sample_record("269029935004220");
+    record.email = "elodie.lefevre@exemple.fr";
+    MemberImport members(f.uow, f.clock);
+    REQUIRE(members.run({{3, record}}));
+    std::optional<AccountId> account;
+    f.uow.run([&](Transaction& tx) {
+        const auto identity = tx.identities().create(NewIdentity{*Email::parse("elodie@exemple.fr"), "plain$Forum-Mot2passe!", "first_pet", ""});
+        account = tx.accounts().create_registered(RegisteredAccount{*Nir::parse("269029935004220"), *identity, std::nullopt, std::nullopt});
+        tx.accounts().activate(*account);
+        tx.identities().mark_validated(*identity);
+    });
+    REQUIRE(f.sessions.login("elodie@exemple.fr", "Forum-Mot2passe!")->required_actions.empty());
+    REQUIRE(f.agents.reset_password("agent.dupont", *account, "email"));
+    const auto temporary = f.uow.outbox().back().params.at("password");
+    CHECK(f.sessions.login("elodie@exemple.fr", "Forum-Mot2passe!").error().code == ErrorCode::invalid_credentials);
+    auto tokens = f.sessions.login("elodie@exemple.fr", temporary);
+    REQUIRE(tokens);
+    CHECK(tokens->required_actions.front() == RequiredAction::change_password);
+    f.clock.t += std::chrono::hours(25);  // by email: 24 hours
+    CHECK(f.sessions.login("elodie@exemple.fr", temporary).error().code == ErrorCode::invalid_credentials);
+}
