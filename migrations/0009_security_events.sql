@@ -9,3 +9,6 @@ CREATE TABLE security_events (
     created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX security_events_account ON security_events (account_id, id DESC);
+
+-- Every session is a login: the event list shows them as such, with how they were opened.
+ALTER TABLE sessions ADD COLUMN opened_by text NOT NULL DEFAULT '';

@@ -44,7 +44,9 @@ struct RecordedSecurityEvent {
     std::chrono::system_clock::time_point at;
 };
 
-// Port: the account's event log, written in the transaction of the change it records.
+// Port: the account's event log, written in the transaction of the change it records. Logins
+// are not written here: each opens a session, and list() shows every session of the account as a
+// login_succeeded event (detail: SessionInfo::opened_by); a login thus costs no extra write.
 class SecurityEventLog {
 public:
     virtual ~SecurityEventLog() = default;

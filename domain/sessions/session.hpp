@@ -42,6 +42,9 @@ struct SessionInfo {
     AccountId account_id;
     std::vector<RequiredAction> required_actions;
     std::chrono::system_clock::time_point created_at, last_used_at, expires_at;
+    // How it was opened ("nir", "email, temporary password", "reset link"): every session is a
+    // login, and the security event log shows it as one (domain/events).
+    std::string opened_by{};
 };
 
 enum class RotationOutcome { rotated, reused, unknown };

@@ -163,7 +163,7 @@ bool PgAccountRepository::activate(AccountId id) {
 
 void PgSessionRepository::create(const SessionInfo& s, const std::string& refresh_token) {
     tx_.exec_prepared(session_sql::create.name, s.id, s.account_id, join(s.required_actions), epoch(s.created_at), epoch(s.expires_at),
-                      bytes(cipher_.blind_index("refresh:" + refresh_token)));
+                      bytes(cipher_.blind_index("refresh:" + refresh_token)), s.opened_by);
 }
 
 Rotation PgSessionRepository::rotate(const std::string& presented, const std::string& replacement,

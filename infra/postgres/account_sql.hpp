@@ -57,8 +57,8 @@ namespace guichet::infra::session_sql {
 // The session and its first refresh token ($6), in one round trip.
 inline constexpr Statement create{"session_create", R"sql(
 WITH session AS (
-    INSERT INTO sessions (id, account_id, required_actions, created_at, last_used_at, expires_at)
-    VALUES ($1, $2, coalesce(string_to_array(nullif($3, ''), ','), '{}'), to_timestamp($4), to_timestamp($4), to_timestamp($5))
+    INSERT INTO sessions (id, account_id, required_actions, created_at, last_used_at, expires_at, opened_by)
+    VALUES ($1, $2, coalesce(string_to_array(nullif($3, ''), ','), '{}'), to_timestamp($4), to_timestamp($4), to_timestamp($5), $7)
     RETURNING id
 )
 INSERT INTO refresh_tokens (token_hash, session_id) SELECT $6, id FROM session

@@ -13,9 +13,15 @@ inline constexpr Statement record{"event_record", R"sql(
 INSERT INTO security_events (account_id, kind, detail, agent_id) VALUES ($1, $2, $3, $4)
 )sql"};
 
+// The recorded events and, as logins, the account's sessions (see the port).
 inline constexpr Statement list{"event_list", R"sql(
-SELECT kind, detail, agent_id, extract(epoch FROM created_at)::float8 FROM security_events
-WHERE account_id = $1 ORDER BY id DESC LIMIT $2
+SELECT kind, detail, agent_id, at FROM (
+    SELECT kind, detail, agent_id, extract(epoch FROM created_at)::float8 AS at, id AS seq
+    FROM security_events WHERE account_id = $1
+    UNION ALL
+    SELECT 'login_succeeded', opened_by, NULL, extract(epoch FROM created_at)::float8, 0
+    FROM sessions WHERE account_id = $1
+) e ORDER BY at DESC, seq DESC LIMIT $2
 )sql"};
 
 }  // namespace event_sql

@@ -26,9 +26,9 @@ std::optional<NirBody> nir_of(const std::string& identifier) {
 
 }  // namespace
 
-SessionTokens Sessions::open_session(AccountId account, std::vector<RequiredAction> actions, Transaction& tx) {
+SessionTokens Sessions::open_session(AccountId account, std::vector<RequiredAction> actions, const std::string& how, Transaction& tx) {
     const auto now = clock_.now();
-    SessionInfo session{random_token(random_, 16), account, actions, now, now, now + policy_.refresh_lifetime};
+    SessionInfo session{random_token(random_, 16), account, actions, now, now, now + policy_.refresh_lifetime, how};
     const auto refresh = random_token(random_, 32);
     tx.sessions().create(session, refresh);
     const auto access = signer_.sign(AccessClaims{account, session.id, actions, now + policy_.access_lifetime});
@@ -95,9 +95,7 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
         if (clear) tx.throttle().clear_after_success(*clear);
         tx.accounts().record_login(account.id, rehashed);
         if (new_pending) tx.accounts().set_pending_actions(account.id, pending);
-        tx.events().record(SecurityEvent{account.id, SecurityEventKind::login_succeeded,
-                                         account.password_is_temporary ? how + ", temporary password" : how});
-        tokens = open_session(account.id, actions, tx);
+        tokens = open_session(account.id, actions, account.password_is_temporary ? how + ", temporary password" : how, tx);
     });
     return tokens;
 }
@@ -182,7 +180,7 @@ SessionTokens Sessions::start(AccountId account) {
     SessionTokens tokens;
     uow_.run([&](Transaction& tx) {
         tx.accounts().record_login(account, std::nullopt);
-        tokens = open_session(account, {}, tx);
+        tokens = open_session(account, {}, "reset link", tx);
     });
     return tokens;
 }

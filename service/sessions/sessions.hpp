@@ -70,7 +70,8 @@ public:
 
 private:
     Result<SessionTokens> login_by_email(const Email& email, const std::string& password);
-    SessionTokens open_session(AccountId account, std::vector<RequiredAction> actions, Transaction& tx);
+    // `how` is kept with the session: the event log shows it as a login (domain/events).
+    SessionTokens open_session(AccountId account, std::vector<RequiredAction> actions, const std::string& how, Transaction& tx);
     // After the right password: a session, restricted to the required actions a temporary password
     // or an unfinished personalisation calls for; `clear` is the failure count to reset.
     SessionTokens open_after_login(const LegacyLogin& account, const std::optional<IdentifierKey>& clear,

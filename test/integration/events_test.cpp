@@ -21,7 +21,8 @@ void event_log_contract(UnitOfWork& uow) {
     uow.run([&](Transaction& tx) {
         tx.events().record(SecurityEvent{*account, SecurityEventKind::login_failed, "nir"});
         tx.events().record(SecurityEvent{*account, SecurityEventKind::agent_unlock, "", std::string("agent.dupont")});
-        tx.events().record(SecurityEvent{*account, SecurityEventKind::login_succeeded, "nir"});
+        const auto now = std::chrono::system_clock::now();
+        tx.sessions().create(SessionInfo{"s1", *account, {}, now, now, now + std::chrono::hours(1), "nir"}, "refresh-s1");
     });
     CHECK_THROWS(uow.run([&](Transaction& tx) {  // rolled back with its transaction
         tx.events().record(SecurityEvent{*account, SecurityEventKind::password_changed, "change"});
@@ -34,7 +35,8 @@ void event_log_contract(UnitOfWork& uow) {
         other = tx.events().list(*account + 1, 10);
     });
     REQUIRE(events.size() == 3);
-    CHECK(events[0].event.kind == SecurityEventKind::login_succeeded);  // newest first
+    CHECK(events[0].event.kind == SecurityEventKind::login_succeeded);  // newest first: the session, as a login
+    CHECK(events[0].event.detail == "nir");
     CHECK(events[1].event.kind == SecurityEventKind::agent_unlock);
     CHECK(events[1].event.agent_id == "agent.dupont");
     CHECK_FALSE(events[2].event.agent_id);

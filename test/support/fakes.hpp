@@ -330,7 +330,9 @@ public:
     void create(const SessionInfo& s, const std::string& token) override {
         sessions_[s.id] = {s, false};
         refresh_[token] = {s.id, false};
+        if (on_create) on_create(s);
     }
+    std::function<void(const SessionInfo&)> on_create;  // the event log shows sessions as logins
     Rotation rotate(const std::string& presented, const std::string& replacement, std::chrono::system_clock::time_point now) override {
         auto it = refresh_.find(presented);
         if (it == refresh_.end()) return {RotationOutcome::unknown, std::nullopt};
@@ -501,6 +503,9 @@ private:
               flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh),
               events_(events, clock) {
             sessions_.profile_of = [this](AccountId id) { return accounts_.profile(id); };
+            sessions_.on_create = [this](const SessionInfo& s) {
+                events_.record(SecurityEvent{s.account_id, SecurityEventKind::login_succeeded, s.opened_by});
+            };
         }
         MemberRepository& members() override { return repo; }
         Notifier& notifier() override { return notifier_; }
