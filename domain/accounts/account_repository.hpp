@@ -35,6 +35,7 @@ struct LegacyLogin {
     bool migrated = false;
     std::optional<std::string> identity_password_hash{};  // of the linked Connect identity
     std::vector<std::string> pending_actions{};            // required actions left from a previous session
+    bool has_logged_in{false};
 };
 
 // An account created by the registration flow (seed 003): linked to a Connect identity from the

@@ -45,6 +45,7 @@ std::optional<LegacyLogin> PgAccountRepository::find_legacy_login(const NirBody&
     if (!r[0][3].is_null()) login.temporary_password_expires_at = from_epoch(r[0][3].as<double>());
     if (!r[0][5].is_null()) login.identity_password_hash = r[0][5].as<std::string>();
     for (auto a : split(r[0][6].as<std::string>())) login.pending_actions.emplace_back(to_string(a));
+    login.has_logged_in = r[0][7].as<bool>();
     return login;
 }
 

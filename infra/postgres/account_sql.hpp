@@ -13,7 +13,8 @@ RETURNING id
 
 inline constexpr Statement find_legacy_login{"account_find_legacy_login", R"sql(
 SELECT a.id, a.nir_password_hash, a.password_is_temporary, extract(epoch FROM a.temporary_password_expires_at)::float8,
-       a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, i.password_hash, array_to_string(a.required_actions, ',')
+       a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, i.password_hash, array_to_string(a.required_actions, ','),
+       a.has_logged_in
 FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
 WHERE m.nir_index = $1
 )sql"};

@@ -93,7 +93,7 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
     SessionTokens tokens;
     uow_.autocommit([&](Transaction& tx) {
         if (clear) tx.throttle().clear_after_success(*clear);
-        tx.accounts().record_login(account.id, rehashed);
+        if (!account.has_logged_in || rehashed) tx.accounts().record_login(account.id, rehashed);  // most logins: nothing to record
         if (new_pending) tx.accounts().set_pending_actions(account.id, pending);
         tokens = open_session(account.id, actions, account.password_is_temporary ? how + ", temporary password" : how, tx);
     });

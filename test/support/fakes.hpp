@@ -99,6 +99,7 @@ public:
                                   row.account.temporary_password_expires_at, row.identity.has_value(), std::nullopt};
                 if (row.identity) login.identity_password_hash = identities_.at(*row.identity).password_hash;
                 login.pending_actions = row.pending;
+                login.has_logged_in = row.account.has_logged_in;
                 return login;
             }
         return std::nullopt;
