@@ -89,7 +89,9 @@ Result<PasswordResetDone> PasswordChange::reset(const std::string& token, const 
         used = true;
         if (account) {
             tx.accounts().set_password(account->id, hash, std::nullopt);
-            tx.throttle().set_locked(IdentifierKey{account->nir.body().value()}, false);
+            const IdentifierKey nir{account->nir.body().value()};
+            if (tx.throttle().is_locked(nir)) tx.events().record(SecurityEvent{account->id, SecurityEventKind::account_unlocked, "reset link"});
+            tx.throttle().set_locked(nir, false);
             tx.sessions().revoke_all(account->id, "");
             tx.events().record(SecurityEvent{account->id, SecurityEventKind::password_changed, "reset link"});
         }

@@ -242,7 +242,9 @@ Result<FlowView> Recovery::finish(FlowRecord flow, const std::string& from_state
                 }
                 // The member proved a channel (or will receive the letter at home): the lock and the
                 // failure count of the NIR go, as with an unlock.
-                tx.throttle().set_locked(IdentifierKey{data["nir"].get<std::string>()}, false);
+                const IdentifierKey nir{data["nir"].get<std::string>()};
+                if (tx.throttle().is_locked(nir)) tx.events().record(SecurityEvent{account, SecurityEventKind::account_unlocked, "recovery"});
+                tx.throttle().set_locked(nir, false);
             } else if (channel != Channel::letter) {
                 destination = data["sent"].value("destination", "");
             }

@@ -162,3 +162,15 @@ TEST_CASE("agents: a temporary password on an email identifier also restricts th
     f.clock.t += std::chrono::hours(25);  // by email: 24 hours
     CHECK(f.sessions.login("elodie@exemple.fr", temporary).error().code == ErrorCode::invalid_credentials);
 }
+
+TEST_CASE("security events: a recovery that lifts a lock says so", "[service][agents]") {
+    Fixture f;
+    for (int i = 0; i < 4; ++i) f.sessions.login(kNir, "faux");
+    auto flow = f.recovery.start(kNir, std::string("29/02/1984"));
+    REQUIRE(f.recovery.choose_channel(flow->id, "sms"));
+    const auto code = f.uow.outbox().back().params.at("code");
+    REQUIRE(f.recovery.submit_code(flow->id, code));
+    CHECK(f.recorded("account_unlocked"));
+    const std::string temporary = f.uow.outbox().back().params.at("password");  // a copy: login enqueues
+    CHECK(f.sessions.login(kNir, temporary));
+}
