@@ -92,7 +92,7 @@ Result<FlowView> Recovery::start(const std::string& identifier, const std::optio
 
 Result<FlowView> Recovery::start_by_email(const std::string& text) {
     const auto email = Email::parse(text);
-    if (!email) return fail(ErrorCode::validation_error, "adresse email invalide", "identifier");
+    if (!email) return fail(ErrorCode::invalid_email, email.error().detail, "identifier");
     // Seed 002: a Connect identity gets a reset link; which asks the secret answer when one is set
     // (POST /v1/password-resets). An email nobody owns gets the same answer, and no mail.
     const nlohmann::json data{{"sent", {{"channel", "email"}, {"destination", email->masked()}}}};

@@ -25,8 +25,8 @@ done
 
 # The routes of issues 4 and 5: wrong types, missing fields, unicode, and hostile ids answer
 # validation problems, never a 500.
-for route in /v1/flows/registration /v1/flows/unlock /v1/activations /v1/activations/resend /v1/password-resets \
-             /v1/sessions /v1/sessions/refresh; do
+for route in /v1/flows/registration /v1/flows/unlock /v1/flows/recovery /v1/activations /v1/activations/resend \
+             /v1/password-resets /v1/sessions /v1/sessions/refresh; do
   json_call POST "$route" '{"nir":12,"token":[1],"email":{},"identifier":null,"password":true,"refresh_token":1}'
   check "$route: wrong types → 400 validation_error" is_problem 400 validation_error
   json_call POST "$route" '[]'
@@ -36,6 +36,41 @@ json_call POST /v1/flows/registration '{"nir":"١٨٤٠٢٧٥١٢٣٤٥٦"}'
 check "registration: Arabic-Indic digits are not a NIR" is_problem 422 invalid_nir
 json_call POST /v1/flows/unlock '{"nir":"184027512345674","birth_date":"2984-02-29"}'
 check "unlock: a birth date not in jj/mm/aaaa" is_problem 422 invalid_birth_date
+json_call POST /v1/flows/recovery '{"identifier":"184027512345674","birth_date":17}'
+check "recovery: a birth date of the wrong type" is_problem 400 validation_error
+json_call POST /v1/flows/recovery "{\"identifier\":\"$(head -c 300 /dev/zero | tr '\0' '1')\"}"
+check "recovery: an identifier beyond 254 bytes" is_problem 400 validation_error
+json_call POST /v1/flows/recovery '{"identifier":"ünï@exemple.fr"}'
+check "recovery: a non-ASCII email is refused cleanly" is_problem 422 invalid_email
+json_call POST /v1/flows/recovery '{"identifier":"１８４０２７５１２３４５６","birth_date":"29/02/1984"}'
+check "recovery: full-width digits are not a NIR" is_problem 400 validation_error
+json_call POST /v1/flows/recovery '{"identifier":"269029935004220","birth_date":"29/02/1984"}'
+RECOVERY=$(jq -r .id <<<"$BODY")
+json_call POST "/v1/flows/$RECOVERY/steps/code" '{"code":"123456"}'
+check "recovery: the code step before the channel" is_problem 409 step_not_allowed
+json_call POST "/v1/flows/$RECOVERY/steps/channel" '{"channel":["sms"]}'
+check "recovery: a channel of the wrong type" is_problem 400 validation_error
+json_call POST "/v1/flows/$RECOVERY/steps/channel" '{"channel":"fax"}'
+check "recovery: a channel that was not offered" is_problem 400 validation_error
+json_call POST "/v1/flows/$RECOVERY/steps/security_answer" "{\"answer\":\"$(head -c 300 /dev/zero | tr '\0' '9')\"}"
+check "recovery: an oversized answer" is_problem 400 validation_error
+
+# Agent routes: the admin token, a plain X-Agent-Id, and ids that are not ids.
+AUTH=(-H "Authorization: Bearer $GUICHET_ADMIN_TOKEN")
+for agent in "$(head -c 100 /dev/zero | tr '\0' 'a')" 'agent dupont' 'agent;rm' ''; do
+  call GET "/v1/admin/accounts?nir=184027512345674" "${AUTH[@]}" -H "X-Agent-Id: $agent"
+  check "agent id '${agent:0:12}…' refused" is_problem 400 validation_error
+done
+for id in 0 -1 abc 99999999999999999999 '1%20OR%201'; do
+  call POST "/v1/admin/accounts/$id/unlock" "${AUTH[@]}" -H "X-Agent-Id: agent.dupont"
+  check "agent unlock of account '$id': not found" is_problem 404 not_found
+done
+json_call POST /v1/admin/accounts/1/password-reset '{"channel":1}' "${AUTH[@]}" -H "X-Agent-Id: agent.dupont"
+check "agent reset: a channel of the wrong type" is_problem 400 validation_error
+call GET "/v1/admin/accounts?nir=184027512345674&email=a@b.fr" "${AUTH[@]}" -H "X-Agent-Id: agent.dupont"
+check "agent look-up by NIR and email at once" is_problem 400 validation_error
+call GET "/v1/admin/accounts/1/events?limit=1e3" "${AUTH[@]}" -H "X-Agent-Id: agent.dupont"
+check "events: a limit that is not a number" is_problem 400 validation_error
 json_call POST /v1/activations "{\"token\":\"$(head -c 200 /dev/zero | tr '\0' 'x')\"}"
 check "activation: an absurd token is just expired" is_problem 410 link_expired
 json_call POST /v1/password-resets '{"token":"nope","password":"Vacances-Ete2026!","password_confirmation":"Vacances-Ete2026!"}'

@@ -79,7 +79,7 @@ TEST_CASE("the temporary password can go by SMS or email instead, valid 24 hours
     CHECK_FALSE(f.uow.accounts().contains("269029935004220"));
 }
 
-TEST_CASE("one account per member; unknown members and bad input are refused", "[service][accounts]") {
+TEST_CASE("one account per member, unknown members and bad input are refused", "[service][accounts]") {
     Fixture f;
     REQUIRE(f.import.run({"184027512345674", kBcrypt, true, false, std::nullopt}));
     auto again = f.import.run({"184027512345674", kBcrypt, true, false, std::nullopt});

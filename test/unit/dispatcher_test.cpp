@@ -47,7 +47,7 @@ TEST_CASE("each due message goes to the sender of its channel, rendered, with a 
     CHECK(f.dispatcher.run_once().empty());  // nothing sent twice
 }
 
-TEST_CASE("a temporary failure is retried later with backoff; a permanent one is dead at once", "[service][delivery]") {
+TEST_CASE("a temporary failure is retried later with backoff, a permanent one is dead at once", "[service][delivery]") {
     Fixture f;
     f.sms.script = {{SendOutcome::retry, "HTTP 500"}, {SendOutcome::permanent, "HTTP 400"}};
     const auto first = f.queue.add(code_by(Channel::sms, "+33612345678"));

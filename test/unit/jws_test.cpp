@@ -183,7 +183,7 @@ TEST_CASE("A signed access token round-trips with its claims and names its key",
     CHECK(signer.sign(claims) == token);
 }
 
-TEST_CASE("A configured kid is used as given; an empty one is derived from the key", "[jws]") {
+TEST_CASE("A configured kid is used as given, an empty one is derived from the key", "[jws]") {
     const JwsSigner named(SigningKey{.kid = "2025-06", .seed = seed_of(1)});
     CHECK(named.kid() == "2025-06");
     CHECK(json::parse(decoded(parts_of(named.sign(claims_until(now + 1)))[0]))["kid"] == "2025-06");

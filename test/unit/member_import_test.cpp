@@ -68,7 +68,7 @@ TEST_CASE("the same NIR twice in one import is refused", "[service][import]") {
     CHECK(result.error()[0].field == "nir");
 }
 
-TEST_CASE("optional contact fields may be empty; malformed ones are named", "[service][import]") {
+TEST_CASE("optional contact fields may be empty, malformed ones are named", "[service][import]") {
     FakeUnitOfWork uow;
     auto clock = test_clock();
     MemberImport import(uow, clock);

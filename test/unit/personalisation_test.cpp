@@ -98,7 +98,7 @@ TEST_CASE("first login: password, then contacts, then the email code, and only t
     CHECK(next->required_actions.empty());
 }
 
-TEST_CASE("an email code: 5 tries, then dead; expired after 30 minutes; a new one after the cooldown", "[service][personalisation]") {
+TEST_CASE("an email code: 5 tries, then dead, expired after 30 minutes, a new one after the cooldown", "[service][personalisation]") {
     Fixture f;
     auto tokens = f.sessions.login("184027512345674", f.temporary);
     auto s1 = f.session(tokens->access_token);

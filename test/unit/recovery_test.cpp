@@ -58,7 +58,7 @@ std::string wrong_code(const std::string& code) { return code == "000000" ? "111
 
 }  // namespace
 
-TEST_CASE("recovery: code by SMS, then a temporary password; the old password works until the code is used", "[service][recovery]") {
+TEST_CASE("recovery: code by SMS, then a temporary password, the old password works until the code is used", "[service][recovery]") {
     Fixture f;
     CHECK(f.recovery.start(kNir, std::nullopt).error().field == "birth_date");
     CHECK(f.recovery.start("pas un identifiant", std::nullopt).error().field == "identifier");
@@ -95,7 +95,7 @@ TEST_CASE("recovery: code by SMS, then a temporary password; the old password wo
     CHECK(tokens->required_actions.front() == RequiredAction::change_password);
 }
 
-TEST_CASE("recovery: 5 wrong codes kill the code; a code expires after 30 minutes", "[service][recovery]") {
+TEST_CASE("recovery: 5 wrong codes kill the code, a code expires after 30 minutes", "[service][recovery]") {
     Fixture f;
     auto flow = f.recovery.start(kNir, std::string("29/02/1984"));
     REQUIRE(f.recovery.choose_channel(flow->id, "email"));
@@ -111,7 +111,7 @@ TEST_CASE("recovery: 5 wrong codes kill the code; a code expires after 30 minute
     CHECK(f.recovery.submit_code(flow->id, fresh).error().code == ErrorCode::code_expired);
 }
 
-TEST_CASE("recovery: a new code with a cooldown and a cap; the older code stops working", "[service][recovery]") {
+TEST_CASE("recovery: a new code with a cooldown and a cap, the older code stops working", "[service][recovery]") {
     Fixture f;
     auto flow = f.recovery.start(kNir, std::string("29/02/1984"));
     REQUIRE(f.recovery.choose_channel(flow->id, "sms"));

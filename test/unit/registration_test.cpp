@@ -226,7 +226,7 @@ TEST_CASE("personal info is checked against the registry, names without case or 
     CHECK(f.count(MessageKind::activation_link) == 1);
 }
 
-TEST_CASE("an existing identity is linked only by its password; one account per member and per identity",
+TEST_CASE("an existing identity is linked only by its password, one account per member and per identity",
           "[service][registration]") {
     Fixture f;
     f.register_martin();

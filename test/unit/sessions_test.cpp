@@ -49,7 +49,7 @@ TEST_CASE("login with the NIR, with or without its key, opens a session", "[serv
     }
 }
 
-TEST_CASE("wrong password and unknown identifier answer the same; 3 failures lock", "[service][sessions][lockout]") {
+TEST_CASE("wrong password and unknown identifier answer the same, 3 failures lock", "[service][sessions][lockout]") {
     Fixture f;
     auto unknown = f.sessions.login("269029935004220", "x");
     auto wrong = f.sessions.login("184027512345674", "x");
@@ -100,7 +100,7 @@ TEST_CASE("a hash made with other parameters is replaced at login", "[service][s
     CHECK(f.uow.accounts().at("184027512345674").account.has_logged_in);
 }
 
-TEST_CASE("refresh rotates; a reused refresh token revokes the session; logout ends it", "[service][sessions]") {
+TEST_CASE("refresh rotates, a reused refresh token revokes the session, logout ends it", "[service][sessions]") {
     Fixture f;
     auto first = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
     REQUIRE(first);

@@ -73,7 +73,7 @@ TEST_CASE("unlock: not locked, wrong birth date, then the channel choice and a t
     CHECK(f.sessions.login("184027512345674", "Ancien-Mot2passe!").error().code == ErrorCode::invalid_credentials);
 }
 
-TEST_CASE("unlock by email: a reset link; the lock holds until the new password is set", "[service][unlock]") {
+TEST_CASE("unlock by email: a reset link, the lock holds until the new password is set", "[service][unlock]") {
     Fixture f;
     f.lock("184027512345674");
     auto flow = f.unlock.start("184027512345674", "29/02/1984");
@@ -90,7 +90,7 @@ TEST_CASE("unlock by email: a reset link; the lock holds until the new password 
     CHECK(f.sessions.login("184027512345674", "Automne-Pluie2027?"));
 }
 
-TEST_CASE("unlock with one known channel uses it at once; an overseas mobile is never offered for SMS", "[service][unlock]") {
+TEST_CASE("unlock with one known channel uses it at once, an overseas mobile is never offered for SMS", "[service][unlock]") {
     auto record = sample_record();
     record.mobile_phone = "0690123456";  // Guadeloupe: valid, but no SMS
     Fixture f(record);
