@@ -1,5 +1,7 @@
 #include "domain/nir.hpp"
 
+#include "domain/text.hpp"
+
 #include <cstddef>
 
 namespace guichet {
@@ -103,6 +105,13 @@ int Nir::key() const { return two_digits(value_[13], value_[14]); }
 
 std::string Nir::masked() const {
     return std::string{value_[0]} + " " + value_.substr(1, 2) + " •• •• ••• ••• " + value_.substr(13, 2);
+}
+
+std::optional<NirBody> typed_nir_body(std::string_view input) {
+    const auto text = trim(input);
+    if (auto nir = Nir::parse(text)) return nir->body();
+    if (auto body = NirBody::parse(text)) return *body;
+    return std::nullopt;
 }
 
 }  // namespace guichet

@@ -2,6 +2,7 @@
 // The NIR ("numéro de sécurité sociale", SPEC.md §1): 13 characters + a 2-digit key.
 // Only the structure and the key are checked; whether the person exists is the member
 // registry's business. The value is personal data: log and display masked() only.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -53,5 +54,9 @@ private:
     explicit Nir(std::string value) : value_(std::move(value)) {}
     std::string value_;
 };
+
+// The body of a NIR as a member types it in a form: 15 characters with its key (checked) or the
+// 13 without; surrounding spaces ignored. Empty when it is neither.
+std::optional<NirBody> typed_nir_body(std::string_view input);
 
 }  // namespace guichet

@@ -23,19 +23,13 @@ struct Refused {
 
 }  // namespace
 
-std::optional<AccountSummary> AgentActions::summary(Transaction& tx, AccountId account) {
-    const auto p = tx.accounts().profile(account);
-    if (!p) return std::nullopt;
-    AccountSummary s{p->account.id,
-                     p->account.migrated ? "email" : "nir",
-                     p->account.nir.masked(),
-                     p->member.first_name,
-                     p->member.last_name,
-                     std::string(to_string(p->member.type)),
-                     p->account.status};
-    s.has_logged_in = p->account.has_logged_in;
-    for (const auto& key : identifier_keys(*p)) s.locked = s.locked || tx.throttle().is_locked(key);
-    const auto d = destinations_of(*p);
+AccountSummary AgentActions::summary(Transaction& tx, const AccountProfile& p) {
+    AccountSummary s{p.account.id,     p.account.migrated ? "email" : "nir", p.account.nir.masked(),
+                     p.member.first_name, p.member.last_name,             std::string(to_string(p.member.type)),
+                     p.account.status};
+    s.has_logged_in = p.account.has_logged_in;
+    for (const auto& key : identifier_keys(p)) s.locked = s.locked || tx.throttle().is_locked(key);
+    const auto d = destinations_of(p);
     if (d.mobile) s.channels.push_back({"sms", d.mobile->masked()});
     if (d.email) s.channels.push_back({"email", masked_email(*d.email)});
     if (!d.address.empty()) s.channels.push_back({"letter", "courrier"});
@@ -48,9 +42,7 @@ Result<AccountSummary> AgentActions::lookup(const std::string& agent, const std:
     std::optional<NirBody> body;
     std::optional<Email> email;
     if (nir_text) {
-        const auto text = trim(*nir_text);
-        if (auto nir = Nir::parse(text)) body = nir->body();
-        else if (auto short_nir = NirBody::parse(text)) body = *short_nir;
+        body = typed_nir_body(*nir_text);
         if (!body) return fail(ErrorCode::invalid_nir, "13 ou 15 caractères", "nir");
     } else {
         auto parsed = Email::parse(trim(*email_text));
@@ -66,8 +58,10 @@ Result<AccountSummary> AgentActions::lookup(const std::string& agent, const std:
             account = identity->account_id;
         }
         if (!account) return;
-        found = summary(tx, *account);
-        if (found) tx.events().record(SecurityEvent{*account, SecurityEventKind::agent_lookup, body ? "by nir" : "by email", agent});
+        const auto profile = tx.accounts().profile(*account);
+        if (!profile) return;
+        found = summary(tx, *profile);
+        tx.events().record(SecurityEvent{*account, SecurityEventKind::agent_lookup, body ? "by nir" : "by email", agent});
     });
     if (!found) return fail(ErrorCode::not_found, "aucun espace personnel pour cet identifiant");
     return *found;
@@ -105,7 +99,7 @@ Result<AccountSummary> AgentActions::unlock(const std::string& agent, AccountId 
         if (!p) return;
         for (const auto& key : identifier_keys(*p)) tx.throttle().set_locked(key, false);
         tx.events().record(SecurityEvent{account, SecurityEventKind::agent_unlock, "", agent});
-        after = summary(tx, account);
+        after = summary(tx, *p);
     });
     if (!after) return fail(ErrorCode::not_found, "aucun espace personnel avec cet identifiant");
     return *after;

@@ -44,8 +44,8 @@ public:
     Result<std::vector<RecordedSecurityEvent>> events(const std::string& agent, AccountId account, std::size_t limit);
 
 private:
-    // The summary, read in `tx`; empty when there is no such account.
-    std::optional<AccountSummary> summary(Transaction& tx, AccountId account);
+    // The summary of the account behind `profile`; its lock is read in `tx`.
+    AccountSummary summary(Transaction& tx, const AccountProfile& profile);
     UnitOfWork& uow_;
     const PasswordHasher& hasher_;
     RandomSource& random_;

@@ -49,11 +49,9 @@ nlohmann::json decoy_channels(std::uint64_t d) {
 }  // namespace
 
 Result<FlowView> Recovery::start(const std::string& identifier, const std::optional<std::string>& birth_text) {
-    const auto text = trim(identifier);
-    std::optional<NirBody> body;
-    if (auto nir = Nir::parse(text)) body = nir->body();
-    else if (auto short_nir = NirBody::parse(text)) body = *short_nir;
+    const auto body = typed_nir_body(identifier);
     if (!body) {
+        const auto text = trim(identifier);
         if (text.find('@') != std::string_view::npos) return start_by_email(std::string(text));
         return fail(ErrorCode::validation_error, "numéro de sécurité sociale (13 ou 15 caractères) ou adresse email", "identifier");
     }
@@ -199,13 +197,15 @@ Result<FlowView> Recovery::submit_code(const std::string& flow_id, const std::st
 Result<FlowView> Recovery::answer_question(const std::string& flow_id, const std::string& answer) {
     auto flow = flows_.load_at(flow_id, type, kQuestion);
     if (!flow) return std::unexpected(flow.error());
-    // One answer: counted atomically first, so answers sent in parallel do not get a try each.
-    int tries = 0;
-    uow_.autocommit([&](Transaction& tx) { tries = tx.flows().count_attempt(flow->id); });
-    if (tries > 1) return fail(ErrorCode::too_many_attempts, "une seule réponse est possible", "answer");
+    // One answer: counted (and committed) first, so answers sent in parallel do not get a try each.
     const auto data = nlohmann::json::parse(flow->data);
+    int tries = 0;
     std::optional<AccountProfile> profile;
-    uow_.autocommit([&](Transaction& tx) { profile = tx.accounts().profile(data["account"].get<AccountId>()); });
+    uow_.autocommit([&](Transaction& tx) {
+        tries = tx.flows().count_attempt(flow->id);
+        if (tries == 1) profile = tx.accounts().profile(data["account"].get<AccountId>());
+    });
+    if (tries > 1) return fail(ErrorCode::too_many_attempts, "une seule réponse est possible", "answer");
     if (!profile) return fail(ErrorCode::not_found);
     if (security_answer_matches(profile->member, answer, clock_.today()))
         return finish(std::move(*flow), kQuestion, *channel_from(data["sent"]["channel"].get<std::string>()), "answered");

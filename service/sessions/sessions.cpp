@@ -11,17 +11,9 @@ namespace {
 // the email's look-up key, or anything else lower-cased, so garbage locks like the rest.
 IdentifierKey key_for(const std::string& identifier) {
     const auto text = trim(identifier);
-    if (auto nir = Nir::parse(text)) return {nir->body().value()};
-    if (auto body = NirBody::parse(text)) return {body->value()};
+    if (auto body = typed_nir_body(text)) return {body->value()};
     if (auto email = Email::parse(text)) return {email->lookup_key()};
     return {ascii_lower(text)};
-}
-
-std::optional<NirBody> nir_of(const std::string& identifier) {
-    const auto text = trim(identifier);
-    if (auto nir = Nir::parse(text)) return nir->body();
-    if (auto body = NirBody::parse(text)) return *body;
-    return std::nullopt;
 }
 
 }  // namespace
@@ -36,7 +28,7 @@ SessionTokens Sessions::open_session(AccountId account, std::vector<RequiredActi
 }
 
 Result<SessionTokens> Sessions::login(const std::string& identifier, const std::string& password) {
-    if (!nir_of(identifier))
+    if (!typed_nir_body(identifier))
         if (const auto email = Email::parse(trim(identifier))) return login_by_email(*email, password);
 
     const auto key = key_for(identifier);
@@ -46,7 +38,7 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         return fail(ErrorCode::account_locked, "trop d'essais : débloquez votre compte (POST /v1/flows/unlock)");
 
     std::optional<LegacyLogin> account;
-    if (const auto nir = nir_of(identifier)) uow_.autocommit([&](Transaction& tx) { account = tx.accounts().find_legacy_login(*nir); });
+    if (const auto nir = typed_nir_body(identifier)) uow_.autocommit([&](Transaction& tx) { account = tx.accounts().find_legacy_login(*nir); });
     if (!account) {
         hasher_.verify_dummy(password);
         return fail(ErrorCode::invalid_credentials);

@@ -24,10 +24,7 @@ struct Refused {
 }  // namespace
 
 Result<FlowView> Unlock::start(const std::string& nir_text, const std::string& birth_text) {
-    const auto text = trim(nir_text);
-    std::optional<NirBody> body;
-    if (auto nir = Nir::parse(text)) body = nir->body();
-    else if (auto short_nir = NirBody::parse(text)) body = *short_nir;
+    const auto body = typed_nir_body(nir_text);
     if (!body) return fail(ErrorCode::invalid_nir, "13 ou 15 caractères", "nir");
     const auto birth = BirthDate::parse_french(birth_text, clock_.today());
     if (!birth) return std::unexpected(birth.error());

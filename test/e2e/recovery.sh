@@ -18,6 +18,7 @@ import_account 184027512345674 true   # Jean Martin, particulier, metropolitan m
 import_account 201047511405244 false  # Camille Roux, particulier, never logged in
 import_account 162033306304551 false  # Marcel Petit, exploitant, never logged in, no mobile
 import_account 293026938112301 true   # Anne Bernard, a Guadeloupe mobile
+import_account 175057505612393 false  # Pierre Dubois, exploitant, never logged in, SMS only
 login() { json_call POST /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\"}"; }
 start() { json_call POST /v1/flows/recovery "$1"; FLOW=$(jq -r .id <<<"$BODY"); }
 step() { json_call POST "/v1/flows/$1/steps/$2" "$3"; }
@@ -118,17 +119,31 @@ LETTER_PASSWORD=$(jq -r 'map(select(.postal_address | test("Marcel Petit"))) | .
 login 162033306304551 "$LETTER_PASSWORD"
 check "the letter's password logs in (valid 30 days)" json_true '.required_actions[0] == "change_password"'
 
+# 3b. One answer to the security question, even sent 10 times at once (Pierre, exploitant).
+start '{"identifier":"175057505612393","birth_date":"20/05/1975"}'
+PIERRE=$FLOW
+step "$PIERRE" channel '{"channel":"sms"}'
+wait_secret sms +33645123456 1 "$CODE_RE"
+step "$PIERRE" code "{\"code\":\"$SECRET\"}"
+check "the question of an exploitant, by SMS" json_true '.state == "security_question"'
+seq 1 10 | xargs -P 10 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+  --data-binary '{"answer":"1250,00"}' "$BASE/v1/flows/$PIERRE/steps/security_answer" > "$E2E_DIR/answers"
+check "10 parallel answers: exactly one is judged, the others refused (429 or 409)" \
+  test "$(grep -c '^200$' "$E2E_DIR/answers"):$(grep -cE '^(409|429)$' "$E2E_DIR/answers")" = "1:9"
+call GET "/v1/flows/$PIERRE"
+check "… and the flow ended once" json_true '.state == "temp_password_sent" or .state == "letter_sent"'
+
 # 4. An overseas mobile is never offered for SMS (Anne, Guadeloupe).
 start '{"identifier":"293026938112301","birth_date":"18/02/1993"}'
 check "a Guadeloupe mobile: no SMS offered" json_true '[.channels[].channel] == ["email","letter"]'
 
 # 5. An unknown NIR, a wrong birth date: the same answers, and nothing sent.
 mails_before=$(mail_count "$MAILDIR"); sms_before=$(sink_count)
-start '{"identifier":"175057505612393","birth_date":"20/05/1975"}'   # a member without an account
+start '{"identifier":"191107400122294","birth_date":"07/10/1991"}'   # a member without an account
 NOBODY=$FLOW
 check "an identifier without an account gets a flow like any other" json_true '.state == "choose_channel" and .channels[-1].channel == "letter"'
 first_channels=$(jq -c .channels <<<"$BODY")
-start '{"identifier":"175057505612393","birth_date":"20/05/1975"}'
+start '{"identifier":"191107400122294","birth_date":"07/10/1991"}'
 check "… showing the same channels when asked again" test "$(jq -c .channels <<<"$BODY")" = "$first_channels"
 start '{"identifier":"184027512345674","birth_date":"01/01/1984"}'   # a wrong birth date
 WRONG_BIRTH=$FLOW
