@@ -162,7 +162,9 @@ int run_serve(const infra::Config& config) {
     AccountImport account_import(uow, hasher, random, clock);
     const infra::JwtSigner signer(infra::SigningKey{.kid = "", .seed = config.signing_key}, config.public_url);
     const auto jwks = signer.jwks();
-    Sessions sessions(uow, hasher, signer, random, clock);
+    SessionPolicy session_policy;
+    session_policy.identifier_switch_required = config.identifier_switch_required;
+    Sessions sessions(uow, hasher, signer, random, clock, LockoutPolicy{}, session_policy);
     Flows flows(uow, clock);
     Registration registration(uow, flows, hasher, password_strength, random, clock);
     flows.add(Registration::type, registration);
@@ -174,9 +176,13 @@ int run_serve(const infra::Config& config) {
     Recovery recovery(uow, flows, hasher, random, digest, clock);
     flows.add(Recovery::type, recovery);
     AgentActions agent_actions(uow, hasher, random, clock);
+    SwitchPolicy switch_policy;
+    switch_policy.brand = config.brand;
+    IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, LockoutPolicy{}, switch_policy);
+    flows.add(IdentifierSwitch::type, identifier_switch);
     api::Services services{readiness,      password_strength, member_import, outbox,       delivery_counters, brand,
                            account_import, sessions,          jwks,          flows,        registration,      password_change,
-                           contact_details, unlock,      recovery,     agent_actions};
+                           contact_details, unlock,      recovery,     agent_actions,     identifier_switch};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
     server.start();

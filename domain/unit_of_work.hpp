@@ -35,6 +35,12 @@ public:
     virtual Notifier& notifier() = 0;
 };
 
+// Thrown inside a unit of work to roll it back with an answer for the caller: a rule found broken
+// half-way (a lost race, a replayed step) leaves nothing half-written.
+struct Refused {
+    Error error;
+};
+
 class UnitOfWork {
 public:
     virtual ~UnitOfWork() = default;

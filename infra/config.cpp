@@ -288,6 +288,11 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
     if (auto error = read_number(env, "GUICHET_OUTBOX_LEASE_SECONDS", 2, 3600, number)) return error;
     config.outbox_lease = std::chrono::seconds(number);
 
+    if (auto mode = env("GUICHET_IDENTIFIER_SWITCH")) {
+        if (*mode != "required" && *mode != "offered") return fail("GUICHET_IDENTIFIER_SWITCH", "must be required or offered" + got(*mode));
+        config.identifier_switch_required = *mode == "required";
+    }
+
     if (auto level = env("GUICHET_LOG_LEVEL")) {
         static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error"};
         if (std::find(std::begin(levels), std::end(levels), *level) == std::end(levels))

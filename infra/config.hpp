@@ -39,6 +39,7 @@ struct Config {
     std::chrono::milliseconds outbox_poll{250};           // GUICHET_OUTBOX_POLL_MS, idle dispatcher wait
     std::chrono::seconds outbox_lease{60};                // GUICHET_OUTBOX_LEASE_SECONDS, reclaim after a crash
     std::string log_level = "info";             // GUICHET_LOG_LEVEL: trace|debug|info|warn|error
+    bool identifier_switch_required = true;     // GUICHET_IDENTIFIER_SWITCH: required|offered after a NIR login (seed 002)
 };
 
 // message is one line that starts with the variable's name and never contains a secret value,

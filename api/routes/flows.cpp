@@ -27,6 +27,7 @@ nlohmann::json flow_json(const FlowView& flow) {
         out["channels"] = channels;
     }
     if (flow.question) out["question"] = {{"kind", flow.question->kind}, {"label", flow.question->label}};
+    if (flow.proposed_email) out["proposed_email"] = *flow.proposed_email;
     return out;
 }
 
@@ -43,6 +44,31 @@ IdentityStep identity_step(const nlohmann::json& body) {
                         optional_string(body, "password_confirmation", 1024),
                         optional_string(body, "secret_question_id", 64),
                         optional_string(body, "secret_answer", 200)};
+}
+
+// An identifier-switch step: the flow and, once the switch is made, the session's new access token.
+HttpResponse switch_response(const SwitchStep& step) {
+    auto body = flow_json(step.flow);
+    if (step.access) body.update(access_json(*step.access));
+    auto response = json_response(200, body);
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+}
+
+HttpResponse identifier_switch_step(const HttpRequest& request, Services& services, const std::string& id, const std::string& step) {
+    // The flow is the account's: every step needs the session that may make the switch.
+    const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
+    auto& procedure = services.identifier_switch;
+    const auto& body = request.json;
+    if (step == "email") return switch_response(value_or_problem(procedure.choose_email(session, id, required_string(body, "email", 254))));
+    if (step == "credentials")
+        return switch_response(value_or_problem(procedure.submit_credentials(
+            session, id,
+            CredentialsInput{required_string(body, "password", 1024), optional_string(body, "password_confirmation", 1024),
+                             optional_string(body, "secret_question_id", 64), optional_string(body, "secret_answer", 200)})));
+    if (step == "connect_password")
+        return switch_response(value_or_problem(procedure.prove_connect_password(session, id, required_string(body, "password", 1024))));
+    throw ProblemException(Error(ErrorCode::not_found, "étape inconnue pour une démarche « identifier_switch »", "step"));
 }
 
 PersonalInfoStep personal_info_step(const nlohmann::json& body) {
@@ -68,6 +94,11 @@ void add_flow_routes(Router& router, Services& services) {
                                                                            optional_string(request.json, "birth_date", 32))));
     });
 
+    router.add("POST", "/v1/flows/identifier-switch", Body::none, Access::public_, [&services](const HttpRequest& request) {
+        const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
+        return flow_response(201, value_or_problem(services.identifier_switch.start(session)));
+    });
+
     router.add("GET", "/v1/flows/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
         return flow_response(200, value_or_problem(services.flows.view(request.params.at("id"))));
     });
@@ -76,6 +107,7 @@ void add_flow_routes(Router& router, Services& services) {
         const auto& id = request.params.at("id");
         const auto& step = request.params.at("step");
         const auto flow = value_or_problem(services.flows.load(id));
+        if (flow.type == IdentifierSwitch::type) return identifier_switch_step(request, services, id, step);
         if (flow.type == Registration::type && step == "identity")
             return flow_response(200, value_or_problem(services.registration.submit_identity(id, identity_step(request.json))));
         if (flow.type == Unlock::type && step == "channel")
@@ -98,6 +130,15 @@ void add_flow_routes(Router& router, Services& services) {
                                    {"status", "active"},
                                    {"message", "Votre espace personnel est activé. Connectez-vous avec votre adresse email et "
                                                "son mot de passe, sur nos sites et applications."}});
+    });
+
+    router.add("POST", "/v1/email-validations", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+        const auto tokens = value_or_problem(services.identifier_switch.validate_email(required_string(request.json, "token", 256)));
+        auto body = tokens_json(tokens);
+        body["message"] = "Votre nouvel identifiant est validé. Connectez-vous désormais avec cette adresse email et son mot de passe.";
+        auto response = json_response(200, body);
+        response.headers.emplace_back("Cache-Control", "no-store");
+        return response;
     });
 
     router.add("POST", "/v1/activations/resend", Body::json_object, Access::public_, [&services](const HttpRequest& request) {

@@ -38,14 +38,8 @@ void add_password_routes(Router& router, Services& services) {
             required_string(body, "token", 256),
             NewPassword{required_string(body, "password", 1024), required_string(body, "password_confirmation", 1024)},
             optional_string(body, "secret_answer", 200)));
-        nlohmann::json answer{{"message", "Votre mot de passe a bien été modifié."}};
-        if (done.session) {
-            answer["access_token"] = done.session->access_token;
-            answer["refresh_token"] = done.session->refresh_token;
-            answer["token_type"] = "Bearer";
-            answer["expires_in"] = done.session->expires_in.count();
-            answer["required_actions"] = nlohmann::json::array();
-        }
+        nlohmann::json answer = done.session ? tokens_json(*done.session) : nlohmann::json::object();
+        answer["message"] = "Votre mot de passe a bien été modifié.";
         auto response = json_response(200, answer);
         response.headers.emplace_back("Cache-Control", "no-store");
         return response;

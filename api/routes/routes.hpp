@@ -13,6 +13,7 @@
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
 #include "service/agents/agent_actions.hpp"
+#include "service/identifier_switch/identifier_switch.hpp"
 #include "service/recovery/recovery.hpp"
 #include "service/unlock/unlock.hpp"
 #include "service/passwords/password_strength.hpp"
@@ -37,7 +38,13 @@ struct Services {
     Unlock& unlock;
     Recovery& recovery;
     AgentActions& agent_actions;
+    IdentifierSwitch& identifier_switch;
 };
+
+// The fields of a new session (login, reset link, email validation) and of a new access token.
+nlohmann::json actions_json(const std::vector<RequiredAction>& actions);
+nlohmann::json tokens_json(const SessionTokens& tokens);
+nlohmann::json access_json(const AccessToken& access);
 
 // 200 with a message and the session's new access token (its required actions changed).
 HttpResponse access_response(const std::string& message, const AccessToken& access,

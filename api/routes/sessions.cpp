@@ -7,20 +7,31 @@
 
 namespace guichet::api {
 
-namespace {
-
 nlohmann::json actions_json(const std::vector<RequiredAction>& actions) {
     auto list = nlohmann::json::array();
     for (auto a : actions) list.push_back(to_string(a));
     return list;
 }
 
-HttpResponse tokens_response(const SessionTokens& t) {
-    auto response = json_response(200, {{"access_token", t.access_token},
-                                        {"refresh_token", t.refresh_token},
-                                        {"token_type", "Bearer"},
-                                        {"expires_in", t.expires_in.count()},
-                                        {"required_actions", actions_json(t.required_actions)}});
+nlohmann::json tokens_json(const SessionTokens& t) {
+    return {{"access_token", t.access_token},
+            {"refresh_token", t.refresh_token},
+            {"token_type", "Bearer"},
+            {"expires_in", t.expires_in.count()},
+            {"required_actions", actions_json(t.required_actions)}};
+}
+
+nlohmann::json access_json(const AccessToken& access) {
+    return {{"access_token", access.access_token},
+            {"token_type", "Bearer"},
+            {"expires_in", access.expires_in.count()},
+            {"required_actions", actions_json(access.required_actions)}};
+}
+
+namespace {
+
+HttpResponse tokens_response(nlohmann::json body) {
+    auto response = json_response(200, body);
     response.headers.emplace_back("Cache-Control", "no-store");
     return response;
 }
@@ -34,13 +45,8 @@ std::string bearer_token(const HttpRequest& request) {
 }
 
 HttpResponse access_response(const std::string& message, const AccessToken& access, nlohmann::json extra) {
-    auto actions = nlohmann::json::array();
-    for (auto a : access.required_actions) actions.push_back(to_string(a));
-    nlohmann::json body{{"message", message},
-                        {"access_token", access.access_token},
-                        {"token_type", "Bearer"},
-                        {"expires_in", access.expires_in.count()},
-                        {"required_actions", actions}};
+    auto body = access_json(access);
+    body["message"] = message;
     if (extra.is_object()) body.update(extra);
     auto response = json_response(200, body);
     response.headers.emplace_back("Cache-Control", "no-store");
@@ -63,11 +69,14 @@ void add_session_routes(Router& router, Services& services) {
     router.add("POST", "/v1/sessions", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         const auto identifier = required_string(request.json, "identifier", 254);
         const auto password = required_string(request.json, "password", 1024);
-        return tokens_response(value_or_problem(services.sessions.login(identifier, password)));
+        const auto tokens = value_or_problem(services.sessions.login(identifier, password));
+        auto body = tokens_json(tokens);
+        body["offered_actions"] = actions_json(tokens.offered_actions);
+        return tokens_response(std::move(body));
     }, Cost::hashing);
 
     router.add("POST", "/v1/sessions/refresh", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
-        return tokens_response(value_or_problem(services.sessions.refresh(required_string(request.json, "refresh_token", 256))));
+        return tokens_response(tokens_json(value_or_problem(services.sessions.refresh(required_string(request.json, "refresh_token", 256)))));
     });
 
     router.add("DELETE", "/v1/sessions/current", Body::none, Access::public_, [&services](const HttpRequest& request) {
@@ -108,7 +117,8 @@ void add_session_routes(Router& router, Services& services) {
                                      {"mobile_phone", phone_text(p.member.mobile_phone)},
                                      {"landline_phone", phone_text(p.member.landline_phone)},
                                      {"fax", phone_text(p.fax)}}},
-                                   {"required_actions", actions_json(p.required_actions)}});
+                                   {"required_actions", actions_json(p.required_actions)},
+                                   {"offered_actions", actions_json(p.offered_actions)}});
     }, Cost::memory);  // the session cache usually has it: answered on the event loop
 
     router.add("GET", "/.well-known/jwks.json", Body::none, Access::public_, [&services](const HttpRequest&) {

@@ -106,6 +106,11 @@ public:
     // temporary password and its expiry; empty: a password the member chose.
     virtual void set_password(AccountId id, const std::string& password_hash,
                               std::optional<std::chrono::system_clock::time_point> temporary_until) = 0;
+    // The identifier switch (seed 002): the account now logs in with the identity, whose password
+    // is its password from now on (a temporary NIR password no longer applies). False when the
+    // account already has an identity, or the identity already identifies another account
+    // (atomic: of two accounts racing for one identity, exactly one gets it).
+    virtual bool switch_to_identity(AccountId id, IdentityId identity) = 0;
 };
 
 }  // namespace guichet

@@ -5,7 +5,7 @@
 namespace guichet {
 
 namespace {
-constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 14> kNames{{
+constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 16> kNames{{
     {SecurityEventKind::login_succeeded, "login_succeeded"},
     {SecurityEventKind::login_failed, "login_failed"},
     {SecurityEventKind::account_locked, "account_locked"},
@@ -20,6 +20,8 @@ constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 14> kNames{
     {SecurityEventKind::agent_password_reset, "agent_password_reset"},
     {SecurityEventKind::agent_unlock, "agent_unlock"},
     {SecurityEventKind::agent_events_read, "agent_events_read"},
+    {SecurityEventKind::identifier_validation_sent, "identifier_validation_sent"},
+    {SecurityEventKind::identifier_switched, "identifier_switched"},
 }};
 }  // namespace
 

@@ -28,6 +28,8 @@ enum class SecurityEventKind {
     agent_password_reset,
     agent_unlock,
     agent_events_read,
+    identifier_validation_sent,  // seed 002: a link to validate the chosen email identifier
+    identifier_switched,         // seed 002: the account now logs in with an email identifier
 };
 std::string_view to_string(SecurityEventKind kind);
 std::optional<SecurityEventKind> security_event_kind_from(std::string_view text);

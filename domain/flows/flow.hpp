@@ -31,6 +31,8 @@ public:
     virtual bool advance(const std::string& id, const std::string& from, const std::string& to, const std::string& data) = 0;
     // Counts one try on the current step, atomically, and returns the new count.
     virtual int count_attempt(const std::string& id) = 0;
+    // A new expiry (a flow that waits for a link lives as long as the link).
+    virtual void extend(const std::string& id, std::chrono::system_clock::time_point expires_at) = 0;
 };
 
 // What callers see of a flow (GET /v1/flows/{id} and every step's answer).
@@ -65,6 +67,7 @@ struct FlowView {
     std::vector<FlowMessage> messages;
     std::vector<FlowChannel> channels{};
     std::optional<FlowQuestion> question{};
+    std::optional<std::string> proposed_email{};  // identifier switch: the contact email, when free
 };
 
 }  // namespace guichet

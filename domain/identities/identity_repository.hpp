@@ -26,6 +26,7 @@ struct NewIdentity {
     std::string password_hash;
     std::string secret_question;     // an id of domain/secret_questions
     std::string secret_answer_hash;  // Argon2id of comparable_text(answer)
+    bool validated{};                // the email is already proven (the identifier switch)
 };
 
 class IdentityRepository {

@@ -17,6 +17,9 @@ std::string_view to_string(LinkPurpose purpose);
 struct LinkSubject {
     std::optional<AccountId> account;
     std::optional<IdentityId> identity;
+    // The flow that waits for this link (the identifier switch keeps the chosen email and
+    // credentials there until the email is validated).
+    std::optional<std::string> flow{};
     friend bool operator==(const LinkSubject&, const LinkSubject&) = default;
 };
 

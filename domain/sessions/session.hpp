@@ -19,6 +19,9 @@ std::optional<RequiredAction> required_action_from(std::string_view text);
 struct SessionPolicy {
     std::chrono::seconds access_lifetime{15 * 60};
     std::chrono::hours refresh_lifetime{24 * 30};
+    // Seed 002: after a NIR login the member must switch to an email identifier (required), or is
+    // only invited to (offered: the session is not restricted). GUICHET_IDENTIFIER_SWITCH.
+    bool identifier_switch_required = true;
 };
 
 // What a signed access token says (a JWT: sub, sid, exp, and the pending actions).
@@ -72,6 +75,9 @@ public:
     virtual void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) = 0;
     // Ends every live session of the account but `keep` (empty: all); returns how many.
     virtual int revoke_all(AccountId account_id, const std::string& keep) = 0;
+    // Removes `done` from the required actions of every live session of the account (an action
+    // done in one session, such as the identifier switch, frees the others at their next refresh).
+    virtual void drop_required_actions(AccountId account_id, const std::vector<RequiredAction>& done) = 0;
 };
 
 }  // namespace guichet

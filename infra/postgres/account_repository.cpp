@@ -157,6 +157,12 @@ void PgAccountRepository::set_password(AccountId id, const std::string& password
                       until ? until->c_str() : nullptr);
 }
 
+bool PgAccountRepository::switch_to_identity(AccountId id, IdentityId identity) {
+    writes_.account(id);
+    tx_.exec_prepared(registration_sql::identity_lock.name, identity);
+    return !tx_.exec_prepared(registration_sql::switch_identity.name, id, identity).empty();
+}
+
 bool PgAccountRepository::activate(AccountId id) {
     writes_.account(id);
     return !tx_.exec_prepared(registration_sql::activate.name, id).empty();
@@ -221,6 +227,11 @@ void PgSessionRepository::set_required_actions(const std::string& id, const std:
 int PgSessionRepository::revoke_all(AccountId account_id, const std::string& keep) {
     writes_.account(account_id);
     return static_cast<int>(tx_.exec_prepared(session_sql::revoke_all.name, account_id, keep).affected_rows());
+}
+
+void PgSessionRepository::drop_required_actions(AccountId account_id, const std::vector<RequiredAction>& done) {
+    writes_.account(account_id);
+    tx_.exec_prepared(session_sql::drop_actions.name, account_id, join(done));
 }
 
 bool PgSessionRepository::revoke(const std::string& id, AccountId account_id) {

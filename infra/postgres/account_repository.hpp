@@ -27,6 +27,7 @@ public:
     void mark_email_verified(AccountId id) override;
     void set_password(AccountId id, const std::string& password_hash,
                       std::optional<std::chrono::system_clock::time_point> temporary_until) override;
+    bool switch_to_identity(AccountId id, IdentityId identity) override;
 
 private:
     pqxx::transaction_base& tx_;
@@ -50,6 +51,7 @@ public:
                                                std::chrono::system_clock::time_point now) override;
     void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) override;
     int revoke_all(AccountId account_id, const std::string& keep) override;
+    void drop_required_actions(AccountId account_id, const std::vector<RequiredAction>& done) override;
 
 private:
     std::optional<SessionInfo> read_active(const std::string& id, std::chrono::system_clock::time_point now);

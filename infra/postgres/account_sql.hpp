@@ -120,6 +120,13 @@ inline constexpr Statement revoke_all{"session_revoke_all", R"sql(
 UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL AND id <> $2
 )sql"};
 
+// $2: the actions done, comma-separated.
+inline constexpr Statement drop_actions{"session_drop_actions", R"sql(
+UPDATE sessions
+SET required_actions = ARRAY(SELECT a FROM unnest(required_actions) a WHERE a <> ALL (string_to_array($2, ',')))
+WHERE account_id = $1 AND revoked_at IS NULL AND required_actions && string_to_array($2, ',')
+)sql"};
+
 inline constexpr Statement revoke_any{"session_revoke_any", R"sql(
 UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL
 RETURNING account_id

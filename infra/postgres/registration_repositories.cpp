@@ -42,7 +42,7 @@ std::optional<IdentityId> PgIdentityRepository::create(const NewIdentity& i) {
     // An identity imported from another site may have no secret question yet: NULL, not ''.
     const auto r = tx_.exec_prepared(identity_sql::create.name, i.email.lookup_key(), i.password_hash,
                                      i.secret_question.empty() ? nullptr : i.secret_question.c_str(),
-                                     i.secret_answer_hash.empty() ? nullptr : i.secret_answer_hash.c_str());
+                                     i.secret_answer_hash.empty() ? nullptr : i.secret_answer_hash.c_str(), i.validated);
     if (r.empty()) return std::nullopt;
     return r[0][0].as<IdentityId>();
 }
@@ -72,6 +72,10 @@ bool PgFlowRepository::advance(const std::string& id, const std::string& from, c
     return !tx_.exec_prepared(flow_sql::advance.name, id, from, to, bytes(cipher_.encrypt(data, "flow:" + id))).empty();
 }
 
+void PgFlowRepository::extend(const std::string& id, std::chrono::system_clock::time_point expires_at) {
+    tx_.exec_prepared(flow_sql::extend.name, id, epoch(expires_at));
+}
+
 int PgFlowRepository::count_attempt(const std::string& id) {
     const auto r = tx_.exec_prepared(flow_sql::count_attempt.name, id);
     return r.empty() ? 0 : r[0][0].as<int>();
@@ -81,7 +85,8 @@ void PgLinkTokenRepository::issue(LinkPurpose purpose, const std::string& token,
                                   std::chrono::system_clock::time_point expires_at) {
     const auto account = id_text(subject.account), identity = id_text(subject.identity);
     tx_.exec_prepared(link_sql::issue.name, bytes(cipher_.blind_index("link:" + token)), std::string(to_string(purpose)),
-                      or_null(account), or_null(identity), epoch(expires_at));
+                      or_null(account), or_null(identity), epoch(expires_at),
+                      subject.flow ? subject.flow->c_str() : nullptr);
 }
 
 LinkUse PgLinkTokenRepository::consume(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) {
@@ -92,6 +97,7 @@ LinkUse PgLinkTokenRepository::consume(LinkPurpose purpose, const std::string& t
         LinkSubject subject;
         if (!used[0][0].is_null()) subject.account = used[0][0].as<AccountId>();
         if (!used[0][1].is_null()) subject.identity = used[0][1].as<IdentityId>();
+        if (!used[0][2].is_null()) subject.flow = used[0][2].as<std::string>();
         return {LinkState::valid, subject};
     }
     const auto state = tx_.exec_prepared(link_sql::state.name, hash, kind);
@@ -108,6 +114,7 @@ LinkUse PgLinkTokenRepository::peek(LinkPurpose purpose, const std::string& toke
     LinkSubject subject;
     if (!r[0][0].is_null()) subject.account = r[0][0].as<AccountId>();
     if (!r[0][1].is_null()) subject.identity = r[0][1].as<IdentityId>();
+    if (!r[0][4].is_null()) subject.flow = r[0][4].as<std::string>();
     return {LinkState::valid, subject};
 }
 

@@ -30,6 +30,7 @@ public:
     std::optional<FlowRecord> find(const std::string& id) override;
     bool advance(const std::string& id, const std::string& from, const std::string& to, const std::string& data) override;
     int count_attempt(const std::string& id) override;
+    void extend(const std::string& id, std::chrono::system_clock::time_point expires_at) override;
 
 private:
     pqxx::transaction_base& tx_;

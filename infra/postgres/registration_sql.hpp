@@ -18,8 +18,8 @@ WHERE i.id = $1
 
 // ON CONFLICT: the email is already an identity; no row comes back.
 inline constexpr Statement create{"identity_create", R"sql(
-INSERT INTO connect_identities (email, password_hash, secret_question, secret_answer_hash)
-VALUES ($1, $2, $3, $4)
+INSERT INTO connect_identities (email, password_hash, secret_question, secret_answer_hash, validated)
+VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (email) DO NOTHING
 RETURNING id
 )sql"};
@@ -50,6 +50,21 @@ WITH activated AS (
 )
 UPDATE connect_identities SET validated = true, updated_at = now()
 WHERE id = (SELECT identity_id FROM activated)
+RETURNING id
+)sql"};
+
+// The identifier switch (seed 002). The identity's row is locked first (identity_lock), so that of
+// two accounts racing for one identity the second waits, then sees the first's link in this
+// statement's fresh snapshot and changes nothing, instead of failing on the unique constraint.
+inline constexpr Statement identity_lock{"account_switch_identity_lock", R"sql(
+SELECT id FROM connect_identities WHERE id = $1 FOR UPDATE
+)sql"};
+
+inline constexpr Statement switch_identity{"account_switch_identity", R"sql(
+UPDATE accounts
+SET identity_id = $2, migrated_at = now(), password_is_temporary = false, temporary_password_expires_at = NULL
+WHERE id = $1 AND identity_id IS NULL AND migrated_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM accounts other WHERE other.identity_id = $2)
 RETURNING id
 )sql"};
 
@@ -95,19 +110,24 @@ inline constexpr Statement count_attempt{"flow_count_attempt", R"sql(
 UPDATE flows SET attempts = attempts + 1, updated_at = now() WHERE id = $1 RETURNING attempts
 )sql"};
 
+inline constexpr Statement extend{"flow_extend", R"sql(
+UPDATE flows SET expires_at = to_timestamp($2), updated_at = now() WHERE id = $1
+)sql"};
+
 }  // namespace guichet::infra::flow_sql
 
 namespace guichet::infra::link_sql {
 
 inline constexpr Statement issue{"link_issue", R"sql(
-INSERT INTO link_tokens (token_hash, purpose, account_id, identity_id, expires_at) VALUES ($1, $2, $3, $4, to_timestamp($5))
+INSERT INTO link_tokens (token_hash, purpose, account_id, identity_id, expires_at, flow_id)
+VALUES ($1, $2, $3, $4, to_timestamp($5), $6)
 )sql"};
 
 // Marks the token used, once: a parallel use waits on the row, then finds used_at set.
 inline constexpr Statement consume{"link_consume", R"sql(
 UPDATE link_tokens SET used_at = now()
 WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > to_timestamp($3)
-RETURNING account_id, identity_id
+RETURNING account_id, identity_id, flow_id
 )sql"};
 
 inline constexpr Statement state{"link_state", R"sql(
@@ -115,7 +135,7 @@ SELECT used_at IS NOT NULL FROM link_tokens WHERE token_hash = $1 AND purpose = 
 )sql"};
 
 inline constexpr Statement peek{"link_peek", R"sql(
-SELECT account_id, identity_id, used_at IS NOT NULL, expires_at > to_timestamp($3)
+SELECT account_id, identity_id, used_at IS NOT NULL, expires_at > to_timestamp($3), flow_id
 FROM link_tokens WHERE token_hash = $1 AND purpose = $2
 )sql"};
 

@@ -89,6 +89,7 @@ public:
     std::vector<SessionInfo> list_active(AccountId, std::chrono::system_clock::time_point) override { throw WouldWait(); }
     void set_required_actions(const std::string&, const std::vector<RequiredAction>&) override { throw WouldWait(); }
     int revoke_all(AccountId, const std::string&) override { throw WouldWait(); }
+    void drop_required_actions(AccountId, const std::vector<RequiredAction>&) override { throw WouldWait(); }
 
 private:
     const SessionCache* cache_;

@@ -72,6 +72,10 @@ std::span<const Statement> all_statements() {
         code_sql::live,
         code_sql::use,
         session_sql::revoke_all,
+        session_sql::drop_actions,
+        flow_sql::extend,
+        registration_sql::identity_lock,
+        registration_sql::switch_identity,
         event_sql::record,
         event_sql::list,
     };

@@ -17,10 +17,6 @@ std::vector<IdentifierKey> identifier_keys(const AccountProfile& p) {
     return keys;
 }
 
-struct Refused {
-    Error error;
-};
-
 }  // namespace
 
 AccountSummary AgentActions::summary(Transaction& tx, const AccountProfile& p) {

@@ -20,10 +20,6 @@ constexpr const char* kLetterSent = "letter_sent";
 constexpr const char* kLinkSent = "link_sent";
 constexpr std::chrono::hours kLifetime{1};  // room for the 30-minute code and its resends
 
-struct Refused {
-    Error error;
-};
-
 std::string owner_of(const FlowRecord& flow) { return "flow:" + flow.id; }
 
 // Channels for an identifier nobody has (or a wrong birth date): derived from a keyed digest of

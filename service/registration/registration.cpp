@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/folding.hpp"
-#include "domain/secret_questions.hpp"
 #include "domain/text.hpp"
 #include "service/identities/identity_proof.hpp"
+#include "service/identities/new_credentials.hpp"
 
 namespace guichet {
 
@@ -14,11 +14,6 @@ namespace {
 constexpr const char* kIdentity = "identity";
 constexpr const char* kPersonalInfo = "personal_info";
 constexpr const char* kActivationSent = "activation_sent";
-
-// Thrown inside a unit of work to roll it back with an answer for the caller.
-struct Refused {
-    Error error;
-};
 
 std::string plural_tries(int n) { return std::to_string(n) + (n > 1 ? " essais" : " essai"); }
 
@@ -73,26 +68,20 @@ Result<FlowView> Registration::submit_identity(const std::string& flow_id, const
         data["identity_id"] = identity->id;
     } else if (step.mode == "new") {
         // "Je n'ai pas encore de compte MGEN Connect": policy, gauge, confirmation, secret question.
-        const auto& policy = strength_.policy();
-        if (auto ok = policy.check(step.password); !ok) return std::unexpected(ok.error());
-        if (!strength_.run(step.password, StrengthContext{.email = email->value(), .nir = data["nir"].get<std::string>()}).accepted)
-            return fail(ErrorCode::password_too_weak, "choisissez un mot de passe plus long ou moins prévisible", "password");
-        if (!step.password_confirmation || *step.password_confirmation != step.password)
-            return fail(ErrorCode::password_mismatch, "", "password_confirmation");
-        if (!step.secret_question_id || !is_secret_question(*step.secret_question_id))
-            return fail(ErrorCode::validation_error, "choisissez une question de GET /v1/secret-questions", "secret_question_id");
-        const auto answer = comparable_text(step.secret_answer.value_or(""));
-        if (answer.size() < 2) return fail(ErrorCode::validation_error, "répondez à la question secrète", "secret_answer");
+        const CredentialsInput input{step.password, step.password_confirmation, step.secret_question_id, step.secret_answer};
+        if (auto ok = check_new_credentials(strength_, input, StrengthContext{.email = email->value(), .nir = data["nir"].get<std::string>()}); !ok)
+            return std::unexpected(ok.error());
         bool taken = false;
         uow_.run([&](Transaction& tx) { taken = tx.identities().find_by_email(*email).has_value(); });
         if (taken)
             return fail(ErrorCode::email_already_used,
                         "cette adresse est déjà un identifiant MGEN Connect : choisissez « J'ai déjà un compte MGEN Connect »",
                         "email");
+        const auto hashed = hash_credentials(hasher_, input);  // slow: outside any transaction
         data["mode"] = "new";
-        data["password_hash"] = hasher_.hash(step.password);  // slow: outside any transaction
-        data["secret_question"] = *step.secret_question_id;
-        data["secret_answer_hash"] = hasher_.hash(answer);
+        data["password_hash"] = hashed.password_hash;
+        data["secret_question"] = hashed.secret_question;
+        data["secret_answer_hash"] = hashed.secret_answer_hash;
     } else {
         return fail(ErrorCode::validation_error, "« new » ou « existing »", "mode");
     }

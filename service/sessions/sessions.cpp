@@ -1,5 +1,7 @@
 #include "service/sessions/sessions.hpp"
 
+#include <algorithm>
+
 #include "domain/text.hpp"
 #include "service/identities/identity_proof.hpp"
 
@@ -44,9 +46,10 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         return fail(ErrorCode::invalid_credentials);
     }
     if (account->migrated) {
-        // The account is reached by its email now. Said only to whom proves a password of it (the
-        // NIR one of before the switch, or the identity's), so a NIR alone reveals nothing.
-        const auto& hash = account->identity_password_hash ? account->identity_password_hash : account->nir_password_hash;
+        // The account is reached by its email now. Said only to whom proves a password of it, so a
+        // NIR alone reveals nothing: the one members type with their NIR (of before the switch),
+        // or the identity's for an account created with one. One hash, as for any other NIR.
+        const auto& hash = account->nir_password_hash ? account->nir_password_hash : account->identity_password_hash;
         if (!hash) hasher_.verify_dummy(password);
         if (!hash || !hasher_.verify(*hash, password)) return fail(ErrorCode::invalid_credentials);
         return fail(ErrorCode::identifier_migrated);
@@ -64,11 +67,11 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
 
     std::optional<std::string> rehashed;
     if (!account->password_is_temporary && hasher_.needs_rehash(*account->nir_password_hash)) rehashed = hasher_.hash(password);
-    return open_after_login(*account, key, rehashed, "nir");
+    return open_after_login(*account, key, rehashed, "nir", true);
 }
 
 SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::optional<IdentifierKey>& clear,
-                                         const std::optional<std::string>& rehashed, const std::string& how) {
+                                         const std::optional<std::string>& rehashed, const std::string& how, bool by_nir) {
     // Seed 004: a temporary password is personalised, then the contacts and the email confirmed.
     // Those two stay with the account until done, even if this session ends before.
     auto pending = account.pending_actions;
@@ -78,6 +81,10 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
     if (account.password_is_temporary) actions.push_back(RequiredAction::change_password);
     for (const auto& name : pending)
         if (auto a = required_action_from(name)) actions.push_back(*a);
+    // Seed 002: the NIR may no longer identify members; the switch to an email comes last, once a
+    // temporary password is personalised.
+    std::vector<RequiredAction> offered;
+    if (by_nir) (policy_.identifier_switch_required ? actions : offered).push_back(RequiredAction::switch_identifier);
 
     // Each write below stands on its own (a count cleared or a login recorded without the session
     // that was to follow harms no one: the member logs in again), so no transaction around them:
@@ -89,6 +96,7 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
         if (new_pending) tx.accounts().set_pending_actions(account.id, pending);
         tokens = open_session(account.id, actions, account.password_is_temporary ? how + ", temporary password" : how, tx);
     });
+    tokens.offered_actions = std::move(offered);
     return tokens;
 }
 
@@ -116,7 +124,7 @@ Result<SessionTokens> Sessions::login_by_email(const Email& email, const std::st
     if (!account) return fail(ErrorCode::invalid_credentials);
     if (account->password_is_temporary && account->temporary_password_expires_at && *account->temporary_password_expires_at <= clock_.now())
         return fail(ErrorCode::invalid_credentials);
-    return open_after_login(*account, std::nullopt, std::nullopt, "email");
+    return open_after_login(*account, std::nullopt, std::nullopt, "email", false);
 }
 
 Result<SessionTokens> Sessions::refresh(const std::string& refresh_token) {
@@ -168,11 +176,11 @@ Result<void> Sessions::revoke(const AuthenticatedSession& session, const std::st
     return {};
 }
 
-SessionTokens Sessions::start(AccountId account) {
+SessionTokens Sessions::start(AccountId account, const std::string& how) {
     SessionTokens tokens;
     uow_.run([&](Transaction& tx) {
         tx.accounts().record_login(account, std::nullopt);
-        tokens = open_session(account, {}, "reset link", tx);
+        tokens = open_session(account, {}, how, tx);
     });
     return tokens;
 }
@@ -197,8 +205,11 @@ Result<Profile> Sessions::me(const std::string& access_token) {
         if (auto email = Email::parse(*email_text)) member.email = *email;
     if (account.mobile_phone) member.mobile_phone = account.mobile_phone;
     if (account.landline_phone) member.landline_phone = account.landline_phone;
-    return Profile{account.id, account.migrated ? "email" : "nir", account.nir.masked(), std::move(member), account.status,
-                   claims->required_actions, account.fax};
+    Profile profile{account.id, account.migrated ? "email" : "nir", account.nir.masked(), std::move(member), account.status,
+                    claims->required_actions, account.fax};
+    if (!account.migrated && std::ranges::find(claims->required_actions, RequiredAction::switch_identifier) == claims->required_actions.end())
+        profile.offered_actions.push_back(RequiredAction::switch_identifier);
+    return profile;
 }
 
 }  // namespace guichet

@@ -19,6 +19,9 @@ struct SessionTokens {
     std::string refresh_token;
     std::chrono::seconds expires_in;
     std::vector<RequiredAction> required_actions;
+    // Actions the member is invited to but not held to (the identifier switch when it is only
+    // offered, SessionPolicy::identifier_switch_required).
+    std::vector<RequiredAction> offered_actions{};
 };
 
 // A new access token for a session whose required actions changed (the refresh token stays).
@@ -40,6 +43,7 @@ struct Profile {
     std::string status;
     std::vector<RequiredAction> required_actions;
     std::optional<Phone> fax{};
+    std::vector<RequiredAction> offered_actions{};  // the identifier switch, while on the NIR
 };
 
 class Sessions {
@@ -63,8 +67,9 @@ public:
     // GET /v1/me: checks the token and reads the profile of its live session in one round trip;
     // allowed while required actions are pending (it is how a client learns them).
     Result<Profile> me(const std::string& access_token);
-    // A full session for an account whose member proved control another way (a reset link).
-    SessionTokens start(AccountId account);
+    // A full session for an account whose member proved control another way (a reset link, the
+    // link that validates a new email identifier); `how` is kept with it as for a login.
+    SessionTokens start(AccountId account, const std::string& how = "reset link");
     // Stores the session's remaining required actions and signs an access token saying so.
     AccessToken reissue(const AuthenticatedSession& session, std::vector<RequiredAction> remaining);
 
@@ -72,10 +77,11 @@ private:
     Result<SessionTokens> login_by_email(const Email& email, const std::string& password);
     // `how` is kept with the session: the event log shows it as a login (domain/events).
     SessionTokens open_session(AccountId account, std::vector<RequiredAction> actions, const std::string& how, Transaction& tx);
-    // After the right password: a session, restricted to the required actions a temporary password
-    // or an unfinished personalisation calls for; `clear` is the failure count to reset.
+    // After the right password: a session, restricted to the required actions a temporary password,
+    // an unfinished personalisation or (`by_nir`) the identifier switch call for; `clear` is the
+    // failure count to reset.
     SessionTokens open_after_login(const LegacyLogin& account, const std::optional<IdentifierKey>& clear,
-                                   const std::optional<std::string>& rehashed, const std::string& how);
+                                   const std::optional<std::string>& rehashed, const std::string& how, bool by_nir);
     UnitOfWork& uow_;
     const PasswordHasher& hasher_;
     const TokenSigner& signer_;

@@ -16,11 +16,6 @@ constexpr const char* kTempSent = "temp_password_sent";
 constexpr const char* kLinkSent = "link_sent";
 constexpr std::chrono::minutes kLifetime{30};
 
-// Thrown inside a unit of work to roll it back with an answer for the caller.
-struct Refused {
-    Error error;
-};
-
 }  // namespace
 
 Result<FlowView> Unlock::start(const std::string& nir_text, const std::string& birth_text) {

@@ -2,6 +2,7 @@
 // In-memory fakes of the ports, for unit tests of services. The contract suite in
 // test/integration/member_repository_contract_test.cpp runs the same cases on these and on the
 // PostgreSQL adapters, so a fake cannot drift from the real thing.
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -184,6 +185,19 @@ public:
                 row.account.temporary_password_expires_at = until;
             }
     }
+    bool switch_to_identity(AccountId id, IdentityId identity) override {
+        for (const auto& [key, row] : rows_)
+            if (row.identity == identity) return false;
+        for (auto& [key, row] : rows_)
+            if (row.id == id) {
+                if (row.identity) return false;
+                row.identity = identity;
+                row.account.password_is_temporary = false;
+                row.account.temporary_password_expires_at = std::nullopt;
+                return true;
+            }
+        return false;
+    }
     bool activate(AccountId id) override {
         for (auto& [key, row] : rows_)
             if (row.id == id && row.status == "pending_activation") {
@@ -216,7 +230,7 @@ public:
     std::optional<IdentityId> create(const NewIdentity& i) override {
         if (find_by_email(i.email)) return std::nullopt;
         const auto id = static_cast<IdentityId>(rows_.size() + 1);
-        rows_[id] = FakeIdentityRow{id, i.email.lookup_key(), i.password_hash, i.secret_question, i.secret_answer_hash, false};
+        rows_[id] = FakeIdentityRow{id, i.email.lookup_key(), i.password_hash, i.secret_question, i.secret_answer_hash, i.validated};
         return id;
     }
     void set_password_hash(IdentityId id, const std::string& hash) override { rows_.at(id).password_hash = hash; }
@@ -256,6 +270,9 @@ public:
     int count_attempt(const std::string& id) override {
         auto it = rows_.find(id);
         return it == rows_.end() ? 0 : ++it->second.attempts;
+    }
+    void extend(const std::string& id, std::chrono::system_clock::time_point expires_at) override {
+        if (auto it = rows_.find(id); it != rows_.end()) it->second.expires_at = expires_at;
     }
 
 private:
@@ -376,6 +393,11 @@ public:
                 ++n;
             }
         return n;
+    }
+    void drop_required_actions(AccountId account, const std::vector<RequiredAction>& done) override {
+        for (auto& [id, row] : sessions_)
+            if (row.info.account_id == account && !row.revoked)
+                std::erase_if(row.info.required_actions, [&](RequiredAction a) { return std::ranges::find(done, a) != done.end(); });
     }
     bool revoke(const std::string& id, AccountId account) override {
         auto it = sessions_.find(id);

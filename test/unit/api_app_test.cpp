@@ -37,8 +37,9 @@ struct Fixture {
     FakeDigest digest;
     Recovery recovery{uow, flows, hasher, random, digest, clock};
     AgentActions agent_actions{uow, hasher, random, clock};
+    IdentifierSwitch identifier_switch{uow, flows, sessions, hasher, strength, random, clock};
     Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change, contact_details, unlock, recovery, agent_actions};
+                      password_change, contact_details, unlock, recovery, agent_actions, identifier_switch};
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},

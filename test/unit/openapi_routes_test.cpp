@@ -75,8 +75,9 @@ TEST_CASE("every routed operation is in openapi.yaml and every documented one is
     testing::FakeDigest digest;
     Recovery recovery(uow, flows, hasher, random, digest, clock);
     AgentActions agent_actions(uow, hasher, random, clock);
+    IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, strength, random, clock);
     Services services{readiness, strength, import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change, contact_details, unlock, recovery, agent_actions};
+                      password_change, contact_details, unlock, recovery, agent_actions, identifier_switch};
     std::set<std::string> routed;
     const auto router = build_router(services);
     for (const auto& route : router.routes()) routed.insert(route.method + " " + route.pattern);

@@ -26,7 +26,9 @@ struct Fixture {
     Flows flows{uow, clock};
     Registration registration{uow, flows, hasher, strength, random, clock};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions{uow, hasher, signer, random, clock};
+    // The identifier switch only offered: these tests are about the password and the contacts
+    // (identifier_switch_test.cpp holds the switch to its turn).
+    Sessions sessions{uow, hasher, signer, random, clock, LockoutPolicy{}, SessionPolicy{.identifier_switch_required = false}};
     PasswordChange change{uow, hasher, strength, sessions, clock};
 
     Fixture() {

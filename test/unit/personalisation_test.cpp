@@ -20,7 +20,9 @@ struct Fixture {
     PlainHasher hasher;
     PasswordStrengthCheck strength{PasswordPolicy{}};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions{uow, hasher, signer, random, clock};
+    // The identifier switch only offered: these tests are about the password and the contacts
+    // (identifier_switch_test.cpp holds the switch to its turn).
+    Sessions sessions{uow, hasher, signer, random, clock, LockoutPolicy{}, SessionPolicy{.identifier_switch_required = false}};
     PasswordChange passwords{uow, hasher, strength, sessions, clock};
     ContactDetails contacts{uow, sessions, random, clock};
     std::string temporary;

@@ -38,15 +38,33 @@ TEST_CASE("login with the NIR, with or without its key, opens a session", "[serv
         INFO(nir);
         auto tokens = f.sessions.login(nir, "Ancien-Mot2passe!");
         REQUIRE(tokens);
-        CHECK(tokens->required_actions.empty());
+        // Seed 002: the NIR may no longer identify members; the session is held to the switch.
+        CHECK(tokens->required_actions == std::vector{RequiredAction::switch_identifier});
+        CHECK(tokens->offered_actions.empty());
         CHECK(tokens->expires_in == std::chrono::minutes(15));
-        auto session = f.sessions.authenticate(tokens->access_token);
+        CHECK(f.sessions.authenticate(tokens->access_token).error().code == ErrorCode::forbidden);
+        auto session = f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
         REQUIRE(session);
         auto me = f.sessions.me(tokens->access_token);
         REQUIRE(me);
         CHECK(me->masked_nir == "1 84 •• •• ••• ••• 74");
         CHECK(me->identifier_kind == "nir");
+        CHECK(me->required_actions == std::vector{RequiredAction::switch_identifier});
+        CHECK(me->offered_actions.empty());
     }
+}
+
+TEST_CASE("with the identifier switch only offered, a NIR login opens a full session that offers it", "[service][sessions]") {
+    Fixture f;
+    Sessions offered{f.uow, f.hasher, f.signer, f.random, f.clock, LockoutPolicy{}, SessionPolicy{.identifier_switch_required = false}};
+    auto tokens = offered.login("184027512345674", "Ancien-Mot2passe!");
+    REQUIRE(tokens);
+    CHECK(tokens->required_actions.empty());
+    CHECK(tokens->offered_actions == std::vector{RequiredAction::switch_identifier});
+    CHECK(offered.authenticate(tokens->access_token));
+    auto me = offered.me(tokens->access_token);
+    REQUIRE(me);
+    CHECK(me->offered_actions == std::vector{RequiredAction::switch_identifier});
 }
 
 TEST_CASE("wrong password and unknown identifier answer the same, 3 failures lock", "[service][sessions][lockout]") {
@@ -107,21 +125,23 @@ TEST_CASE("refresh rotates, a reused refresh token revokes the session, logout e
     auto second = f.sessions.refresh(first->refresh_token);
     REQUIRE(second);
     CHECK(second->refresh_token != first->refresh_token);
-    CHECK(f.sessions.authenticate(second->access_token));
+    const auto restricted = Sessions::Scope::required_actions;  // the NIR session waits for the switch
+    CHECK(f.sessions.authenticate(second->access_token, restricted));
+    CHECK(second->required_actions == std::vector{RequiredAction::switch_identifier});
 
     auto reuse = f.sessions.refresh(first->refresh_token);
     REQUIRE_FALSE(reuse);
     CHECK(reuse.error().code == ErrorCode::unauthorized);
-    CHECK_FALSE(f.sessions.authenticate(second->access_token));  // the whole session is gone
+    CHECK_FALSE(f.sessions.authenticate(second->access_token, restricted));  // the whole session is gone
     CHECK_FALSE(f.sessions.refresh(second->refresh_token));
     CHECK_FALSE(f.sessions.refresh("never-issued"));
 
     auto other = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
     REQUIRE(other);
-    auto session = f.sessions.authenticate(other->access_token);
+    auto session = f.sessions.authenticate(other->access_token, restricted);
     REQUIRE(session);
     REQUIRE(f.sessions.logout(*session));
-    CHECK_FALSE(f.sessions.authenticate(other->access_token));
+    CHECK_FALSE(f.sessions.authenticate(other->access_token, restricted));
     CHECK_FALSE(f.sessions.authenticate("garbage"));
 }
 
@@ -139,8 +159,8 @@ TEST_CASE("a temporary password gives a session restricted to the required actio
     Sessions sessions(uow, hasher, signer, random, clock);
     auto tokens = sessions.login("184027512345674", password);
     REQUIRE(tokens);
-    CHECK(tokens->required_actions ==
-          std::vector{RequiredAction::change_password, RequiredAction::confirm_contacts, RequiredAction::verify_email});
+    CHECK(tokens->required_actions == std::vector{RequiredAction::change_password, RequiredAction::confirm_contacts,
+                                                  RequiredAction::verify_email, RequiredAction::switch_identifier});
     // Until they are done, the token opens only the routes of those actions (and /v1/me, logout).
     auto full = sessions.authenticate(tokens->access_token);
     REQUIRE_FALSE(full);
@@ -148,7 +168,7 @@ TEST_CASE("a temporary password gives a session restricted to the required actio
     CHECK(full.error().detail.find("change_password") != std::string::npos);
     auto session = sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
     REQUIRE(session);
-    CHECK(session->claims.required_actions.size() == 3);
+    CHECK(session->claims.required_actions.size() == 4);
 
     FixedClock later(clock.now() + std::chrono::hours(24 * 31));  // letters' passwords live 30 days
     Sessions expired(uow, hasher, signer, random, later);
