@@ -52,6 +52,9 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         const auto& hash = account->nir_password_hash ? account->nir_password_hash : account->identity_password_hash;
         if (!hash) hasher_.verify_dummy(password);
         if (!hash || !hasher_.verify(*hash, password)) return fail(ErrorCode::invalid_credentials);
+        // The right password: the failures are over, so a member who keeps typing the NIR is told
+        // where to go each time rather than locked out.
+        uow_.autocommit([&](Transaction& tx) { tx.throttle().clear_after_success(key); });
         return fail(ErrorCode::identifier_migrated);
     }
     if (!account->nir_password_hash) return fail(ErrorCode::password_not_created, "utilisez la procédure « mot de passe oublié »");

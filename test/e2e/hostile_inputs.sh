@@ -26,7 +26,7 @@ done
 # The routes of issues 4 and 5: wrong types, missing fields, unicode, and hostile ids answer
 # validation problems, never a 500.
 for route in /v1/flows/registration /v1/flows/unlock /v1/flows/recovery /v1/activations /v1/activations/resend \
-             /v1/password-resets /v1/sessions /v1/sessions/refresh; do
+             /v1/password-resets /v1/sessions /v1/sessions/refresh /v1/email-validations; do
   json_call POST "$route" '{"nir":12,"token":[1],"email":{},"identifier":null,"password":true,"refresh_token":1}'
   check "$route: wrong types → 400 validation_error" is_problem 400 validation_error
   json_call POST "$route" '[]'
@@ -73,6 +73,14 @@ call GET "/v1/admin/accounts/1/events?limit=1e3" "${AUTH[@]}" -H "X-Agent-Id: ag
 check "events: a limit that is not a number" is_problem 400 validation_error
 json_call POST /v1/activations "{\"token\":\"$(head -c 200 /dev/zero | tr '\0' 'x')\"}"
 check "activation: an absurd token is just expired" is_problem 410 link_expired
+json_call POST /v1/email-validations "{\"token\":\"$(head -c 200 /dev/zero | tr '\0' 'x')\"}"
+check "email validation: an absurd token is just expired" is_problem 410 link_expired
+json_call POST /v1/email-validations '{"token":"é\u0000"}'
+check "email validation: a NUL in the token" is_problem 400 validation_error
+for bearer in '' 'x' "$(head -c 5000 /dev/zero | tr '\0' 'a')" 'eyJhbGciOiJub25lIn0.e30.'; do
+  call POST /v1/flows/identifier-switch -H "Authorization: Bearer $bearer"
+  check "identifier switch with a bearer '${bearer:0:12}…': 401" is_problem 401 unauthorized
+done
 json_call POST /v1/password-resets '{"token":"nope","password":"Vacances-Ete2026!","password_confirmation":"Vacances-Ete2026!"}'
 check "password reset: an unknown token" is_problem 410 link_expired
 for id in "$(head -c 300 /dev/zero | tr '\0' 'a')" '%27%20OR%201%3D1--' '..%2F..' '%C3%A9t%C3%A9'; do

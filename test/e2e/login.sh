@@ -2,6 +2,9 @@
 # End to end (issue 4): legacy NIR login with an imported bcrypt hash (rehashed), sessions,
 # refresh rotation and reuse, logout, /v1/me, JWKS, and an exact lockout across 3 processes.
 source "$(dirname "$0")/lib.sh"
+# The identifier switch only offered: this test is about sessions, which a NIR login held to the
+# switch could not list (test/e2e/identifier_switch.sh runs the default, required).
+export GUICHET_IDENTIFIER_SWITCH=offered
 start_server
 first=$BASE
 "$GUICHET_BIN" import-members "$GUICHET_SOURCE_DIR/examples/members.csv" >/dev/null
@@ -12,7 +15,8 @@ login() { json_call POST /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\
 
 login 184027512345674 'Ancien-Mot2passe!'
 check "NIR + the old system's bcrypt password logs in" status_is 200
-check "… with an access and a refresh token, unrestricted" json_true '.token_type == "Bearer" and .expires_in == 900 and .required_actions == [] and (.refresh_token | length) > 40'
+check "… with an access and a refresh token, unrestricted, the switch offered" \
+  json_true '.token_type == "Bearer" and .expires_in == 900 and .required_actions == [] and .offered_actions == ["switch_identifier"] and (.refresh_token | length) > 40'
 ACCESS=$(jq -r .access_token <<<"$BODY"); REFRESH=$(jq -r .refresh_token <<<"$BODY")
 hash=$(psql -qtA "$(db_url)" -c "SELECT nir_password_hash FROM accounts")
 check "the bcrypt hash was replaced by Argon2id (m=19456, t=2, p=1)" bash -c "[[ '$hash' == \\\$argon2id\\\$v=19\\\$m=19456,t=2,p=1\\\$* ]]"

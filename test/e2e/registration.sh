@@ -12,35 +12,6 @@ export GUICHET_OUTBOX_POLL_MS=50 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
 start_server
 "$GUICHET_BIN" import-members "$GUICHET_SOURCE_DIR/examples/members.csv" >/dev/null
 
-# links_to PATH RECIPIENT: the tokens of the links to PATH mailed to RECIPIENT, oldest first.
-links_to() {
-  /usr/bin/python3 - "$MAILDIR" "$1" "$2" <<'PY'
-import email, email.policy, os, re, sys
-box, path, to = sys.argv[1:]
-d = os.path.join(box, "new")
-found = []
-for name in (os.listdir(d) if os.path.isdir(d) else []):
-    with open(os.path.join(d, name), "rb") as f:
-        m = email.message_from_binary_file(f, policy=email.policy.default)
-    if to.lower() != str(m["To"]).strip().lower():
-        continue
-    text = m.get_body(("plain",)).get_content()
-    for token in re.findall("https://espace.exemple.fr" + re.escape(path) + r"\?token=([A-Za-z0-9_-]+)", text):
-        found.append((m["Date"] and email.utils.parsedate_to_datetime(m["Date"]).timestamp(), name, token))
-for _, _, token in sorted(found):
-    print(token)
-PY
-}
-# wait_link PATH RECIPIENT COUNT: waits for the COUNT-th such link and sets TOKEN to the newest.
-wait_link() {
-  local i
-  for i in $(seq 1 150); do
-    TOKEN=$(links_to "$1" "$2" | tail -n 1)
-    [ "$(links_to "$1" "$2" | wc -l)" -ge "$3" ] && return 0
-    sleep 0.2
-  done
-  TOKEN=""
-}
 step() { json_call POST "/v1/flows/$1/steps/$2" "$3"; }
 login() { json_call POST /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\"}"; }
 PASSWORD='Vacances-Ete2026!'

@@ -212,7 +212,7 @@ TEST_CASE("identifier switch: a Connect identity of no account is linked by prov
     CHECK(f.sessions.me(by_email->access_token)->account_id == session.claims.account_id);
 }
 
-TEST_CASE("identifier switch: a locked Connect identity mails a reset link; after the reset the switch resumes",
+TEST_CASE("identifier switch: a locked Connect identity mails a reset link, after the reset the switch resumes",
           "[service][identifier_switch]") {
     Fixture f;
     const auto session = f.login();
