@@ -19,4 +19,8 @@ std::optional<RequiredAction> required_action_from(std::string_view text) {
     return std::nullopt;
 }
 
+bool kept_by_account(RequiredAction action) {
+    return action == RequiredAction::confirm_contacts || action == RequiredAction::verify_email;
+}
+
 }  // namespace guichet

@@ -15,6 +15,10 @@ namespace guichet {
 enum class RequiredAction { change_password, confirm_contacts, verify_email, switch_identifier };
 std::string_view to_string(RequiredAction action);
 std::optional<RequiredAction> required_action_from(std::string_view text);
+// Whether the account keeps the action for its next login when a session ends before it is done
+// (seed 004: the contacts and the email). The others are derived at each login: change_password
+// from a temporary password, switch_identifier from a NIR login on an account still on its NIR.
+bool kept_by_account(RequiredAction action);
 
 struct SessionPolicy {
     std::chrono::seconds access_lifetime{15 * 60};

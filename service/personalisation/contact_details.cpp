@@ -41,7 +41,7 @@ Result<AccessToken> ContactDetails::done(const AuthenticatedSession& session, Re
         // The account keeps what is left too, for the next login if this session ends now.
         std::vector<std::string> pending;
         for (auto a : remaining)
-            if (a != RequiredAction::change_password) pending.emplace_back(to_string(a));
+            if (kept_by_account(a)) pending.emplace_back(to_string(a));
         tx.accounts().set_pending_actions(session.claims.account_id, pending);
     });
     return sessions_.reissue(session, remaining);

@@ -318,12 +318,15 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     refused("GUICHET_DB_POOL_SIZE", " 8");
     refused("GUICHET_SESSION_CACHE_TTL_MS", "60001");
     refused("GUICHET_SESSION_CACHE_TTL_MS", "5s");
+    refused("GUICHET_IDENTIFIER_SWITCH", "optional");
+    refused("GUICHET_IDENTIFIER_SWITCH", "Required");
 
     Env env = minimal();
     env["GUICHET_MAX_BODY_BYTES"] = "10485760";
     env["GUICHET_WORKER_THREADS"] = "0";
     env["GUICHET_DB_POOL_SIZE"] = "1";
     env["GUICHET_SESSION_CACHE_TTL_MS"] = "0";  // no cache
+    env["GUICHET_IDENTIFIER_SWITCH"] = "offered";
     const auto config = load(env);
     REQUIRE(config.has_value());
     CHECK(config->max_body_bytes == 10485760);
@@ -331,6 +334,8 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     CHECK(config->db_pool_size == 1);
     CHECK(config->session_cache_ttl.count() == 0);
     CHECK(load(minimal())->session_cache_ttl == std::chrono::seconds(5));
+    CHECK_FALSE(config->identifier_switch_required);
+    CHECK(load(minimal())->identifier_switch_required);  // seed 002: the NIR may no longer identify members
 }
 
 TEST_CASE("config: GUICHET_LOG_LEVEL is one of the five levels", "[config]") {

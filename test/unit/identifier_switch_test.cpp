@@ -4,7 +4,9 @@
 
 #include "infra/crypto/jwt_signer.hpp"
 #include "service/identifier_switch/identifier_switch.hpp"
+#include "service/accounts/account_import.hpp"
 #include "service/members/member_import.hpp"
+#include "service/personalisation/contact_details.hpp"
 #include "domain/secret_questions.hpp"
 #include "service/passwords/password_change.hpp"
 #include "support/fakes.hpp"
@@ -280,4 +282,44 @@ TEST_CASE("identifier switch: the flow is its account's, and only the NIR accoun
     CHECK(f.switcher.submit_credentials(jean, flow->id, input).error().code == ErrorCode::step_not_allowed);  // skipped
     f.clock.t += std::chrono::minutes(61);
     CHECK(f.switcher.choose_email(jean, flow->id, "jean.perso@exemple.fr").error().code == ErrorCode::flow_expired);
+}
+
+TEST_CASE("identifier switch: after half a personalisation, the email login asks only what is left of it",
+          "[service][identifier_switch]") {
+    Fixture f;
+    const char* pierre = "175057505612393";
+    auto record = sample_record(pierre);
+    record.last_name = "Dubois";
+    record.first_name = "Pierre";
+    record.birth_date = "1975-05-20";
+    MemberImport members(f.uow, f.clock);
+    REQUIRE(members.run({{4, record}}));
+    AccountImport import(f.uow, f.hasher, f.random, f.clock);
+    REQUIRE(import.run({pierre, std::nullopt, false, false, std::nullopt}));  // a temporary password by letter
+    const auto temporary = f.last(MessageKind::temporary_password).params.at("password");
+    auto tokens = f.sessions.login(pierre, temporary);
+    REQUIRE(tokens);
+    CHECK(tokens->required_actions == std::vector{RequiredAction::change_password, RequiredAction::confirm_contacts,
+                                                  RequiredAction::verify_email, RequiredAction::switch_identifier});
+    PasswordChange change(f.uow, f.hasher, f.strength, f.sessions, f.clock);
+    ContactDetails contacts(f.uow, f.sessions, f.random, f.clock);
+    auto s1 = *f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
+    auto changed = change.change(s1, std::nullopt, NewPassword{kNewPassword, kNewPassword}, false);
+    REQUIRE(changed);
+    auto s2 = *f.sessions.authenticate(changed->access.access_token, Sessions::Scope::required_actions);
+    auto confirmed = contacts.confirm(s2, ContactsInput{"pierre.dubois@exemple.fr", std::nullopt, std::nullopt, std::nullopt});
+    REQUIRE(confirmed);
+    CHECK(confirmed->required_actions == std::vector{RequiredAction::verify_email, RequiredAction::switch_identifier});
+
+    auto s3 = *f.sessions.authenticate(confirmed->access_token, Sessions::Scope::required_actions);
+    auto flow = f.switcher.start(s3);
+    CHECK(flow->proposed_email == "pierre.dubois@exemple.fr");  // the contact email he confirmed
+    REQUIRE(f.switcher.choose_email(s3, flow->id, "pierre.dubois@exemple.fr"));
+    auto done = f.switcher.submit_credentials(s3, flow->id, Fixture::credentials("Hiver-Neige2028!"));
+    REQUIRE(done);
+    CHECK(done->access->required_actions == std::vector{RequiredAction::verify_email});
+    // The switch is made: it is no longer asked, only the email verification left over.
+    auto by_email = f.sessions.login("pierre.dubois@exemple.fr", "Hiver-Neige2028!");
+    REQUIRE(by_email);
+    CHECK(by_email->required_actions == std::vector{RequiredAction::verify_email});
 }
