@@ -8,7 +8,7 @@ namespace guichet {
 namespace {
 constexpr std::array<std::pair<Channel, std::string_view>, 3> kChannels{{
     {Channel::email, "email"}, {Channel::sms, "sms"}, {Channel::letter, "letter"}}};
-constexpr std::array<std::pair<MessageKind, std::string_view>, 8> kKinds{{
+constexpr std::array<std::pair<MessageKind, std::string_view>, 9> kKinds{{
     {MessageKind::activation_link, "activation_link"},
     {MessageKind::security_code, "security_code"},
     {MessageKind::email_verification_code, "email_verification_code"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<MessageKind, std::string_view>, 8> kKinds{{
     {MessageKind::identifier_validation_link, "identifier_validation_link"},
     {MessageKind::letter_on_its_way, "letter_on_its_way"},
     {MessageKind::password_changed, "password_changed"},
+    {MessageKind::identifier_changed, "identifier_changed"},
 }};
 
 template <typename E, std::size_t N>

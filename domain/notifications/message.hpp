@@ -22,6 +22,7 @@ enum class MessageKind {
     identifier_validation_link,  // seed 002: validate the new email identifier
     letter_on_its_way,           // seed 004: "a letter is on its way"
     password_changed,            // seed 004: notice after a change
+    identifier_changed,          // seed 002: notice after the switch to an email identifier
 };
 std::string_view to_string(MessageKind kind);
 std::optional<MessageKind> message_kind_from(std::string_view text);

@@ -12,6 +12,7 @@
 //   identifier_validation_link  email               token, email (the new identifier); optional first_name
 //   letter_on_its_way           email, sms          none; optional first_name
 //   password_changed            email, sms          none; optional first_name
+//   identifier_changed          email, sms          email (the new identifier, masked); optional first_name
 //
 // Secrets (code, password, token) go in the text only, never in a subject. SMS texts keep to the
 // GSM 7-bit alphabet (no «», no °, no ç...) so that one SMS holds 160 characters.
@@ -43,6 +44,7 @@ bool supports(MessageKind kind, Channel channel) {
         case MessageKind::security_code:
         case MessageKind::letter_on_its_way:
         case MessageKind::password_changed:
+        case MessageKind::identifier_changed:
             return channel == Channel::email || channel == Channel::sms;
         case MessageKind::temporary_password:
             return true;
@@ -62,6 +64,8 @@ std::vector<std::string> required_params(MessageKind kind) {
             return {"password", "valid_for"};
         case MessageKind::identifier_validation_link:
             return {"token", "email"};
+        case MessageKind::identifier_changed:
+            return {"email"};
         case MessageKind::letter_on_its_way:
         case MessageKind::password_changed:
             return {};
@@ -79,6 +83,7 @@ bool known_kind(MessageKind kind) {
         case MessageKind::identifier_validation_link:
         case MessageKind::letter_on_its_way:
         case MessageKind::password_changed:
+        case MessageKind::identifier_changed:
             return true;
     }
     return false;
@@ -341,6 +346,21 @@ RenderedMessage password_changed(const Writer& w, Channel channel) {
             })};
 }
 
+// Seed 002: "Votre nouvel identifiant sera une adresse email". Sent to the contacts the member
+// had before, so a switch made by someone who knew the NIR and its password does not go unseen.
+RenderedMessage identifier_changed(const Writer& w, Channel channel) {
+    if (channel == Channel::sms)
+        return {"", w.brand() + " : vous vous connectez désormais à votre Espace personnel avec une adresse email. "
+                                "Si ce n'est pas vous, contactez " + w.brand() + " sans attendre."};
+    return {"Votre nouvel identifiant de connexion - " + w.espace(),
+            w.email({
+                "Votre identifiant de connexion à votre " + w.espace() + " est désormais l'adresse email " +
+                    w.param("email") + " (identifiant " + w.brand() + " Connect), avec le mot de passe qui lui est "
+                    "associé. Votre numéro de sécurité sociale ne permet plus de vous connecter.",
+                "Si vous n'êtes pas à l'origine de ce changement, contactez " + w.brand() + " sans attendre.",
+            })};
+}
+
 }  // namespace
 
 Result<RenderedMessage> render(const OutgoingMessage& message, const BrandSettings& brand) {
@@ -378,6 +398,7 @@ Result<RenderedMessage> render(const OutgoingMessage& message, const BrandSettin
         case MessageKind::identifier_validation_link: return identifier_validation_link(w);
         case MessageKind::letter_on_its_way: return letter_on_its_way(w, message.channel);
         case MessageKind::password_changed: return password_changed(w, message.channel);
+        case MessageKind::identifier_changed: return identifier_changed(w, message.channel);
     }
     return fail(ErrorCode::validation_error, "type de message inconnu", "kind");
 }

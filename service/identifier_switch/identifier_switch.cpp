@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/accounts/channels.hpp"
 #include "service/identities/identity_proof.hpp"
 
 namespace guichet {
@@ -38,11 +39,21 @@ Email email_of(const nlohmann::json& data) {
     return *email;
 }
 
+// Tells the member on the contacts they had before (email and mobile), so that a switch made by
+// someone who knew the NIR and its password does not go unseen.
+void notify_contacts(Transaction& tx, const AccountProfile& before, const Email& identifier) {
+    const auto to = destinations_of(before);
+    const MessageParams params{{"email", identifier.masked()}, {"first_name", to.first_name}};
+    if (to.email) tx.notifier().enqueue(OutgoingMessage{Channel::email, *to.email, MessageKind::identifier_changed, params});
+    if (to.mobile) tx.notifier().enqueue(OutgoingMessage{Channel::sms, to.mobile->e164(), MessageKind::identifier_changed, params});
+}
+
 // Makes the switch in `tx`: the identity (created from the flow's credentials, or the one whose
 // password was proven) identifies the account from now on. Refused when someone was faster.
 void make_switch(Transaction& tx, const nlohmann::json& data, const std::string& how) {
     const auto account = data.at("account_id").get<AccountId>();
     const auto email = email_of(data);
+    const auto before = tx.accounts().profile(account);
     IdentityId identity = 0;
     if (data.contains("identity_id")) {
         identity = data["identity_id"].get<IdentityId>();
@@ -64,6 +75,7 @@ void make_switch(Transaction& tx, const nlohmann::json& data, const std::string&
     }
     tx.sessions().drop_required_actions(account, kCompleted);
     tx.events().record(SecurityEvent{account, SecurityEventKind::identifier_switched, how + ", " + email.masked()});
+    if (before) notify_contacts(tx, *before, email);
 }
 
 }  // namespace

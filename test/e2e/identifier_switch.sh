@@ -46,6 +46,7 @@ step() { json_call POST "/v1/flows/$FLOW/steps/$1" "$2" -H "Authorization: Beare
 validate() { json_call POST /v1/email-validations "{\"token\":\"$1\"}"; }
 migrated() { login "$1" "${2:-$OLD}"; is_problem 409 identifier_migrated; }
 mail_has() { mail_texts "$1" | grep -q "$2"; }
+sms_has() { jq -r --arg to "$1" 'select(.json.to == $to) | .json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null | grep -q "$2"; }
 statuses() { local f; for f in "$@"; do cat "$f"; echo; done | sort | tr '\n' ' '; }  # curl -w writes no newline
 race_outcomes() {  # PREFIX: the outcomes of the parallel answers saved as PREFIX*.json, sorted
   cat "$E2E_DIR/race/$1"*.json | jq -s -e 'map(.code // .state) | sort == ["done", "email_already_used"]' >/dev/null
@@ -87,6 +88,7 @@ check "from now on a NIR login answers identifier_migrated…" is_problem 409 id
 check "… with the seed's words" json_true '.title == "La connexion à votre Espace personnel se fait désormais avec l'"'"'adresse email indiquée lors de l'"'"'activation de votre compte."'
 login 184027512345674 'Pas-Le-Bon1!'
 check "… only to whom knows the password" is_problem 401 invalid_credentials
+check "Jean is told on his mobile" wait_for 15 sms_has +33612345678 "avec une adresse email"
 login jean.martin@exemple.fr "$NEW"
 check "the email and its new password log in, unrestricted" json_true '.required_actions == [] and .offered_actions == []'
 call GET /v1/me -H "Authorization: Bearer $(jq -r .access_token <<<"$BODY")"
@@ -130,6 +132,8 @@ check "the link validates the identifier and opens a session" \
 validate "$VALIDATION"
 check "once" is_problem 410 link_expired
 check "the NIR is over for Élodie" migrated 269029935004220
+check "her former contact address is told of it (in case it was not her)" \
+  wait_for 15 mail_has elodie.lefevre@exemple.fr "est désormais l'adresse email e•••@exemple.fr"
 login elodie.perso@exemple.fr "$NEW"
 check "the new email and its password log in" status_is 200
 call GET "/v1/flows/$ELODIE_FLOW"

@@ -116,6 +116,11 @@ TEST_CASE("identifier switch: the proposed contact email and new credentials swi
     const auto recorded = std::ranges::find_if(events, [](const auto& e) { return e.event.kind == SecurityEventKind::identifier_switched; });
     REQUIRE(recorded != events.end());
     CHECK(recorded->event.detail == "proposed contact email, j•••@exemple.fr");  // masked
+    // The member hears of it on the contacts known before: email and mobile.
+    std::vector<std::string> notices;
+    for (const auto& m : f.uow.outbox())
+        if (m.kind == MessageKind::identifier_changed) notices.push_back(std::string(to_string(m.channel)) + " " + m.recipient);
+    CHECK(notices == std::vector<std::string>{"email jean.martin@exemple.fr", "sms +33612345678"});
 }
 
 TEST_CASE("identifier switch: another email waits for its validation link, then switches and opens a session",
@@ -138,9 +143,11 @@ TEST_CASE("identifier switch: another email waits for its validation link, then 
     for (const auto& [id, identity] : f.uow.identities()) CHECK(identity.email != "jean.perso@exemple.fr");
     CHECK_FALSE(f.switched());
 
+    CHECK(f.uow.outbox().back().kind == MessageKind::identifier_validation_link);  // no notice before the switch
     auto validated = f.switcher.validate_email(token);
     REQUIRE(validated);
     CHECK(validated->required_actions.empty());
+    CHECK(f.last(MessageKind::identifier_changed).params.at("email") == "j•••@exemple.fr");
     CHECK(f.sessions.authenticate(validated->access_token));
     CHECK(f.switched());
     CHECK(f.sessions.login("jean.perso@exemple.fr", kNewPassword));

@@ -65,6 +65,8 @@ std::vector<Case> supported_cases() {
         {MessageKind::letter_on_its_way, Channel::sms, {}, {}},
         {MessageKind::password_changed, Channel::email, {}, {}},
         {MessageKind::password_changed, Channel::sms, {}, {}},
+        {MessageKind::identifier_changed, Channel::email, {{"email", "j•••@exemple.fr"}}, {}},
+        {MessageKind::identifier_changed, Channel::sms, {{"email", "j•••@exemple.fr"}}, {}},
     };
 }
 
@@ -73,6 +75,7 @@ constexpr MessageKind kAllKinds[] = {
     MessageKind::email_verification_code, MessageKind::temporary_password,
     MessageKind::reset_link,        MessageKind::identifier_validation_link,
     MessageKind::letter_on_its_way, MessageKind::password_changed,
+    MessageKind::identifier_changed,
 };
 constexpr Channel kAllChannels[] = {Channel::email, Channel::sms, Channel::letter};
 
@@ -165,7 +168,7 @@ TEST_CASE("a kind on a channel it does not support is refused on field channel",
             ++refused;
         }
     }
-    CHECK(refused == 11);  // 8 kinds x 3 channels - 13 supported pairs
+    CHECK(refused == 12);  // 9 kinds x 3 channels - 15 supported pairs
     CHECK(failure(MessageKind::activation_link, Channel::sms, {{"token", "t"}}).field == "channel");
     CHECK(failure(MessageKind::security_code, Channel::letter, {{"code", "123456"}}).field == "channel");
 }
@@ -387,4 +390,14 @@ TEST_CASE("password changed: confirmation and what to do if it was not you (seed
     m = rendered(MessageKind::password_changed, Channel::sms, {});
     CHECK(contains(m.text, "votre mot de passe a bien été modifié."));
     CHECK(contains(m.text, "Mot de passe oublié"));
+}
+
+TEST_CASE("identifier changed: the new identifier, the NIR over, and what to do if it was not you (seed 002)", "[templates]") {
+    auto m = rendered(MessageKind::identifier_changed, Channel::email, {{"email", "j•••@exemple.fr"}});
+    CHECK(contains(m.text, "est désormais l'adresse email j•••@exemple.fr"));
+    CHECK(contains(m.text, "Votre numéro de sécurité sociale ne permet plus de vous connecter."));
+    CHECK(contains(m.text, "Si vous n'êtes pas à l'origine de ce changement, contactez MGEN"));
+    m = rendered(MessageKind::identifier_changed, Channel::sms, {{"email", "j•••@exemple.fr"}});
+    CHECK(contains(m.text, "adresse email"));
+    CHECK(m.text.find("•") == std::string::npos);  // GSM 7-bit only
 }
