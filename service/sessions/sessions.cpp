@@ -182,8 +182,15 @@ Result<void> Sessions::revoke(const AuthenticatedSession& session, const std::st
 SessionTokens Sessions::start(AccountId account, const std::string& how) {
     SessionTokens tokens;
     uow_.run([&](Transaction& tx) {
+        // What the account keeps for later (seed 004: contacts and email to confirm) holds this
+        // session too, as it would a login's: a link proves the email, not the contacts.
+        std::vector<RequiredAction> actions;
+        if (const auto credentials = tx.accounts().credentials(account))
+            if (const auto login = tx.accounts().find_legacy_login(credentials->nir.body()))
+                for (const auto& name : login->pending_actions)
+                    if (const auto action = required_action_from(name); action && kept_by_account(*action)) actions.push_back(*action);
         tx.accounts().record_login(account, std::nullopt);
-        tokens = open_session(account, {}, how, tx);
+        tokens = open_session(account, std::move(actions), how, tx);
     });
     return tokens;
 }

@@ -67,8 +67,9 @@ public:
     // GET /v1/me: checks the token and reads the profile of its live session in one round trip;
     // allowed while required actions are pending (it is how a client learns them).
     Result<Profile> me(const std::string& access_token);
-    // A full session for an account whose member proved control another way (a reset link, the
-    // link that validates a new email identifier); `how` is kept with it as for a login.
+    // A session for an account whose member proved control another way (a reset link, the link
+    // that validates a new email identifier), held only to what the account keeps for later
+    // (contacts and email to confirm); `how` is kept with it as for a login.
     SessionTokens start(AccountId account, const std::string& how = "reset link");
     // Stores the session's remaining required actions and signs an access token saying so.
     AccessToken reissue(const AuthenticatedSession& session, std::vector<RequiredAction> remaining);

@@ -258,7 +258,8 @@ step email '{"email":"pierre.dubois@exemple.fr"}'
 step credentials "$(credentials 'Hiver-Neige2028!')"
 wait_link /validation pierre.dubois@exemple.fr 1
 validate "$TOKEN"
-check "switched: the chosen password replaces the temporary one" status_is 200
+check "switched: the chosen password replaces the temporary one; the contacts are still to confirm" \
+  json_true '.required_actions == ["confirm_contacts","verify_email"]'
 login pierre.dubois@exemple.fr 'Hiver-Neige2028!'
 check "… so the email login asks only the contacts left to confirm" json_true '.required_actions == ["confirm_contacts","verify_email"]'
 

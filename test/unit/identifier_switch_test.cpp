@@ -330,3 +330,20 @@ TEST_CASE("identifier switch: after half a personalisation, the email login asks
     REQUIRE(by_email);
     CHECK(by_email->required_actions == std::vector{RequiredAction::verify_email});
 }
+
+TEST_CASE("identifier switch: the session a validation link opens is held to the contacts still to confirm",
+          "[service][identifier_switch]") {
+    Fixture f;
+    f.uow.run([&](Transaction& tx) { tx.accounts().set_password(2, "plain$x", f.clock.now() + std::chrono::hours(24)); });
+    auto tokens = f.sessions.login(kOtherNir, "x");  // Claire, with a temporary password
+    REQUIRE(tokens);
+    auto session = *f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
+    auto flow = f.switcher.start(session);
+    REQUIRE(f.switcher.choose_email(session, flow->id, "claire@exemple.fr"));
+    REQUIRE(f.switcher.submit_credentials(session, flow->id, Fixture::credentials()));
+    auto validated = f.switcher.validate_email(f.last(MessageKind::identifier_validation_link).params.at("token"));
+    REQUIRE(validated);
+    // The chosen password replaced the temporary one; the contacts and the email are still to confirm.
+    CHECK(validated->required_actions == std::vector{RequiredAction::confirm_contacts, RequiredAction::verify_email});
+    CHECK(f.sessions.login("claire@exemple.fr", kNewPassword)->required_actions == validated->required_actions);
+}
