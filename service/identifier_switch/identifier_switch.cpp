@@ -25,14 +25,6 @@ Error already_used() {
     return Error(ErrorCode::email_already_used, "choisissez une autre adresse email", "email");
 }
 
-// Seed 002: "Par défaut, votre adresse de contact vous sera proposée": the one the member confirmed
-// (seed 004), else the registry's.
-std::optional<Email> contact_email_of(const AccountProfile& profile) {
-    if (profile.account.contact_email)
-        if (auto email = Email::parse(*profile.account.contact_email)) return *email;
-    return profile.member.email;
-}
-
 Email email_of(const nlohmann::json& data) {
     auto email = Email::parse(data.at("email").get<std::string>());
     if (!email) throw std::runtime_error("identifier switch: flow data");
@@ -86,10 +78,14 @@ Result<FlowView> IdentifierSwitch::start(const AuthenticatedSession& session) {
     uow_.autocommit([&](Transaction& tx) {
         profile = tx.accounts().profile(session.claims.account_id);
         if (!profile || profile->account.migrated) return;
-        const auto contact = contact_email_of(*profile);
+        // Seed 002: "Par défaut, votre adresse de contact vous sera proposée": where the service
+        // writes to the member (the address they confirmed, else the registry's).
+        const auto contact = destinations_of(*profile).email;
         if (!contact) return;
-        const auto identity = tx.identities().find_by_email(*contact);
-        if (!identity || !identity->account_id) proposed = contact;  // free, or a Connect identity of no account
+        const auto email = Email::parse(*contact);
+        if (!email) return;
+        const auto identity = tx.identities().find_by_email(*email);
+        if (!identity || !identity->account_id) proposed = *email;  // free, or a Connect identity of no account
     });
     if (!profile) return fail(ErrorCode::unauthorized, "session terminée");
     if (profile->account.migrated) return fail(ErrorCode::identifier_migrated, "ce compte se connecte déjà avec son adresse email");
@@ -260,10 +256,7 @@ FlowView IdentifierSwitch::view(const FlowRecord& flow) const {
     const auto data = nlohmann::json::parse(flow.data);
     const auto connect = "identifiant " + policy_.brand + " Connect";
     const std::string email = data.value("email", "");
-    const auto masked = [&] {
-        const auto parsed = Email::parse(email);
-        return parsed ? parsed->masked() : std::string();
-    };
+    const auto masked = [&] { return masked_email(email); };
     if (flow.state == kChooseEmail) {
         if (data.contains("proposed")) v.proposed_email = data["proposed"].get<std::string>();
         if (flow.attempts < policy_.email_tries) v.next_steps.push_back({"email", {"email"}});

@@ -18,6 +18,21 @@ IdentifierKey key_for(const std::string& identifier) {
     return {ascii_lower(text)};
 }
 
+// The actions the account keeps for its next session (domain/sessions kept_by_account), whatever
+// else its stored list may hold.
+std::vector<RequiredAction> kept_actions(const LegacyLogin& account) {
+    std::vector<RequiredAction> kept;
+    for (const auto& name : account.pending_actions)
+        if (const auto action = required_action_from(name); action && kept_by_account(*action)) kept.push_back(*action);
+    return kept;
+}
+
+std::vector<std::string> names_of(const std::vector<RequiredAction>& actions) {
+    std::vector<std::string> names;
+    for (const auto a : actions) names.emplace_back(to_string(a));
+    return names;
+}
+
 }  // namespace
 
 SessionTokens Sessions::open_session(AccountId account, std::vector<RequiredAction> actions, const std::string& how, Transaction& tx) {
@@ -77,13 +92,12 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
                                          const std::optional<std::string>& rehashed, const std::string& how, bool by_nir) {
     // Seed 004: a temporary password is personalised, then the contacts and the email confirmed.
     // Those two stay with the account until done, even if this session ends before.
-    auto pending = account.pending_actions;
-    const bool new_pending = account.password_is_temporary && pending.empty();
-    if (new_pending) pending = {std::string(to_string(RequiredAction::confirm_contacts)), std::string(to_string(RequiredAction::verify_email))};
+    auto kept = kept_actions(account);
+    const bool new_pending = account.password_is_temporary && kept.empty();
+    if (new_pending) kept = {RequiredAction::confirm_contacts, RequiredAction::verify_email};
     std::vector<RequiredAction> actions;
     if (account.password_is_temporary) actions.push_back(RequiredAction::change_password);
-    for (const auto& name : pending)
-        if (auto a = required_action_from(name)) actions.push_back(*a);
+    actions.insert(actions.end(), kept.begin(), kept.end());
     // Seed 002: the NIR may no longer identify members; the switch to an email comes last, once a
     // temporary password is personalised.
     std::vector<RequiredAction> offered;
@@ -96,7 +110,7 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
     uow_.autocommit([&](Transaction& tx) {
         if (clear) tx.throttle().clear_after_success(*clear);
         if (!account.has_logged_in || rehashed) tx.accounts().record_login(account.id, rehashed);  // most logins: nothing to record
-        if (new_pending) tx.accounts().set_pending_actions(account.id, pending);
+        if (new_pending) tx.accounts().set_pending_actions(account.id, names_of(kept));
         tokens = open_session(account.id, actions, account.password_is_temporary ? how + ", temporary password" : how, tx);
     });
     tokens.offered_actions = std::move(offered);
@@ -186,9 +200,7 @@ SessionTokens Sessions::start(AccountId account, const std::string& how) {
         // session too, as it would a login's: a link proves the email, not the contacts.
         std::vector<RequiredAction> actions;
         if (const auto credentials = tx.accounts().credentials(account))
-            if (const auto login = tx.accounts().find_legacy_login(credentials->nir.body()))
-                for (const auto& name : login->pending_actions)
-                    if (const auto action = required_action_from(name); action && kept_by_account(*action)) actions.push_back(*action);
+            if (const auto login = tx.accounts().find_legacy_login(credentials->nir.body())) actions = kept_actions(*login);
         tx.accounts().record_login(account, std::nullopt);
         tokens = open_session(account, std::move(actions), how, tx);
     });

@@ -44,6 +44,7 @@ nir_login() {  # NIR [PASSWORD]: sets ACCESS and REFRESH
 start_switch() { call POST /v1/flows/identifier-switch -H "Authorization: Bearer $ACCESS"; FLOW=$(jq -r .id <<<"$BODY"); }
 step() { json_call POST "/v1/flows/$FLOW/steps/$1" "$2" -H "Authorization: Bearer $ACCESS"; }
 validate() { json_call POST /v1/email-validations "{\"token\":\"$1\"}"; }
+reset_password() { json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"$NEW\",\"password_confirmation\":\"$NEW\"}"; }  # with the last link's TOKEN
 migrated() { login "$1" "${2:-$OLD}"; is_problem 409 identifier_migrated; }
 mail_has() { mail_texts "$1" | grep -q "$2"; }
 sms_has() { jq -r --arg to "$1" 'select(.json.to == $to) | .json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null | grep -q "$2"; }
@@ -152,7 +153,7 @@ check "a wrong password: invalid_credentials" is_problem 401 invalid_credentials
 json_call POST /v1/flows/recovery '{"identifier":"sophie.forum@exemple.fr"}'
 check "forgotten: « Mot de passe oublié ? » with the email" json_true '.state == "link_sent"'
 wait_link /reinitialisation sophie.forum@exemple.fr 1
-json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"$NEW\",\"password_confirmation\":\"$NEW\"}"
+reset_password
 check "… the reset link sets a new password" status_is 200
 nir_login 282011305500701
 check "then a NIR login again, still held to the switch" json_true '.required_actions == ["switch_identifier"]'
@@ -193,7 +194,7 @@ step connect_password '{"password":"Forum-Mot2passe!"}'
 check "… answers connect_identity_not_validated" is_problem 409 connect_identity_not_validated
 wait_link /reinitialisation anne.brouillon@exemple.fr 1
 check "… and emails a reset link (seed 002)" test -n "$TOKEN"
-json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"$NEW\",\"password_confirmation\":\"$NEW\"}"
+reset_password
 check "the reset validates the identity" status_is 200
 nir_login 293026938112301
 start_switch
@@ -216,7 +217,7 @@ wait_link /reinitialisation luc.forum@exemple.fr 1
 check "… and a reset link is emailed" test -n "$TOKEN"
 login luc.forum@exemple.fr 'Forum-Mot2passe!'
 check "the lock holds for the email login too" is_problem 423 connect_identity_locked
-json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"$NEW\",\"password_confirmation\":\"$NEW\"}"
+reset_password
 check "the reset lifts the lock" status_is 200
 nir_login 191107400122294
 start_switch
@@ -231,7 +232,7 @@ check "3 failures lock the NIR" is_problem 423 account_locked
 json_call POST /v1/flows/unlock '{"nir":"162033306304551","birth_date":"09/03/1962"}'
 check "unlock (seed 002: « débloquez votre compte »): his only channel, a reset link" json_true '.state == "link_sent"'
 wait_link /reinitialisation marcel.petit@exemple.fr 1
-json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"$NEW\",\"password_confirmation\":\"$NEW\"}"
+reset_password
 check "… a new password, unlocked" status_is 200
 nir_login 162033306304551 "$NEW"
 check "at the next login, the switch" json_true '.required_actions == ["switch_identifier"]'

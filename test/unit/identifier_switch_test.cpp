@@ -67,6 +67,13 @@ struct Fixture {
         FAIL("no message of that kind");
         throw;
     }
+    // Follows the newest reset link mailed to `email` with kNewPassword (seed 002's way out).
+    bool reset_password(const std::string& email) {
+        const auto reset = last(MessageKind::reset_link);
+        CHECK(reset.recipient == email);
+        PasswordChange change(uow, hasher, strength, sessions, clock);
+        return change.reset(reset.params.at("token"), NewPassword{kNewPassword, kNewPassword}, std::nullopt).has_value();
+    }
     bool switched(const char* nir = kNir) { return sessions.login(nir, kPassword).error().code == ErrorCode::identifier_migrated; }
 };
 
@@ -231,11 +238,7 @@ TEST_CASE("identifier switch: a locked Connect identity mails a reset link, afte
     auto locked = f.switcher.prove_connect_password(session, flow->id, "Forum-Mot2passe!");
     REQUIRE_FALSE(locked);
     CHECK(locked.error().code == ErrorCode::connect_identity_locked);
-    const auto reset = f.last(MessageKind::reset_link);
-    CHECK(reset.recipient == "elodie@exemple.fr");
-
-    PasswordChange change(f.uow, f.hasher, f.strength, f.sessions, f.clock);
-    REQUIRE(change.reset(reset.params.at("token"), NewPassword{kNewPassword, kNewPassword}, std::nullopt));
+    REQUIRE(f.reset_password("elodie@exemple.fr"));
     // Seed 002: "reconnectez-vous … avec votre numéro de sécurité sociale pour recommencer".
     const auto again = f.login();
     auto resumed = f.switcher.start(again);
@@ -252,10 +255,7 @@ TEST_CASE("identifier switch: a Connect identity not validated answers its code 
     auto refused = f.switcher.prove_connect_password(session, flow->id, "Forum-Mot2passe!");
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == ErrorCode::connect_identity_not_validated);
-    const auto reset = f.last(MessageKind::reset_link);
-    CHECK(reset.recipient == "brouillon@exemple.fr");
-    PasswordChange change(f.uow, f.hasher, f.strength, f.sessions, f.clock);
-    REQUIRE(change.reset(reset.params.at("token"), NewPassword{kNewPassword, kNewPassword}, std::nullopt));  // validates it
+    REQUIRE(f.reset_password("brouillon@exemple.fr"));  // validates it
     CHECK(f.switcher.prove_connect_password(session, flow->id, kNewPassword)->flow.state == "validation_sent");
 }
 
