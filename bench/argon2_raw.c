@@ -1,6 +1,6 @@
 /* Raw Argon2id verifications per second with the server's library and parameters
  * (libargon2, m=19456 KiB, t=2, p=1), one thread per core: the ceiling for logins/s.
- * Built and run by bench/login.sh: argon2_raw SECONDS THREADS */
+ * Built and run by bench/login.sh: argon2_raw SECONDS THREADS; prints "<verifications/s> <count>". */
 #include <argon2.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -43,6 +43,6 @@ int main(int argc, char** argv) {
         pthread_join(ids[i], NULL);
         total += counts[i];
     }
-    printf("%.1f\n", (double)total / (now() - start));
+    printf("%.1f %ld\n", (double)total / (now() - start), total);
     return 0;
 }

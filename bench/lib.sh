@@ -54,8 +54,13 @@ bench_member_accounts() {
   ids=$(printf '"%s",' "${NIRS[@]}")
   cat > "$1" <<LUA
 local ids = {${ids%,}}
-local n = 0
+-- Each wrk thread has its own Lua state: start them half a rotation apart, so that two threads do
+-- not post the same member at the same moment.
+local threads = 0
+function setup(thread) thread:set("first", threads * 5); threads = threads + 1 end
+local n
 request = function()
+  n = n or first or 0
   n = n + 1
   local body = '{"identifier":"' .. ids[n % #ids + 1] .. '","password":"$PASSWORD"}'
   return wrk.format("POST", "/v1/sessions", {["Content-Type"] = "application/json", ["Connection"] = "keep-alive"}, body)

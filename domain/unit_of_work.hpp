@@ -3,6 +3,7 @@
 // Transaction is committed together or not at all (so a change and the message it needs are
 // written atomically). The adapter owns begin/commit/rollback; an exception rolls back.
 #include <functional>
+#include <optional>
 #include <stdexcept>
 
 #include "domain/accounts/account_repository.hpp"
@@ -17,6 +18,12 @@
 #include "domain/sessions/session.hpp"
 
 namespace guichet {
+
+// A NIR login's first step: the attempt counted and the account behind the NIR read.
+struct CountedLogin {
+    int counted = 0;                     // as LoginThrottle::count_attempt returns it
+    std::optional<LegacyLogin> account;  // as AccountRepository::find_legacy_login returns it
+};
 
 class Transaction {
 public:
@@ -33,6 +40,21 @@ public:
     virtual SecurityEventLog& events() = 0;
     // Messages enqueued here are committed (or rolled back) with the rest of the transaction.
     virtual Notifier& notifier() = 0;
+
+    // A login's two trips to the database besides the hash, each two calls of the repositories
+    // above. The defaults make the two calls; the PostgreSQL adapter makes each one statement, so a
+    // login is two round trips, whose CPU is taken from the cores that hash (docs/PERFORMANCE.md).
+    // The account contract (test/integration/accounts_test.cpp) holds both to the same outcome.
+    virtual CountedLogin count_attempt_and_find(const IdentifierKey& key, const NirBody& nir) {
+        const int counted = throttle().count_attempt(key);
+        return {counted, accounts().find_legacy_login(nir)};
+    }
+    // SessionRepository::create, with LoginThrottle::clear_after_success of `clear` when given.
+    virtual void create_session(const SessionInfo& session, const std::string& refresh_token,
+                                const std::optional<IdentifierKey>& clear) {
+        if (clear) throttle().clear_after_success(*clear);
+        sessions().create(session, refresh_token);
+    }
 };
 
 // Thrown inside a unit of work to roll it back with an answer for the caller: a rule found broken

@@ -34,19 +34,35 @@ std::vector<RequiredAction> split(const std::string& text) {
 }
 }  // namespace
 
-std::optional<LegacyLogin> PgAccountRepository::find_legacy_login(const NirBody& nir) {
-    // The registry indexes full NIRs: the body's key is implied.
+namespace {
+
+// The registry indexes full NIRs: the body's key is implied.
+std::optional<std::string> registry_index(const NirBody& nir, const DataCipher& cipher) {
     const auto full = Nir::from_body_and_key(nir, std::to_string(nir.key()));
     if (!full) return std::nullopt;
-    const auto r = tx_.exec_prepared(account_sql::find_legacy_login.name, bytes(cipher_.blind_index(full->value())));
-    if (r.empty()) return std::nullopt;
-    LegacyLogin login{r[0][0].as<AccountId>(), std::nullopt, r[0][2].as<bool>(), std::nullopt, r[0][4].as<bool>()};
-    if (!r[0][1].is_null()) login.nir_password_hash = r[0][1].as<std::string>();
-    if (!r[0][3].is_null()) login.temporary_password_expires_at = from_epoch(r[0][3].as<double>());
-    if (!r[0][5].is_null()) login.identity_password_hash = r[0][5].as<std::string>();
-    for (auto a : split(r[0][6].as<std::string>())) login.pending_actions.emplace_back(to_string(a));
-    login.has_logged_in = r[0][7].as<bool>();
+    return cipher.blind_index(full->value());
+}
+
+// The columns of the legacy_logins view (migration 0011) from `first` on; NULLs: no account.
+std::optional<LegacyLogin> legacy_login_from(const pqxx::row& row, pqxx::row::size_type first) {
+    const auto at = [&](pqxx::row::size_type i) { return row[first + i]; };
+    if (at(0).is_null()) return std::nullopt;
+    LegacyLogin login{at(0).as<AccountId>(), std::nullopt, at(2).as<bool>(), std::nullopt, at(4).as<bool>()};
+    if (!at(1).is_null()) login.nir_password_hash = at(1).as<std::string>();
+    if (!at(3).is_null()) login.temporary_password_expires_at = from_epoch(at(3).as<double>());
+    if (!at(5).is_null()) login.identity_password_hash = at(5).as<std::string>();
+    for (auto a : split(at(6).as<std::string>())) login.pending_actions.emplace_back(to_string(a));
+    login.has_logged_in = at(7).as<bool>();
     return login;
+}
+
+}  // namespace
+
+std::optional<LegacyLogin> PgAccountRepository::find_legacy_login(const NirBody& nir) {
+    const auto index = registry_index(nir, cipher_);
+    if (!index) return std::nullopt;
+    const auto r = tx_.exec_prepared(account_sql::find_legacy_login.name, bytes(*index));
+    return r.empty() ? std::nullopt : legacy_login_from(r[0], 0);
 }
 
 void PgAccountRepository::record_login(AccountId id, const std::optional<std::string>& rehashed) {
@@ -168,9 +184,15 @@ bool PgAccountRepository::activate(AccountId id) {
     return !tx_.exec_prepared(registration_sql::activate.name, id).empty();
 }
 
-void PgSessionRepository::create(const SessionInfo& s, const std::string& refresh_token) {
-    tx_.exec_prepared(session_sql::create.name, s.id, s.account_id, join(s.required_actions), epoch(s.created_at), epoch(s.expires_at),
-                      bytes(cipher_.blind_index("refresh:" + refresh_token)), s.opened_by);
+void PgSessionRepository::create(const SessionInfo& s, const std::string& refresh_token) { create(s, refresh_token, std::nullopt); }
+
+void PgSessionRepository::create(const SessionInfo& s, const std::string& refresh_token, const std::optional<std::string>& clear_index) {
+    const auto run = [&](const auto& clear) {
+        tx_.exec_prepared(session_sql::create.name, s.id, s.account_id, join(s.required_actions), epoch(s.created_at),
+                          epoch(s.expires_at), bytes(cipher_.blind_index("refresh:" + refresh_token)), s.opened_by, clear);
+    };
+    if (clear_index) run(bytes(*clear_index));
+    else run(static_cast<const char*>(nullptr));  // NULL: no row to clear
 }
 
 Rotation PgSessionRepository::rotate(const std::string& presented, const std::string& replacement,
@@ -253,6 +275,14 @@ std::string PgLoginThrottle::index(const IdentifierKey& key) const { return ciph
 
 int PgLoginThrottle::count_attempt(const IdentifierKey& key) {
     return tx_.exec_prepared1(throttle_sql::count_attempt.name, bytes(index(key)), policy_.count_cap())[0].as<int>();
+}
+
+CountedLogin PgLoginThrottle::count_attempt_and_find(const IdentifierKey& key, const NirBody& nir) {
+    // A body whose full NIR cannot be formed has no account: the attempt is counted all the same.
+    const auto nir_index = registry_index(nir, cipher_);
+    if (!nir_index) return {count_attempt(key), std::nullopt};
+    const auto row = tx_.exec_prepared1(throttle_sql::count_attempt_and_find.name, bytes(index(key)), policy_.count_cap(), bytes(*nir_index));
+    return {row[0].as<int>(), legacy_login_from(row, 1)};
 }
 
 void PgLoginThrottle::clear_after_success(const IdentifierKey& key) {

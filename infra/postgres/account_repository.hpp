@@ -4,6 +4,7 @@
 #include "domain/accounts/account_repository.hpp"
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/sessions/session.hpp"
+#include "domain/unit_of_work.hpp"
 #include "infra/crypto/data_cipher.hpp"
 #include "infra/postgres/session_cache.hpp"
 
@@ -42,6 +43,9 @@ public:
     PgSessionRepository(pqxx::transaction_base& tx, const DataCipher& cipher, SessionCache* cache, CacheWrites& writes)
         : tx_(tx), cipher_(cipher), cache_(cache), writes_(writes) {}
     void create(const SessionInfo& session, const std::string& refresh_token) override;
+    // The same, clearing in the same statement the login throttle's row of `clear_index`
+    // (PgLoginThrottle::index) when given: Transaction::create_session.
+    void create(const SessionInfo& session, const std::string& refresh_token, const std::optional<std::string>& clear_index);
     Rotation rotate(const std::string& presented, const std::string& replacement,
                     std::chrono::system_clock::time_point now) override;
     std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) override;
@@ -70,9 +74,12 @@ public:
     void clear_after_success(const IdentifierKey& key) override;
     void set_locked(const IdentifierKey& key, bool locked) override;
     bool is_locked(const IdentifierKey& key) override;
+    // count_attempt and AccountRepository::find_legacy_login in one statement:
+    // Transaction::count_attempt_and_find.
+    CountedLogin count_attempt_and_find(const IdentifierKey& key, const NirBody& nir);
+    std::string index(const IdentifierKey& key) const;
 
 private:
-    std::string index(const IdentifierKey& key) const;
     pqxx::transaction_base& tx_;
     const DataCipher& cipher_;
     LockoutPolicy policy_;

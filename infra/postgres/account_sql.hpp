@@ -11,12 +11,9 @@ ON CONFLICT (member_id) DO NOTHING
 RETURNING id
 )sql"};
 
+// The view's columns (migration 0011), read by legacy_login_from().
 inline constexpr Statement find_legacy_login{"account_find_legacy_login", R"sql(
-SELECT a.id, a.nir_password_hash, a.password_is_temporary, extract(epoch FROM a.temporary_password_expires_at)::float8,
-       a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, i.password_hash, array_to_string(a.required_actions, ','),
-       a.has_logged_in
-FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
-WHERE m.nir_index = $1
+SELECT * FROM legacy_logins WHERE nir_index = $1
 )sql"};
 
 // Writes only when something changes (a first login, a rehash): most logins leave the row, its
@@ -56,11 +53,16 @@ UPDATE accounts SET required_actions = coalesce(string_to_array(nullif($2, ''), 
 namespace guichet::infra::session_sql {
 
 // The session and its first refresh token ($6), in one round trip.
+// $8, when not NULL, is a login throttle's key whose count a successful login clears (as
+// throttle_sql::clear): a login's last round trip. A data-modifying WITH runs whether or not the
+// rest reads it.
 inline constexpr Statement create{"session_create", R"sql(
 WITH session AS (
     INSERT INTO sessions (id, account_id, required_actions, created_at, last_used_at, expires_at, opened_by)
     VALUES ($1, $2, coalesce(string_to_array(nullif($3, ''), ','), '{}'), to_timestamp($4), to_timestamp($4), to_timestamp($5), $7)
     RETURNING id
+), cleared AS (
+    UPDATE login_throttle SET failures = 0, updated_at = now() WHERE identifier_key = $8
 )
 INSERT INTO refresh_tokens (token_hash, session_id) SELECT $6, id FROM session
 )sql"};
@@ -143,6 +145,18 @@ inline constexpr Statement count_attempt{"throttle_count_attempt", R"sql(
 INSERT INTO login_throttle (identifier_key, failures) VALUES ($1, 1)
 ON CONFLICT (identifier_key) DO UPDATE SET failures = LEAST(login_throttle.failures + 1, $2), updated_at = now()
 RETURNING failures
+)sql"};
+
+// A NIR login's first round trip: the attempt counted as by count_attempt, and the account behind
+// the NIR ($3, the registry's index) read as by account_sql::find_legacy_login: the count first,
+// then the view's columns, NULL when no account has that NIR.
+inline constexpr Statement count_attempt_and_find{"throttle_count_attempt_and_find", R"sql(
+WITH counted AS (
+    INSERT INTO login_throttle (identifier_key, failures) VALUES ($1, 1)
+    ON CONFLICT (identifier_key) DO UPDATE SET failures = LEAST(login_throttle.failures + 1, $2), updated_at = now()
+    RETURNING failures
+)
+SELECT counted.failures, l.* FROM counted LEFT JOIN legacy_logins l ON l.nir_index = $3
 )sql"};
 
 inline constexpr Statement clear{"throttle_clear", R"sql(

@@ -26,6 +26,7 @@ std::span<const Statement> all_statements() {
         outbox_sql::stats,
         account_sql::create_legacy,
         throttle_sql::count_attempt,
+        throttle_sql::count_attempt_and_find,
         throttle_sql::clear,
         throttle_sql::set_failures,
         throttle_sql::failures,

@@ -41,6 +41,12 @@ public:
     LoginThrottle& throttle() override { return throttle_; }
     SessionRepository& sessions() override { return sessions_; }
     SecurityEventLog& events() override { return events_; }
+    CountedLogin count_attempt_and_find(const IdentifierKey& key, const NirBody& nir) override {
+        return throttle_.count_attempt_and_find(key, nir);
+    }
+    void create_session(const SessionInfo& session, const std::string& refresh_token, const std::optional<IdentifierKey>& clear) override {
+        sessions_.create(session, refresh_token, clear ? std::optional(throttle_.index(*clear)) : std::nullopt);
+    }
 
 private:
     PgMemberRepository members_;

@@ -35,11 +35,12 @@ std::vector<std::string> names_of(const std::vector<RequiredAction>& actions) {
 
 }  // namespace
 
-SessionTokens Sessions::open_session(AccountId account, std::vector<RequiredAction> actions, const std::string& how, Transaction& tx) {
+SessionTokens Sessions::open_session(AccountId account, std::vector<RequiredAction> actions, const std::string& how, Transaction& tx,
+                                     const std::optional<IdentifierKey>& clear) {
     const auto now = clock_.now();
     SessionInfo session{random_token(random_, 16), account, actions, now, now, now + policy_.refresh_lifetime, how};
     const auto refresh = random_token(random_, 32);
-    tx.sessions().create(session, refresh);
+    tx.create_session(session, refresh, clear);
     const auto access = signer_.sign(AccessClaims{account, session.id, actions, now + policy_.access_lifetime});
     return SessionTokens{access, refresh, policy_.access_lifetime, std::move(actions)};
 }
@@ -49,13 +50,17 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         if (const auto email = Email::parse(trim(identifier))) return login_by_email(*email, password);
 
     const auto key = key_for(identifier);
-    int counted = 0;
-    uow_.autocommit([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
+    const auto nir = typed_nir_body(identifier);
+    // The attempt is counted and committed before the hash; the account is read with it.
+    CountedLogin attempt;
+    uow_.autocommit([&](Transaction& tx) {
+        attempt = nir ? tx.count_attempt_and_find(key, *nir) : CountedLogin{tx.throttle().count_attempt(key), std::nullopt};
+    });
+    const int counted = attempt.counted;
     if (!lockout_.allows_check(counted))
         return fail(ErrorCode::account_locked, "trop d'essais : débloquez votre compte (POST /v1/flows/unlock)");
 
-    std::optional<LegacyLogin> account;
-    if (const auto nir = typed_nir_body(identifier)) uow_.autocommit([&](Transaction& tx) { account = tx.accounts().find_legacy_login(*nir); });
+    const auto& account = attempt.account;
     if (!account) {
         hasher_.verify_dummy(password);
         return fail(ErrorCode::invalid_credentials);
@@ -103,15 +108,15 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
     std::vector<RequiredAction> offered;
     if (by_nir) (policy_.identifier_switch_required ? actions : offered).push_back(RequiredAction::switch_identifier);
 
-    // Each write below stands on its own (a count cleared or a login recorded without the session
-    // that was to follow harms no one: the member logs in again), so no transaction around them:
-    // that spares two of a login's round trips (docs/PERFORMANCE.md).
+    // Each write below stands on its own (a login recorded without the session that was to follow
+    // harms no one: the member logs in again), so no transaction around them: that spares two of a
+    // login's round trips (docs/PERFORMANCE.md). Most logins write only the session, which clears
+    // the failure count in the same statement.
     SessionTokens tokens;
     uow_.autocommit([&](Transaction& tx) {
-        if (clear) tx.throttle().clear_after_success(*clear);
         if (!account.has_logged_in || rehashed) tx.accounts().record_login(account.id, rehashed);  // most logins: nothing to record
         if (new_pending) tx.accounts().set_pending_actions(account.id, names_of(kept));
-        tokens = open_session(account.id, actions, account.password_is_temporary ? how + ", temporary password" : how, tx);
+        tokens = open_session(account.id, actions, account.password_is_temporary ? how + ", temporary password" : how, tx, clear);
     });
     tokens.offered_actions = std::move(offered);
     return tokens;

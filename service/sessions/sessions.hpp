@@ -77,7 +77,9 @@ public:
 private:
     Result<SessionTokens> login_by_email(const Email& email, const std::string& password);
     // `how` is kept with the session: the event log shows it as a login (domain/events).
-    SessionTokens open_session(AccountId account, std::vector<RequiredAction> actions, const std::string& how, Transaction& tx);
+    // `clear`: the login throttle's key whose count the same write clears (a NIR login's success).
+    SessionTokens open_session(AccountId account, std::vector<RequiredAction> actions, const std::string& how, Transaction& tx,
+                               const std::optional<IdentifierKey>& clear = std::nullopt);
     // After the right password: a session, restricted to the required actions a temporary password,
     // an unfinished personalisation or (`by_nir`) the identifier switch call for; `clear` is the
     // failure count to reset.

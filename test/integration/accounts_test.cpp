@@ -46,6 +46,38 @@ void account_contract(UnitOfWork& uow) {
     CHECK(counted == 1);
     uow.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(nir); });
     CHECK(counted == 1);  // the success cleared it
+
+    // A login's two steps (Transaction::count_attempt_and_find and create_session): what the
+    // separate calls do, whether the adapter makes them one statement each or not.
+    const IdentifierKey key{"jean.martin@exemple.fr"};  // a key not counted above
+    CountedLogin attempt;
+    uow.autocommit([&](Transaction& tx) { attempt = tx.count_attempt_and_find(key, member.nir.body()); });
+    CHECK(attempt.counted == 1);
+    REQUIRE(attempt.account);
+    CHECK(attempt.account->id == *first);
+    CHECK(attempt.account->nir_password_hash == std::optional<std::string>("$2b$10$abc"));
+    CHECK(attempt.account->has_logged_in);
+    CHECK_FALSE(attempt.account->migrated);
+    uow.autocommit([&](Transaction& tx) { attempt = tx.count_attempt_and_find(key, other.nir.body()); });
+    CHECK(attempt.counted == 2);  // counted all the same
+    CHECK_FALSE(attempt.account);  // no account has that NIR
+    const auto now = test_clock().now();
+    const SessionInfo session{"contract-session-1", *first, {RequiredAction::switch_identifier}, now, now, now + std::chrono::hours(1), "nir"};
+    uow.autocommit([&](Transaction& tx) { tx.create_session(session, "contract-refresh-1", key); });
+    std::optional<SessionInfo> found;
+    uow.autocommit([&](Transaction& tx) { found = tx.sessions().find_active(session.id, now); });
+    REQUIRE(found);
+    CHECK(found->account_id == *first);
+    CHECK(found->required_actions == session.required_actions);
+    uow.autocommit([&](Transaction& tx) { attempt = tx.count_attempt_and_find(key, member.nir.body()); });
+    CHECK(attempt.counted == 1);  // the session's write cleared the count
+    auto second_session = session;
+    second_session.id = "contract-session-2";
+    uow.autocommit([&](Transaction& tx) { tx.create_session(second_session, "contract-refresh-2", std::nullopt); });
+    uow.autocommit([&](Transaction& tx) { attempt = tx.count_attempt_and_find(key, member.nir.body()); });
+    CHECK(attempt.counted == 2);  // no key: nothing cleared
+    uow.autocommit([&](Transaction& tx) { found = tx.sessions().find_active(second_session.id, now); });
+    CHECK(found);
 }
 
 }  // namespace
@@ -82,6 +114,35 @@ TEST_CASE("100 parallel attempts on one identifier: exactly 3 are allowed to che
     for (auto& th : threads) th.join();
     CHECK(allowed == 3);
     CHECK(refused == 97);
+}
+
+TEST_CASE("100 parallel login first steps on one NIR: exactly 3 are allowed, each reads the account", "[postgres][lockout]") {
+    TestDatabase db;
+    infra::ConnectionPool pool(db.url(), 8);
+    infra::DataCipher cipher(test_data_key());
+    infra::PgUnitOfWork uow(pool, cipher);
+    const auto member = *parse_member(sample_record(), test_clock().today());
+    uow.run([&](Transaction& tx) {
+        tx.members().upsert(member);
+        tx.accounts().create_legacy(LegacyAccount{member.nir, std::string("$2b$10$abc"), false, std::nullopt, true});
+    });
+    const LockoutPolicy policy;
+    const IdentifierKey key{member.nir.body().value()};
+    std::atomic<int> allowed{0}, refused{0}, with_account{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 10; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 10; ++i) {
+                CountedLogin attempt;
+                uow.autocommit([&](Transaction& tx) { attempt = tx.count_attempt_and_find(key, member.nir.body()); });
+                (policy.allows_check(attempt.counted) ? allowed : refused)++;
+                if (attempt.account) with_account++;
+            }
+        });
+    for (auto& th : threads) th.join();
+    CHECK(allowed == 3);
+    CHECK(refused == 97);
+    CHECK(with_account == 100);
 }
 
 TEST_CASE("identifiers are stored as a keyed index, never in clear", "[postgres][security]") {
