@@ -184,7 +184,9 @@ int run_serve(const infra::Config& config) {
                            account_import, sessions,          jwks,          flows,        registration,      password_change,
                            contact_details, unlock,      recovery,     agent_actions,     identifier_switch};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
-    api::HttpServer server(app, api::ServerOptions{config.listen_host, config.listen_port, 2, config.worker_threads, 1024});
+    api::ServerOptions server_options{config.listen_host, config.listen_port, 2, config.worker_threads, 1024};
+    server_options.hashing_threads = config.hashing_threads;
+    api::HttpServer server(app, server_options);
     server.start();
     std::optional<DispatchLoop> delivery;
     if (config.outbox_workers > 0)

@@ -264,6 +264,9 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
     number = config.worker_threads;
     if (auto error = read_number(env, "GUICHET_WORKER_THREADS", 0, 1024, number)) return error;
     config.worker_threads = static_cast<unsigned>(number);
+    number = config.hashing_threads;
+    if (auto error = read_number(env, "GUICHET_HASHING_THREADS", 0, 256, number)) return error;
+    config.hashing_threads = static_cast<unsigned>(number);
     number = config.db_pool_size;
     if (auto error = read_number(env, "GUICHET_DB_POOL_SIZE", 1, 256, number)) return error;
     config.db_pool_size = static_cast<std::size_t>(number);

@@ -31,6 +31,7 @@ struct Config {
     std::string sms_file = "data/sms.log";      // GUICHET_SMS_FILE, outbox file without SMS URL
     std::size_t max_body_bytes = 65536;         // GUICHET_MAX_BODY_BYTES, 1024..10485760
     unsigned worker_threads = 0;                // GUICHET_WORKER_THREADS, 0 = automatic, max 1024
+    unsigned hashing_threads = 0;               // GUICHET_HASHING_THREADS, 0 = automatic, max 256
     std::size_t db_pool_size = 8;               // GUICHET_DB_POOL_SIZE, 1..256
     std::chrono::milliseconds session_cache_ttl{5000};  // GUICHET_SESSION_CACHE_TTL_MS, 0..60000, 0 = no cache
     unsigned outbox_workers = 2;                // GUICHET_OUTBOX_WORKERS, 0..64 (0: this process does not deliver)

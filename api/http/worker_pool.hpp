@@ -46,11 +46,12 @@ unsigned default_worker_threads();
 
 // Hashing pool (routes marked Cost::hashing: login, account import, registration steps, password
 // reset and change): Argon2id (m=19 MiB, t=2) is CPU- and memory-bound, but a login also waits
-// on PostgreSQL (about 8 round trips), so cores + 2 threads keep every core hashing while two of
-// them wait; more would only queue in the kernel. At nice 19 (ServerOptions::hashing_nice) so
-// cheap requests win the cores when both want them; hashing memory is capped at (cores + 2) ×
-// 19 MiB and the bounded queue (256 by default) answers the excess of a login storm 503 +
-// Retry-After.
+// on PostgreSQL (two round trips), so cores + 2 threads keep every core hashing while two of them
+// wait (GUICHET_HASHING_THREADS sets another size: a distant database makes the waits longer).
+// At most one hash per core runs whatever the size (Argon2idHasher), so hashing memory is capped
+// at cores × 19 MiB. At nice 19 (ServerOptions::hashing_nice) so cheap requests win the cores
+// when both want them; the bounded queue (256 by default) answers the excess of a login storm
+// 503 + Retry-After.
 unsigned default_hashing_threads();
 
 }  // namespace guichet::api

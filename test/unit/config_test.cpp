@@ -69,6 +69,7 @@ TEST_CASE("config: the documented defaults apply when only the required variable
     CHECK(config->sms_file == "data/sms.log");
     CHECK(config->max_body_bytes == 65536);
     CHECK(config->worker_threads == 0);
+    CHECK(config->hashing_threads == 0);
     CHECK(config->db_pool_size == 8);
     CHECK(config->log_level == "info");
     for (std::size_t i = 0; i < 32; ++i) {
@@ -92,6 +93,7 @@ TEST_CASE("config: every variable is read when set", "[config]") {
     env["GUICHET_SMS_FILE"] = "/var/lib/guichet/sms.log";
     env["GUICHET_MAX_BODY_BYTES"] = "1024";
     env["GUICHET_WORKER_THREADS"] = "4";
+    env["GUICHET_HASHING_THREADS"] = "6";
     env["GUICHET_DB_POOL_SIZE"] = "256";
     env["GUICHET_LOG_LEVEL"] = "debug";
     const auto config = load(env);
@@ -111,6 +113,7 @@ TEST_CASE("config: every variable is read when set", "[config]") {
     CHECK(config->sms_file == "/var/lib/guichet/sms.log");
     CHECK(config->max_body_bytes == 1024);
     CHECK(config->worker_threads == 4);
+    CHECK(config->hashing_threads == 6);
     CHECK(config->db_pool_size == 256);
     CHECK(config->log_level == "debug");
 
@@ -313,6 +316,8 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     refused("GUICHET_WORKER_THREADS", "-2");
     refused("GUICHET_WORKER_THREADS", "1025");
     refused("GUICHET_WORKER_THREADS", "auto");
+    refused("GUICHET_HASHING_THREADS", "257");
+    refused("GUICHET_HASHING_THREADS", "-1");
     refused("GUICHET_DB_POOL_SIZE", "0");
     refused("GUICHET_DB_POOL_SIZE", "257");
     refused("GUICHET_DB_POOL_SIZE", " 8");
@@ -324,6 +329,7 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     Env env = minimal();
     env["GUICHET_MAX_BODY_BYTES"] = "10485760";
     env["GUICHET_WORKER_THREADS"] = "0";
+    env["GUICHET_HASHING_THREADS"] = "0";
     env["GUICHET_DB_POOL_SIZE"] = "1";
     env["GUICHET_SESSION_CACHE_TTL_MS"] = "0";  // no cache
     env["GUICHET_IDENTIFIER_SWITCH"] = "offered";
@@ -331,6 +337,7 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     REQUIRE(config.has_value());
     CHECK(config->max_body_bytes == 10485760);
     CHECK(config->worker_threads == 0);
+    CHECK(config->hashing_threads == 0);
     CHECK(config->db_pool_size == 1);
     CHECK(config->session_cache_ttl.count() == 0);
     CHECK(load(minimal())->session_cache_ttl == std::chrono::seconds(5));
