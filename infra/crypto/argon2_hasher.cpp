@@ -11,6 +11,12 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include <pthread.h>
+#include <sched.h>
 
 #include "infra/crypto/sodium.hpp"
 
@@ -156,24 +162,96 @@ bool verify_bcrypt(std::string_view phc, std::string_view password) {
 
 }  // namespace
 
+// A free list of slots, one per hash that may run at once. A slot may name a core: the thread
+// holding it runs there, alone among the hashes, until it gives the slot back.
+class Argon2idHasher::Slots {
+public:
+    static constexpr int no_core = -1;
+    explicit Slots(std::vector<int> cores) : free_(std::move(cores)) {}
+    int acquire() {
+        std::unique_lock lock(mutex_);
+        freed_.wait(lock, [&] { return !free_.empty(); });
+        const int core = free_.back();
+        free_.pop_back();
+        return core;
+    }
+    void release(int core) {
+        {
+            const std::lock_guard lock(mutex_);
+            free_.push_back(core);
+        }
+        freed_.notify_one();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable freed_;
+    std::vector<int> free_;
+};
+
 namespace {
-// Holds one of the hasher's slots for the duration of one hash or verification.
+
+// The cores this process may run on (its affinity mask: a container or taskset may give fewer
+// than the machine has), or none when the system will not say.
+std::vector<int> usable_cores() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return {};
+    std::vector<int> cores;
+    for (std::size_t cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &set)) cores.push_back(static_cast<int>(cpu));
+    return cores;
+}
+
+// Holds one of the hasher's slots for the duration of one hash or verification, on the slot's
+// core when it names one; the thread's own set of cores comes back with the slot. Pinning is an
+// optimisation only: if the system refuses it, the hash runs where the scheduler puts it.
 class Slot {
 public:
-    explicit Slot(std::counting_semaphore<1024>& slots) : slots_(slots) { slots_.acquire(); }
-    ~Slot() { slots_.release(); }
+    explicit Slot(Argon2idHasher::Slots& slots);
+    ~Slot();
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
 
 private:
-    std::counting_semaphore<1024>& slots_;
+    Argon2idHasher::Slots& slots_;
+    int core_;
+    cpu_set_t before_{};
+    bool pinned_ = false;
 };
+
 }  // namespace
 
+Slot::Slot(Argon2idHasher::Slots& slots) : slots_(slots), core_(slots.acquire()) {
+    if (core_ == Argon2idHasher::Slots::no_core) return;
+    if (pthread_getaffinity_np(pthread_self(), sizeof before_, &before_) != 0) return;
+    cpu_set_t only;
+    CPU_ZERO(&only);
+    CPU_SET(static_cast<std::size_t>(core_), &only);
+    pinned_ = pthread_setaffinity_np(pthread_self(), sizeof only, &only) == 0;
+}
+
+Slot::~Slot() {
+    if (pinned_) pthread_setaffinity_np(pthread_self(), sizeof before_, &before_);
+    slots_.release(core_);
+}
+
+namespace {
+
+std::vector<int> slot_cores(unsigned max_parallel) {
+    if (max_parallel == 0) {
+        if (auto cores = usable_cores(); !cores.empty()) return cores;  // one pinned hash per core
+        max_parallel = std::max(1U, std::thread::hardware_concurrency());
+    }
+    return std::vector<int>(std::min(max_parallel, 1024U), Argon2idHasher::Slots::no_core);
+}
+
+}  // namespace
+
+Argon2idHasher::~Argon2idHasher() = default;
+
 Argon2idHasher::Argon2idHasher(Argon2Params params, unsigned max_parallel)
-    : params_(params),
-      slots_(std::make_unique<std::counting_semaphore<1024>>(
-          std::clamp<std::ptrdiff_t>(max_parallel == 0 ? std::thread::hardware_concurrency() : max_parallel, 1, 1024))) {
+    : params_(params), slots_(std::make_unique<Slots>(slot_cores(max_parallel))) {
     const auto& [m, t, p] = params_;
     if (t < ARGON2_MIN_TIME || p < ARGON2_MIN_LANES || std::uint64_t{m} < 8ULL * p)
         throw std::invalid_argument("Argon2id parameters: need t >= 1, p >= 1 and m >= 8*p KiB");

@@ -4,7 +4,6 @@
 // flags so the next successful login replaces them.
 #include <cstdint>
 #include <memory>
-#include <semaphore>
 #include <string>
 #include <string_view>
 
@@ -23,11 +22,16 @@ class Argon2idHasher final : public PasswordHasher {
 public:
     // Throws std::invalid_argument on parameters libargon2 would refuse or that exceed what
     // verify() accepts from stored hashes; hashes one dummy password (see verify_dummy).
-    // At most `max_parallel` hashes or verifications run at once (0: one per core), whatever the
-    // number of threads calling: more would only share the cores, each pass evicting the others'
-    // memory from the caches (4 threads on 2 cores verify 5-10 % fewer passwords per second than
-    // 2, docs/PERFORMANCE.md), while a caller waiting here holds no core and no 19 MiB.
+    // At most `max_parallel` hashes or verifications run at once (0: one per core the process may
+    // use), whatever the number of threads calling: more would only share the cores, each pass
+    // evicting the others' memory from the caches (4 threads on 2 cores verify 5-10 % fewer
+    // passwords per second than 2, docs/PERFORMANCE.md), while a caller waiting here holds no core
+    // and no 19 MiB. With the default, each hash also runs on a core of its own (the calling
+    // thread is pinned to it for the hash): the server's hashing threads run at nice 19, and the
+    // scheduler, weighing them so lightly, would otherwise leave two on one core while the other
+    // idles (a core idle 2-3 % of the time under a login load, docs/PERFORMANCE.md).
     explicit Argon2idHasher(Argon2Params params = {}, unsigned max_parallel = 0);
+    ~Argon2idHasher() override;
 
     std::string hash(std::string_view password) const override;
     bool verify(std::string_view phc, std::string_view password) const override;
@@ -40,9 +44,11 @@ public:
 
     const Argon2Params& params() const noexcept { return params_; }
 
+    class Slots;  // the hashes that may run at once, each with its core (or none)
+
 private:
     Argon2Params params_;
-    std::unique_ptr<std::counting_semaphore<1024>> slots_;
+    std::unique_ptr<Slots> slots_;
     std::string dummy_phc_;
 };
 

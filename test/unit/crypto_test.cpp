@@ -2,8 +2,15 @@
 #include <crypt.h>
 #include <sodium.h>
 
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <thread>
 #include <memory>
 #include <random>
 #include <string>
@@ -238,6 +245,61 @@ TEST_CASE("verify_dummy does the work of a real verify: today's parameters", "[c
     CHECK_FALSE(hasher.needs_rehash(hasher.dummy_hash()));
     CHECK_FALSE(hasher.verify(hasher.dummy_hash(), "Wrong-Password-1"));
     CHECK_NOTHROW(hasher.verify_dummy("Wrong-Password-1"));
+}
+
+namespace {
+
+// The cores thread `tid` may run on.
+std::vector<int> cores_of(pid_t tid) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(tid, sizeof set, &set) != 0) return {};
+    std::vector<int> cores;
+    for (std::size_t cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &set)) cores.push_back(static_cast<int>(cpu));
+    return cores;
+}
+
+}  // namespace
+
+TEST_CASE("hashes from more threads than cores each run alone on a core, and every thread gets its cores back", "[crypto]") {
+    // m = 16 MiB, t = 2: long enough for the watcher below to see the hashes running.
+    const Argon2idHasher hasher({16384, 2, 1});
+    const auto usable = cores_of(0);
+    REQUIRE_FALSE(usable.empty());
+    const auto phc = hasher.hash("Motdepasse!2024");
+    const int threads = static_cast<int>(usable.size()) * 2 + 1;
+    std::vector<std::atomic<pid_t>> tids(static_cast<std::size_t>(threads));
+    std::atomic<int> done{0}, verified{0}, restored{0};
+    std::vector<std::thread> workers;
+    for (int i = 0; i < threads; ++i)
+        workers.emplace_back([&, i] {
+            tids[static_cast<std::size_t>(i)] = static_cast<pid_t>(syscall(SYS_gettid));
+            const auto before = cores_of(0);
+            if (hasher.verify(phc, "Motdepasse!2024")) ++verified;
+            if (cores_of(0) == before) ++restored;
+            ++done;
+        });
+    // Watch: a thread pinned to one core is hashing; no two at once on the same core, never more
+    // than one per usable core.
+    bool clash = false;
+    std::size_t most_pinned = 0;
+    while (done < threads) {
+        std::vector<int> pinned;
+        for (auto& tid : tids)
+            if (const pid_t t = tid.load(); t != 0)
+                if (const auto cores = cores_of(t); cores.size() == 1) pinned.push_back(cores[0]);
+        std::sort(pinned.begin(), pinned.end());
+        clash = clash || std::adjacent_find(pinned.begin(), pinned.end()) != pinned.end();
+        most_pinned = std::max(most_pinned, pinned.size());
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    for (auto& w : workers) w.join();
+    CHECK(verified == threads);
+    CHECK(restored == threads);
+    CHECK_FALSE(clash);
+    CHECK(most_pinned <= usable.size());
+    if (usable.size() > 1) CHECK(most_pinned >= 1);  // seen at work (a single core: pinned always)
 }
 
 TEST_CASE("DataCipher seals and opens with the same associated data", "[crypto]") {
