@@ -1,38 +1,38 @@
 #include "api/http/router.hpp"
 
 #include <stdexcept>
+#include <string_view>
 
 namespace guichet::api {
 
 namespace {
 
-std::vector<std::string> split_path(const std::string& path) {
-    std::vector<std::string> segments;
+// The segments of a path (or pattern) after its leading '/': "/v1/flows/x" → v1, flows, x.
+template <typename Piece>
+std::vector<Piece> split_path(std::string_view path) {
+    std::vector<Piece> segments;
     std::size_t start = 1;  // paths start with '/'
     while (start <= path.size()) {
         auto end = path.find('/', start);
-        if (end == std::string::npos) end = path.size();
-        segments.push_back(path.substr(start, end - start));
+        if (end == std::string_view::npos) end = path.size();
+        segments.emplace_back(path.substr(start, end - start));
         start = end + 1;
     }
     return segments;
 }
 
-bool matches(const std::string& pattern, const std::vector<std::string>& segments,
-             std::map<std::string, std::string>& params) {
-    const auto pattern_segments = split_path(pattern);
-    if (pattern_segments.size() != segments.size()) return false;
-    std::map<std::string, std::string> found;
+bool is_parameter(const std::string& segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
+
+// Runs on every request against every route: compares without allocating, and only a match
+// copies its parameters.
+bool matches(const Route& route, const std::vector<std::string_view>& segments, std::map<std::string, std::string>& params) {
+    if (route.segments.size() != segments.size()) return false;
     for (std::size_t i = 0; i < segments.size(); ++i) {
-        const auto& p = pattern_segments[i];
-        if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-            if (segments[i].empty()) return false;
-            found[p.substr(1, p.size() - 2)] = segments[i];
-        } else if (p != segments[i]) {
-            return false;
-        }
+        const auto& p = route.segments[i];
+        if (is_parameter(p) ? segments[i].empty() : p != segments[i]) return false;
     }
-    params = std::move(found);
+    for (std::size_t i = 0; i < segments.size(); ++i)
+        if (is_parameter(route.segments[i])) params[route.segments[i].substr(1, route.segments[i].size() - 2)] = std::string(segments[i]);
     return true;
 }
 
@@ -44,16 +44,17 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
 
 void Router::add(std::string method, std::string pattern, Body body, Access access, Handler handler, Cost cost) {
     if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with /");
-    routes_.push_back(Route{std::move(method), std::move(pattern), body, access, std::move(handler), cost});
+    auto segments = split_path<std::string>(pattern);
+    routes_.push_back(Route{std::move(method), std::move(pattern), body, access, std::move(handler), cost, std::move(segments)});
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {
     Match result;
     if (path.empty() || path.front() != '/') return result;
-    const auto segments = split_path(path);
+    const auto segments = split_path<std::string_view>(path);
     for (const auto& route : routes_) {
         std::map<std::string, std::string> params;
-        if (!matches(route.pattern, segments, params)) continue;
+        if (!matches(route, segments, params)) continue;
         if (route.method == method) {
             result.route = &route;
             result.params = std::move(params);

@@ -28,6 +28,7 @@ struct Route {
     Access access;
     Handler handler;
     Cost cost = Cost::light;
+    std::vector<std::string> segments{};  // the pattern split at '/', once (Router::add)
 };
 
 class Router {
