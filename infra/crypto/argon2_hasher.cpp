@@ -2,21 +2,20 @@
 
 #include <argon2.h>
 #include <crypt.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
-#include <condition_variable>
-#include <mutex>
 #include <vector>
-
-#include <pthread.h>
-#include <sched.h>
 
 #include "infra/crypto/sodium.hpp"
 
