@@ -36,8 +36,9 @@ HttpRequest translate(const Http::Request& in) {
     for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) out.query[it->first] = it->second;
     for (const auto& [name, raw] : in.headers().rawList()) out.headers[ascii_lower(name)] = raw.value();
     // Headers Pistache knows (Content-Type, Authorization...) are parsed into typed objects.
+    std::ostringstream value;  // one for all: a stream costs more to build than a header to write
     for (const auto& header : in.headers().list()) {
-        std::ostringstream value;
+        value.str({});
         header->write(value);
         out.headers[ascii_lower(header->name())] = value.str();
     }
@@ -66,6 +67,7 @@ void send(Http::ResponseWriter& writer, const HttpResponse& response) {
 }
 
 void access_log(const HttpRequest& request, const HttpResponse& response, std::chrono::steady_clock::time_point start) {
+    if (!spdlog::should_log(spdlog::level::info)) return;  // spare building the line (every request)
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     // The route pattern, not the path: paths and query strings can carry identifiers.
     log_json(spdlog::level::info, {{"event", "http_request"},
