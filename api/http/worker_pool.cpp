@@ -1,5 +1,7 @@
 #include "api/http/worker_pool.hpp"
 
+#include <sched.h>
+
 #if defined(__linux__)
 #include <sys/resource.h>
 #include <unistd.h>
@@ -9,7 +11,12 @@ namespace guichet::api {
 
 namespace {
 
+// The cores this process may use (its affinity mask, as Argon2idHasher counts them: a container
+// may give fewer than the machine has).
 unsigned cores() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return static_cast<unsigned>(CPU_COUNT(&set));
     const unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 2 : n;
 }

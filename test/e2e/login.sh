@@ -60,6 +60,13 @@ check "logout" status_is 204
 call GET /v1/me -H "Authorization: Bearer $ACCESS3"
 check "a logged-out session's token no longer works" is_problem 401 unauthorized
 
+# A success clears the failures before it (the statement that writes the session clears them).
+login 184027512345674 'wrong0'
+login 184027512345674 'wrong1'
+login 184027512345674 'Ancien-Mot2passe!'
+check "two failures, then the right password logs in" status_is 200
+check "… and no failure is left counted" test "$(psql -qtA "$(db_url)" -c "SELECT count(*) FROM login_throttle WHERE failures > 0")" = 0
+
 # Wrong password and unknown identifier: same status and body; 3 failures lock.
 login 184027512345674 'wrong'; wrong_body=$(jq -c 'del(.instance)' <<<"$BODY"); wrong_status=$STATUS
 login 282011305500701 'wrong'; unknown_body=$(jq -c 'del(.instance)' <<<"$BODY")
