@@ -18,16 +18,6 @@ agent() {  # agent METHOD PATH [BODY]: an admin call by agent.dupont
   if [ $# -ge 3 ]; then json_call "$1" "$2" "$3" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"
   else call "$1" "$2" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"; fi
 }
-mail_links() {  # the reset-link tokens mailed to $1, oldest first
-  mail_texts "$1" | grep -oE 'reinitialisation\?token=[A-Za-z0-9_-]+' | cut -d= -f2
-}
-wait_link() {  # wait_link RECIPIENT COUNT: sets LINK to the newest of at least COUNT links
-  for _ in $(seq 1 150); do
-    [ "$(mail_links "$1" | wc -l)" -ge "$2" ] && { LINK=$(mail_links "$1" | tail -n 1); return 0; }
-    sleep 0.1
-  done
-  return 1
-}
 
 # 1. Agent calls need the admin token and say which agent acts.
 call GET "/v1/admin/accounts?nir=184027512345674" -H "X-Agent-Id: agent.dupont"
@@ -90,16 +80,16 @@ for i in 1 2 3 4; do login 293026938112301 "faux-$i"; done
 json_call POST /v1/flows/unlock '{"nir":"293026938112301","birth_date":"18/02/1993"}'
 check "one channel known (the overseas mobile is not one): used at once, and said" \
   json_true '.state == "link_sent" and .messages[0].code == "single_channel" and .channels == [{"channel":"email","destination":"a•••@exemple.fr"}]'
-wait_link anne.bernard@exemple.fr 1
-FIRST_LINK=$LINK
+wait_link /reinitialisation anne.bernard@exemple.fr 1
+FIRST_LINK=$TOKEN
 psql -q "$(db_url)" -c "UPDATE link_tokens SET expires_at = now() - interval '1 second' WHERE purpose = 'password_reset'" >/dev/null
 json_call POST /v1/password-resets "{\"token\":\"$FIRST_LINK\",\"password\":\"Soleil-Caraibes2026\",\"password_confirmation\":\"Soleil-Caraibes2026\"}"
 check "an expired link (past its hour)" is_problem 410 link_expired
 json_call POST /v1/flows/unlock '{"nir":"293026938112301","birth_date":"18/02/1993"}'
-wait_link anne.bernard@exemple.fr 2
-json_call POST /v1/password-resets "{\"token\":\"$LINK\",\"password\":\"Soleil-Caraibes2026\",\"password_confirmation\":\"Soleil-Caraibes2026\"}"
+wait_link /reinitialisation anne.bernard@exemple.fr 2
+json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"Soleil-Caraibes2026\",\"password_confirmation\":\"Soleil-Caraibes2026\"}"
 check "a fresh link sets the password, unlocks and logs in" json_true '(.access_token | length) > 20'
-json_call POST /v1/password-resets "{\"token\":\"$LINK\",\"password\":\"Autre-Soleil2026!\",\"password_confirmation\":\"Autre-Soleil2026!\"}"
+json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"Autre-Soleil2026!\",\"password_confirmation\":\"Autre-Soleil2026!\"}"
 check "the link is single use" is_problem 410 link_expired
 login 293026938112301 'Soleil-Caraibes2026'
 check "the new password logs in" status_is 200

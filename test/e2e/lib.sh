@@ -18,7 +18,8 @@ e2e_cleanup() {
   for pid in "${SERVER_PIDS[@]}" "${HELPER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${SERVER_PIDS[@]}" "${HELPER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   psql -q "$GUICHET_TEST_PG_ADMIN_URL" -c "DROP DATABASE IF EXISTS $E2E_DB WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$E2E_DIR"
+  # A failed run keeps its mail, SMS and server logs for whoever reads the failure.
+  if [ "$FAILURES" -gt 0 ]; then echo "kept for inspection: $E2E_DIR" >&2; else rm -rf "$E2E_DIR"; fi
 }
 trap e2e_cleanup EXIT
 
@@ -108,55 +109,30 @@ start_real_delivery() {
   start_sms_sink
   export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GUICHET_MAIL_FROM="no-reply@guichet.test"
   export GUICHET_SMS_URL="$SINK/sms" GUICHET_SMS_TOKEN="sms-test-token"
-  export GUICHET_OUTBOX_POLL_MS=50 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
+  # A send that fails is tried again within a second, not after the default 3 minutes: the
+  # member waits in front of the screen (and so does the test).
+  export GUICHET_OUTBOX_POLL_MS=50 GUICHET_OUTBOX_RETRY_BASE_MS=1000 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
 }
 
-# mail_texts RECIPIENT: the plain text of each mail in MAILDIR to RECIPIENT, oldest first, one
-# line each (every run of white space, CR, LF or non-breaking, as one space).
-mail_texts() {
-  /usr/bin/python3 - "$MAILDIR" "$1" <<'PY'
-import email, email.policy, os, sys
-box, to = sys.argv[1:]
-d = os.path.join(box, "new")
-found = []
-for name in (os.listdir(d) if os.path.isdir(d) else []):
-    with open(os.path.join(d, name), "rb") as f:
-        m = email.message_from_binary_file(f, policy=email.policy.default)
-    if to.lower() == str(m["To"]).strip().lower():
-        found.append((os.stat(os.path.join(d, name)).st_mtime_ns, " ".join(m.get_body(("plain",)).get_content().split())))
-for _, text in sorted(found):
-    print(text)
-PY
-}
-
-# links_to PATH RECIPIENT: the tokens of the links to PATH mailed to RECIPIENT, oldest first.
-links_to() {
-  /usr/bin/python3 - "$MAILDIR" "$1" "$2" <<'PY'
-import email, email.policy, os, re, sys
-box, path, to = sys.argv[1:]
-d = os.path.join(box, "new")
-found = []
-for name in (os.listdir(d) if os.path.isdir(d) else []):
-    with open(os.path.join(d, name), "rb") as f:
-        m = email.message_from_binary_file(f, policy=email.policy.default)
-    if to.lower() != str(m["To"]).strip().lower():
-        continue
-    text = m.get_body(("plain",)).get_content()
-    for token in re.findall("https://espace.exemple.fr" + re.escape(path) + r"\?token=([A-Za-z0-9_-]+)", text):
-        found.append((m["Date"] and email.utils.parsedate_to_datetime(m["Date"]).timestamp(), name, token))
-for _, _, token in sorted(found):
-    print(token)
-PY
-}
-# wait_link PATH RECIPIENT COUNT: waits for the COUNT-th such link and sets TOKEN to the newest.
+# mail_texts RECIPIENT: the plain text of each mail in MAILDIR to RECIPIENT, in the order they
+# were queued, one line each (test/support/mailbox.py).
+mail_texts() { /usr/bin/python3 "$GUICHET_SOURCE_DIR/test/support/mailbox.py" "$MAILDIR" texts "$1"; }
+# links_to PATH RECIPIENT: the tokens of the links to PATH mailed to RECIPIENT, in the order queued.
+links_to() { /usr/bin/python3 "$GUICHET_SOURCE_DIR/test/support/mailbox.py" "$MAILDIR" links "$2" "$1"; }
+# wait_link PATH RECIPIENT COUNT: waits for the COUNT-th such link and sets TOKEN to the last
+# queued; TOKEN is empty when it did not come. The tokens are read once per try, so the count and
+# the token are of the same reading.
 wait_link() {
-  local i
+  local i tokens
+  TOKEN=""
   for i in $(seq 1 150); do
-    TOKEN=$(links_to "$1" "$2" | tail -n 1)
-    [ "$(links_to "$1" "$2" | wc -l)" -ge "$3" ] && return 0
+    tokens=$(links_to "$1" "$2")
+    if [ -n "$tokens" ] && [ "$(wc -l <<<"$tokens")" -ge "$3" ]; then
+      TOKEN=$(tail -n 1 <<<"$tokens")
+      return 0
+    fi
     sleep 0.2
   done
-  TOKEN=""
 }
 # wait_for SECONDS COMMAND…: polls until COMMAND succeeds; false on time-out.
 wait_for() {
