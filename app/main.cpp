@@ -20,6 +20,7 @@
 #include "infra/delivery/http_sms_sender.hpp"
 #include "infra/delivery/local_senders.hpp"
 #include "infra/delivery/smtp_sender.hpp"
+#include "infra/flows/json_flow_data.hpp"
 #include "infra/csv/member_csv.hpp"
 #include "infra/postgres/migrations.hpp"
 #include "infra/postgres/outbox.hpp"
@@ -31,7 +32,9 @@
 #include "service/flows/flows.hpp"
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
+#include "service/recovery/recovery.hpp"
 #include "service/unlock/unlock.hpp"
+#include "service/identifier_switch/identifier_switch.hpp"
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_change.hpp"
 #include "service/personalisation/contact_details.hpp"
@@ -150,7 +153,7 @@ int run_serve(const infra::Config& config) {
     retry.max_attempts = config.outbox_max_attempts;
     retry.base = config.outbox_retry_base;
     const auto at = config.mail_from.find('@');
-    Dispatcher dispatcher(outbox, *email_sender, *sms_sender,
+    Dispatcher dispatcher(outbox, {{Channel::email, email_sender.get()}, {Channel::sms, sms_sender.get()}},
                           DispatcherSettings{brand, retry, at == std::string::npos ? "guichet.invalid" : config.mail_from.substr(at + 1),
                                              config.outbox_lease, 10},
                           delivery_counters);
@@ -165,24 +168,34 @@ int run_serve(const infra::Config& config) {
     SessionPolicy session_policy;
     session_policy.identifier_switch_required = config.identifier_switch_required;
     Sessions sessions(uow, hasher, signer, random, clock, LockoutPolicy{}, session_policy);
-    Flows flows(uow, clock);
+    const infra::JsonFlowDataCodec flow_codec;
+    Flows flows(uow, clock, flow_codec);
+    // Each flow type, once built, is served by the flow routes (service/flows/flow_type.hpp).
     Registration registration(uow, flows, hasher, password_strength, random, clock);
-    flows.add(Registration::type, registration);
     PasswordChange password_change(uow, hasher, password_strength, sessions, clock);
     ContactDetails contact_details(uow, sessions, random, clock);
     Unlock unlock(uow, flows, hasher, random, clock);
-    flows.add(Unlock::type, unlock);
     const infra::BlindDigest digest(cipher);
     Recovery recovery(uow, flows, hasher, random, digest, clock);
-    flows.add(Recovery::type, recovery);
     AgentActions agent_actions(uow, hasher, random, clock);
     SwitchPolicy switch_policy;
     switch_policy.brand = config.brand;
     IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, LockoutPolicy{}, switch_policy);
-    flows.add(IdentifierSwitch::type, identifier_switch);
-    api::Services services{readiness,      password_strength, member_import, outbox,       delivery_counters, brand,
-                           account_import, sessions,          jwks,          flows,        registration,      password_change,
-                           contact_details, unlock,      recovery,     agent_actions,     identifier_switch};
+    api::Services services{.readiness = readiness,
+                           .password_strength = password_strength,
+                           .member_import = member_import,
+                           .outbox = outbox,
+                           .delivery_counters = delivery_counters,
+                           .brand = brand,
+                           .account_import = account_import,
+                           .sessions = sessions,
+                           .jwks = jwks,
+                           .flows = flows,
+                           .registration = registration,
+                           .password_change = password_change,
+                           .contact_details = contact_details,
+                           .agent_actions = agent_actions,
+                           .identifier_switch = identifier_switch};
     api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
     api::ServerOptions server_options{config.listen_host, config.listen_port, 2, config.worker_threads, 1024};
     server_options.hashing_threads = config.hashing_threads;

@@ -1,6 +1,6 @@
 #pragma once
 // Business outcomes are values: every failure a caller can cause carries one stable code
-// (SPEC.md §5). The HTTP status and French title of each code live only in api/problem.cpp.
+// (SPEC.md §5).
 #include <expected>
 #include <string>
 #include <string_view>
@@ -8,43 +8,56 @@
 
 namespace guichet {
 
+// The one list of codes: the enum, their names (to_string) and every_error_code follow from it;
+// api/problem.cpp maps each to its HTTP status and French title, checked complete at compile time.
+#define GUICHET_ERROR_CODES(X) \
+    X(invalid_credentials) \
+    X(account_locked) \
+    X(account_not_locked) \
+    X(identifier_migrated) \
+    X(password_not_created) \
+    X(connect_identity_not_validated) \
+    X(connect_identity_locked) \
+    X(account_not_activated) \
+    X(no_account) \
+    X(email_already_used) \
+    X(account_already_exists) \
+    X(password_policy) \
+    X(password_too_weak) \
+    X(password_mismatch) \
+    X(invalid_nir) \
+    X(invalid_birth_date) \
+    X(invalid_phone) \
+    X(invalid_email) \
+    X(sms_not_available) \
+    X(identity_check_failed) \
+    X(code_invalid) \
+    X(code_expired) \
+    X(link_expired) \
+    X(flow_expired) \
+    X(step_not_allowed) \
+    X(too_many_attempts) \
+    X(rate_limited) \
+    X(validation_error) \
+    X(unauthorized) \
+    X(forbidden) \
+    X(not_found) \
+    X(method_not_allowed) \
+    X(payload_too_large) \
+    X(unsupported_media_type) \
+    X(unavailable) \
+    X(internal_error)
+
 enum class ErrorCode {
-    invalid_credentials,
-    account_locked,
-    account_not_locked,
-    identifier_migrated,
-    password_not_created,
-    connect_identity_not_validated,
-    connect_identity_locked,
-    account_not_activated,
-    no_account,
-    email_already_used,
-    account_already_exists,
-    password_policy,
-    password_too_weak,
-    password_mismatch,
-    invalid_nir,
-    invalid_birth_date,
-    invalid_phone,
-    invalid_email,
-    sms_not_available,
-    identity_check_failed,
-    code_invalid,
-    code_expired,
-    link_expired,
-    flow_expired,
-    step_not_allowed,
-    too_many_attempts,
-    rate_limited,
-    validation_error,
-    unauthorized,
-    forbidden,
-    not_found,
-    method_not_allowed,
-    payload_too_large,
-    unsupported_media_type,
-    unavailable,
-    internal_error,
+#define GUICHET_ENUM_CODE(name) name,
+    GUICHET_ERROR_CODES(GUICHET_ENUM_CODE)
+#undef GUICHET_ENUM_CODE
+};
+
+inline constexpr ErrorCode every_error_code[] = {
+#define GUICHET_LIST_CODE(name) ErrorCode::name,
+    GUICHET_ERROR_CODES(GUICHET_LIST_CODE)
+#undef GUICHET_LIST_CODE
 };
 
 std::string_view to_string(ErrorCode code);

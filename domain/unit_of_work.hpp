@@ -57,21 +57,34 @@ public:
     }
 };
 
-// Thrown inside a unit of work to roll it back with an answer for the caller: a rule found broken
-// half-way (a lost race, a replayed step) leaves nothing half-written.
-struct Refused {
-    Error error;
-};
-
 class UnitOfWork {
 public:
     virtual ~UnitOfWork() = default;
     virtual void run(const std::function<void(Transaction&)>& work) = 0;
+    // The same, for work that may refuse half-way (a rule found broken: a lost race, a replayed
+    // step): committed when it succeeds; rolled back when it returns an error, which is returned.
+    // Nothing half-written stays.
+    Result<void> attempt(const std::function<Result<void>(Transaction&)>& work) {
+        try {
+            run([&](Transaction& tx) {
+                if (auto done = work(tx); !done) throw Refused{std::move(done.error())};
+            });
+        } catch (Refused& refused) {
+            return std::unexpected(std::move(refused.error));
+        }
+        return {};
+    }
     // Each statement commits on its own, without a transaction around them: no BEGIN/COMMIT round
     // trips. For reads (a session check, /v1/me) and for one-statement writes that must be
     // committed before slower work (the login attempt counted before the hash). Never for work
     // whose statements must stand or fall together.
     virtual void autocommit(const std::function<void(Transaction&)>& work) { run(work); }
+
+private:
+    // Carries a refusal out of run(), whose adapter rolls back on any exception; never leaves attempt().
+    struct Refused {
+        Error error;
+    };
 };
 
 // Work may run where it must not wait: on an HTTP event-loop thread, where one database round

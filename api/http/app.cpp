@@ -81,7 +81,8 @@ HttpResponse HttpApp::dispatch(HttpRequest& request) const {
 
 Cost HttpApp::cost_of(const std::string& method, const std::string& path) const {
     const auto match = router_.match(method, path);
-    return match.route == nullptr ? Cost::light : match.route->cost;
+    if (match.route == nullptr) return Cost::light;
+    return match.route->cost_of ? match.route->cost_of(match.params) : match.route->cost;
 }
 
 HttpResponse HttpApp::handle(HttpRequest& request) const noexcept { return *answer(request, false); }

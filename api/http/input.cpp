@@ -12,29 +12,33 @@ namespace {
     throw ProblemException(Error{ErrorCode::validation_error, detail, field});
 }
 
-std::string checked(const nlohmann::json& value, const char* field, std::size_t max_bytes) {
-    if (!value.is_string()) bad(field, std::string("le champ ") + field + " doit être une chaîne");
-    auto s = value.get<std::string>();
-    if (s.size() > max_bytes) bad(field, std::string("le champ ") + field + " est trop long");
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) bad(field, std::string("le champ ") + field + " contient un caractère de contrôle");
-    }
-    return s;
-}
-
 }  // namespace
 
+Result<std::optional<std::string>> string_field(const nlohmann::json& object, std::string_view field, std::size_t max_bytes) {
+    const std::string name(field);
+    const auto invalid = [&](const char* what) { return fail(ErrorCode::validation_error, "le champ " + name + what, name); };
+    auto it = object.find(name);
+    if (it == object.end() || it->is_null()) return std::optional<std::string>();
+    if (!it->is_string()) return invalid(" doit être une chaîne");
+    auto s = it->get<std::string>();
+    if (s.size() > max_bytes) return invalid(" est trop long");
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) return invalid(" contient un caractère de contrôle");
+    }
+    return std::optional<std::string>(std::move(s));
+}
+
 std::string required_string(const nlohmann::json& object, const char* field, std::size_t max_bytes) {
-    auto it = object.find(field);
-    if (it == object.end() || it->is_null()) bad(field, std::string("le champ ") + field + " est obligatoire");
-    return checked(*it, field, max_bytes);
+    auto value = optional_string(object, field, max_bytes);
+    if (!value) bad(field, std::string("le champ ") + field + " est obligatoire");
+    return std::move(*value);
 }
 
 std::optional<std::string> optional_string(const nlohmann::json& object, const char* field, std::size_t max_bytes) {
-    auto it = object.find(field);
-    if (it == object.end() || it->is_null()) return std::nullopt;
-    return checked(*it, field, max_bytes);
+    auto value = string_field(object, field, max_bytes);
+    if (!value) throw ProblemException(value.error());
+    return std::move(*value);
 }
 
 std::optional<bool> optional_bool(const nlohmann::json& object, const char* field) {

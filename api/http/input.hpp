@@ -8,7 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/error.hpp"
+
 namespace guichet::api {
+
+// The string field `field`: empty when absent or null; validation_error when it is not a string,
+// is longer than `max_bytes` or holds a control character. The throwing readers below use it.
+Result<std::optional<std::string>> string_field(const nlohmann::json& object, std::string_view field, std::size_t max_bytes);
 
 std::string required_string(const nlohmann::json& object, const char* field, std::size_t max_bytes = 1024);
 std::optional<std::string> optional_string(const nlohmann::json& object, const char* field,

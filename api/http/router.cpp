@@ -48,6 +48,11 @@ void Router::add(std::string method, std::string pattern, Body body, Access acce
     routes_.push_back(Route{std::move(method), std::move(pattern), body, access, std::move(handler), cost, std::move(segments)});
 }
 
+void Router::add(std::string method, std::string pattern, Body body, Access access, Handler handler, CostOf cost_of) {
+    add(std::move(method), std::move(pattern), body, access, std::move(handler), Cost::light);
+    routes_.back().cost_of = std::move(cost_of);
+}
+
 Router::Match Router::match(const std::string& method, const std::string& path) const {
     Match result;
     if (path.empty() || path.front() != '/') return result;

@@ -20,6 +20,8 @@ enum class Access { public_, admin };
 enum class Cost { light, hashing, memory };
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+// A route whose cost depends on its path parameters (a flow step: its name).
+using CostOf = std::function<Cost(const std::map<std::string, std::string>& params)>;
 
 struct Route {
     std::string method;
@@ -29,11 +31,13 @@ struct Route {
     Handler handler;
     Cost cost = Cost::light;
     std::vector<std::string> segments{};  // the pattern split at '/', once (Router::add)
+    CostOf cost_of{};                     // when set, decides instead of `cost`
 };
 
 class Router {
 public:
     void add(std::string method, std::string pattern, Body body, Access access, Handler handler, Cost cost = Cost::light);
+    void add(std::string method, std::string pattern, Body body, Access access, Handler handler, CostOf cost_of);
 
     struct Match {
         const Route* route = nullptr;                // null: no route for this method and path

@@ -31,99 +31,57 @@ nlohmann::json flow_json(const FlowView& flow) {
     return out;
 }
 
-HttpResponse flow_response(int status, const FlowView& flow) {
-    auto response = json_response(status, flow_json(flow));
+HttpResponse flow_response(int status, const StepAnswer& answer) {
+    auto body = flow_json(answer.flow);
+    if (answer.access) body.update(access_json(*answer.access));  // the session's required actions changed
+    auto response = json_response(status, body);
     response.headers.emplace_back("Cache-Control", "no-store");
     return response;
 }
 
-IdentityStep identity_step(const nlohmann::json& body) {
-    return IdentityStep{required_string(body, "mode", 16),
-                        required_string(body, "email", 254),
-                        required_string(body, "password", 1024),
-                        optional_string(body, "password_confirmation", 1024),
-                        optional_string(body, "secret_question_id", 64),
-                        optional_string(body, "secret_answer", 200)};
-}
+// A start's or a step's request as the flow engine reads it (service/flows/flows.hpp).
+class JsonStepRequest final : public StepRequest {
+public:
+    explicit JsonStepRequest(const HttpRequest& request) : request_(request) {}
+    Result<std::optional<std::string>> text(std::string_view name, std::size_t max_length) const override {
+        if (!request_.json.is_object()) return std::optional<std::string>();
+        return string_field(request_.json, name, max_length);
+    }
+    std::string bearer_token() const override { return api::bearer_token(request_); }
 
-// An identifier-switch step: the flow and, once the switch is made, the session's new access token.
-HttpResponse switch_response(const SwitchStep& step) {
-    auto body = flow_json(step.flow);
-    if (step.access) body.update(access_json(*step.access));
-    auto response = json_response(200, body);
-    response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
-}
+private:
+    const HttpRequest& request_;
+};
 
-HttpResponse identifier_switch_step(const HttpRequest& request, Services& services, const std::string& id, const std::string& step) {
-    // The flow is the account's: every step needs the session that may make the switch.
-    const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
-    auto& procedure = services.identifier_switch;
-    const auto& body = request.json;
-    if (step == "email") return switch_response(value_or_problem(procedure.choose_email(session, id, required_string(body, "email", 254))));
-    if (step == "credentials")
-        return switch_response(value_or_problem(procedure.submit_credentials(
-            session, id,
-            CredentialsInput{required_string(body, "password", 1024), optional_string(body, "password_confirmation", 1024),
-                             optional_string(body, "secret_question_id", 64), optional_string(body, "secret_answer", 200)})));
-    if (step == "connect_password")
-        return switch_response(value_or_problem(procedure.prove_connect_password(session, id, required_string(body, "password", 1024))));
-    throw ProblemException(Error(ErrorCode::not_found, "étape inconnue pour une démarche « identifier_switch »", "step"));
-}
-
-PersonalInfoStep personal_info_step(const nlohmann::json& body) {
-    return PersonalInfoStep{required_string(body, "nir_key", 8),         required_string(body, "last_name", 200),
-                            required_string(body, "birth_date", 32),     optional_string(body, "mobile_phone", 32),
-                            optional_string(body, "landline_phone", 32)};
-}
+Cost route_cost(StepCost cost) { return cost == StepCost::hashing ? Cost::hashing : Cost::light; }
 
 }  // namespace
 
 void add_flow_routes(Router& router, Services& services) {
-    router.add("POST", "/v1/flows/registration", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
-        return flow_response(201, value_or_problem(services.registration.start(required_string(request.json, "nir", 32))));
-    });
-
-    router.add("POST", "/v1/flows/unlock", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
-        return flow_response(201, value_or_problem(services.unlock.start(required_string(request.json, "nir", 32),
-                                                                         required_string(request.json, "birth_date", 32))));
-    }, Cost::hashing);  // a single known channel sends a temporary password at once (hashed)
-
-    router.add("POST", "/v1/flows/recovery", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
-        return flow_response(201, value_or_problem(services.recovery.start(required_string(request.json, "identifier", 254),
-                                                                           optional_string(request.json, "birth_date", 32))));
-    });
-
-    router.add("POST", "/v1/flows/identifier-switch", Body::none, Access::public_, [&services](const HttpRequest& request) {
-        const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
-        return flow_response(201, value_or_problem(services.identifier_switch.start(session)));
-    });
+    // One start route per flow type, from its declaration: a new type needs no code here.
+    for (const auto* procedure : services.flows.procedures()) {
+        const auto& spec = procedure->start_spec();
+        const auto path = procedure->path();
+        router.add("POST", "/v1/flows/" + path, spec.fields.empty() ? Body::none : Body::json_object, Access::public_,
+                   [&services, path](const HttpRequest& request) {
+                       return flow_response(201, value_or_problem(services.flows.start(path, JsonStepRequest(request))));
+                   },
+                   route_cost(spec.cost));
+    }
 
     router.add("GET", "/v1/flows/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
-        return flow_response(200, value_or_problem(services.flows.view(request.params.at("id"))));
+        return flow_response(200, StepAnswer{value_or_problem(services.flows.view(request.params.at("id")))});
     });
 
-    router.add("POST", "/v1/flows/{id}/steps/{step}", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
-        const auto& id = request.params.at("id");
-        const auto& step = request.params.at("step");
-        const auto flow = value_or_problem(services.flows.load(id));
-        if (flow.type == IdentifierSwitch::type) return identifier_switch_step(request, services, id, step);
-        if (flow.type == Registration::type && step == "identity")
-            return flow_response(200, value_or_problem(services.registration.submit_identity(id, identity_step(request.json))));
-        if (flow.type == Unlock::type && step == "channel")
-            return flow_response(200, value_or_problem(services.unlock.choose_channel(id, required_string(request.json, "channel", 16))));
-        if (flow.type == Recovery::type && step == "channel")
-            return flow_response(200, value_or_problem(services.recovery.choose_channel(id, required_string(request.json, "channel", 16))));
-        if (flow.type == Recovery::type && step == "code")
-            return flow_response(200, value_or_problem(services.recovery.submit_code(id, required_string(request.json, "code", 16))));
-        if (flow.type == Recovery::type && step == "resend") return flow_response(200, value_or_problem(services.recovery.resend_code(id)));
-        if (flow.type == Recovery::type && step == "security_answer")
-            return flow_response(200, value_or_problem(services.recovery.answer_question(id, required_string(request.json, "answer", 200))));
-        if (flow.type == Registration::type && step == "personal_info")
-            return flow_response(200, value_or_problem(services.registration.submit_personal_info(id, personal_info_step(request.json))));
-        throw ProblemException(Error(ErrorCode::not_found, "étape inconnue pour une démarche « " + flow.type + " »", "step"));
-    }, Cost::hashing);  // the identity step hashes or verifies a password
-
+    // Every step of every type; only the steps that hash go to the hashing pool.
+    router.add("POST", "/v1/flows/{id}/steps/{step}", Body::json_object, Access::public_,
+               [&services](const HttpRequest& request) {
+                   return flow_response(200, value_or_problem(services.flows.submit(request.params.at("id"), request.params.at("step"),
+                                                                                    JsonStepRequest(request))));
+               },
+               [&services](const std::map<std::string, std::string>& params) {
+                   return route_cost(services.flows.step_cost(params.at("step")));
+               });
     router.add("POST", "/v1/activations", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         const auto activated = value_or_problem(services.registration.activate(required_string(request.json, "token", 256)));
         return json_response(200, {{"account_id", activated.account_id},

@@ -14,13 +14,12 @@
 #include "service/sessions/sessions.hpp"
 #include "service/agents/agent_actions.hpp"
 #include "service/identifier_switch/identifier_switch.hpp"
-#include "service/recovery/recovery.hpp"
-#include "service/unlock/unlock.hpp"
 #include "service/passwords/password_strength.hpp"
 
 namespace guichet::api {
 
-// The use cases the routes call; built by the composition root (app/main.cpp).
+// The use cases the routes call; built by the composition root (app/main.cpp), with designated
+// initialisers. Flow types are not listed: the routes reach every one through `flows`.
 struct Services {
     ReadinessProbe& readiness;
     const PasswordStrengthCheck& password_strength;
@@ -35,8 +34,6 @@ struct Services {
     Registration& registration;
     PasswordChange& password_change;
     ContactDetails& contact_details;
-    Unlock& unlock;
-    Recovery& recovery;
     AgentActions& agent_actions;
     IdentifierSwitch& identifier_switch;
 };

@@ -3,14 +3,18 @@
 // next steps. The state moves only forward, one step at a time, and only from the state the step
 // was submitted for: a skipped, replayed or parallel step finds the flow elsewhere and is refused.
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace guichet {
 
 // What a flow holds. `data` is the procedure's own private state (NIR, identity chosen, hashes),
-// serialised by the service; the adapter stores it encrypted.
+// written by the FlowDataCodec adapter from the procedure's typed data; the repository stores
+// it encrypted.
 struct FlowRecord {
     std::string id;  // random, 128 bits: knowing it is what lets a caller drive the flow
     std::string type;
@@ -68,6 +72,38 @@ struct FlowView {
     std::vector<FlowChannel> channels{};
     std::optional<FlowQuestion> question{};
     std::optional<std::string> proposed_email{};  // identifier switch: the contact email, when free
+};
+
+// A flow type's private data, field by field: each data type lists its fields once
+// (`void fields(FlowFields&)`), and the same list writes and reads it. A field absent from what
+// is stored keeps its default.
+class FlowFields {
+public:
+    virtual ~FlowFields() = default;
+    virtual void text(std::string_view name, std::string& value) = 0;
+    virtual void text(std::string_view name, std::optional<std::string>& value) = 0;
+    virtual void number(std::string_view name, std::int64_t& value) = 0;
+    virtual void number(std::string_view name, std::optional<std::int64_t>& value) = 0;
+    virtual void flag(std::string_view name, bool& value) = 0;
+    virtual void channels(std::string_view name, std::vector<FlowChannel>& value) = 0;
+
+    // An enumeration, stored by its name (`to_string` / `from` are the type's own).
+    template <class E, class ToText, class FromText>
+    void choice(std::string_view name, std::optional<E>& value, ToText to_text, FromText from) {
+        std::optional<std::string> text_value;
+        if (value) text_value = std::string(to_text(*value));
+        text(name, text_value);
+        value = text_value ? from(*text_value) : std::nullopt;
+    }
+};
+
+// Port: turns a flow's typed data into the text FlowRecord::data holds, and back (JSON, in
+// infra/flows/). Reading malformed text throws: stored data is the service's own.
+class FlowDataCodec {
+public:
+    virtual ~FlowDataCodec() = default;
+    virtual std::string write(const std::function<void(FlowFields&)>& fields) const = 0;
+    virtual void read(const std::string& stored, const std::function<void(FlowFields&)>& fields) const = 0;
 };
 
 }  // namespace guichet

@@ -1,5 +1,6 @@
 #pragma once
 // A member of the insurer's registry (reference data imported into Guichet, SPEC.md §4).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,12 @@ inline constexpr std::string_view kMemberFields[] = {
     "mobile_phone", "landline_phone", "address", "carte_vitale_serial", "recent_amounts"};
 
 // Validates every field; the error names the first field at fault.
+// A record where it was read: line of the CSV file (header is line 1) or index in the JSON array.
+struct NumberedRecord {
+    std::size_t position;
+    MemberRecord record;
+};
+
 Result<Member> parse_member(const MemberRecord& record, CalendarDate today);
 
 // "12", "12.5", "12.50" or "12,50" euros → cents (at most two decimals, not negative).

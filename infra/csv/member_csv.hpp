@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "service/members/member_import.hpp"
+#include "domain/members/member.hpp"
 
 namespace guichet::infra {
 

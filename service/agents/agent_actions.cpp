@@ -70,21 +70,19 @@ Result<AgentReset> AgentActions::reset_password(const std::string& agent, Accoun
     const auto hash = hasher_.hash(temporary);  // slow: before the transaction
     const auto now = clock_.now();
     AgentReset done{channel_text, "", now + temporary_password_lifetime(*channel)};
-    try {
-        uow_.run([&](Transaction& tx) {
-            const auto p = tx.accounts().profile(account);
-            if (!p) throw Refused{Error(ErrorCode::not_found, "aucun espace personnel avec cet identifiant")};
-            auto sent = deliver_temporary_password(tx, account, destinations_of(*p), *channel, temporary, hash, now);
-            if (!sent) throw Refused{sent.error()};
-            done.destination = *sent;
-            // The member's password changed under them: their sessions end and the lock goes.
-            for (const auto& key : identifier_keys(*p)) tx.throttle().set_locked(key, false);
-            tx.sessions().revoke_all(account, "");
-            tx.events().record(SecurityEvent{account, SecurityEventKind::agent_password_reset, channel_text + " " + *sent, agent});
-        });
-    } catch (const Refused& refused) {
-        return std::unexpected(refused.error);
-    }
+    auto written = uow_.attempt([&](Transaction& tx) -> Result<void> {
+        const auto p = tx.accounts().profile(account);
+        if (!p) return fail(ErrorCode::not_found, "aucun espace personnel avec cet identifiant");
+        auto sent = deliver_temporary_password(tx, account, destinations_of(*p), *channel, temporary, hash, now);
+        if (!sent) return std::unexpected(sent.error());
+        done.destination = *sent;
+        // The member's password changed under them: their sessions end and the lock goes.
+        for (const auto& key : identifier_keys(*p)) tx.throttle().set_locked(key, false);
+        tx.sessions().revoke_all(account, "");
+        tx.events().record(SecurityEvent{account, SecurityEventKind::agent_password_reset, channel_text + " " + *sent, agent});
+        return {};
+    });
+    if (!written) return std::unexpected(written.error());
     return done;
 }
 

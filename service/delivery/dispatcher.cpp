@@ -4,9 +4,8 @@
 
 namespace guichet {
 
-Dispatcher::Dispatcher(OutboxQueue& queue, MessageSender& email, MessageSender& sms, DispatcherSettings settings,
-                       DeliveryCounters& counters)
-    : queue_(queue), email_(email), sms_(sms), settings_(std::move(settings)), counters_(counters) {}
+Dispatcher::Dispatcher(OutboxQueue& queue, Senders senders, DispatcherSettings settings, DeliveryCounters& counters)
+    : queue_(queue), senders_(std::move(senders)), settings_(std::move(settings)), counters_(counters) {}
 
 std::vector<DeliveryEvent> Dispatcher::run_once() {
     std::vector<DeliveryEvent> events;
@@ -22,7 +21,9 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
     };
     if (!claimed.message) return give_up(Channel::email, "message illisible (clé de données changée ?)");
     const auto& message = *claimed.message;
-    if (message.channel == Channel::letter) return give_up(message.channel, "les courriers ne sont pas envoyés");
+    const auto sender = senders_.find(message.channel);
+    if (sender == senders_.end() || sender->second == nullptr)
+        return give_up(message.channel, "aucun envoi automatique pour le canal « " + std::string(to_string(message.channel)) + " »");
 
     auto content = render(message, settings_.brand);
     if (!content) return give_up(message.channel, "modèle : " + content.error().detail + " (" + content.error().field + ")");
@@ -31,10 +32,9 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
     std::string message_id = "<";
     message_id.append(std::to_string(claimed.id)).append(".outbox@").append(settings_.message_id_domain).append(">");
     const Envelope envelope{std::move(message_id), message.recipient, std::move(*content)};
-    auto& sender = message.channel == Channel::email ? email_ : sms_;
     SendResult result;
     try {
-        result = sender.send(envelope);
+        result = sender->second->send(envelope);
     } catch (const std::exception& e) {
         result = SendResult{SendOutcome::retry, e.what()};
     }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -38,18 +39,20 @@ struct DeliveryEvent {
     std::string error;
 };
 
+// The sender of each channel that goes out automatically. A channel without one (letters, which
+// the print provider takes from the print queue) is a permanent failure, never another channel.
+using Senders = std::map<Channel, MessageSender*>;
+
 class Dispatcher {
 public:
-    Dispatcher(OutboxQueue& queue, MessageSender& email, MessageSender& sms, DispatcherSettings settings,
-               DeliveryCounters& counters);
+    Dispatcher(OutboxQueue& queue, Senders senders, DispatcherSettings settings, DeliveryCounters& counters);
     // Claims one batch and delivers it; returns what happened (empty when nothing was due).
     std::vector<DeliveryEvent> run_once();
 
 private:
     DeliveryEvent deliver(const ClaimedMessage& claimed);
     OutboxQueue& queue_;
-    MessageSender& email_;
-    MessageSender& sms_;
+    Senders senders_;
     DispatcherSettings settings_;
     DeliveryCounters& counters_;
     std::mutex random_mutex_;

@@ -27,7 +27,7 @@
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
 #include "domain/unit_of_work.hpp"
-#include "service/flows/flows.hpp"
+#include "service/flows/flow_type.hpp"
 #include "service/identities/new_credentials.hpp"
 #include "service/sessions/sessions.hpp"
 
@@ -40,44 +40,49 @@ struct SwitchPolicy {
     std::string brand = "MGEN";  // "identifiant MGEN Connect" (GUICHET_BRAND)
 };
 
-// A step's answer: the flow, and once the switch is done a new access token for the session that
-// made it (its required actions shrank).
-struct SwitchStep {
-    FlowView flow;
-    std::optional<AccessToken> access{};
+enum class SwitchState { choose_email, new_credentials, connect_password, validation_sent, done };
+
+struct SwitchData {
+    AccountId account_id = 0;             // the account of the session that started the flow
+    std::optional<std::string> proposed;  // the contact email proposed, when free
+    std::string email;                    // the email chosen
+    std::optional<IdentityId> identity_id;  // a Connect identity of no account, to prove
+    HashedCredentials credentials;  // new credentials, hashed
+    void fields(FlowFields& f);
 };
 
-class IdentifierSwitch final : public FlowProcedure {
+// Each step answers the flow and, once the switch is done, a new access token for the session that
+// made it (its required actions shrank).
+class IdentifierSwitch final : public FlowType<SwitchState, SwitchData> {
 public:
     static constexpr const char* type = "identifier_switch";
 
     IdentifierSwitch(UnitOfWork& uow, Flows& flows, Sessions& sessions, const PasswordHasher& hasher,
                      const PasswordStrengthCheck& strength, RandomSource& random, const Clock& clock, LockoutPolicy lockout = {},
-                     SwitchPolicy policy = {})
-        : uow_(uow), flows_(flows), sessions_(sessions), hasher_(hasher), strength_(strength), random_(random), clock_(clock),
-          lockout_(lockout), policy_(std::move(policy)) {}
+                     SwitchPolicy policy = {});
 
     Result<FlowView> start(const AuthenticatedSession& session);
-    Result<SwitchStep> choose_email(const AuthenticatedSession& session, const std::string& flow_id, const std::string& email);
-    Result<SwitchStep> submit_credentials(const AuthenticatedSession& session, const std::string& flow_id,
+    Result<StepAnswer> choose_email(const AuthenticatedSession& session, const std::string& flow_id, const std::string& email);
+    Result<StepAnswer> submit_credentials(const AuthenticatedSession& session, const std::string& flow_id,
                                           const CredentialsInput& credentials);
-    Result<SwitchStep> prove_connect_password(const AuthenticatedSession& session, const std::string& flow_id,
+    Result<StepAnswer> prove_connect_password(const AuthenticatedSession& session, const std::string& flow_id,
                                               const std::string& password);
     // The link of the validation email: the switch is made and a session opened.
     Result<SessionTokens> validate_email(const std::string& token);
-    FlowView view(const FlowRecord& flow) const override;
 
 private:
-    // The flow, when it is this session's account's and waits in `state`.
-    Result<FlowRecord> load(const AuthenticatedSession& session, const std::string& flow_id, const char* state);
+    FlowView show(const Flow& flow) const override;
+    // The flow, when it waits in `state` and is this session's account's.
+    Result<Flow> load_own(const AuthenticatedSession& session, const std::string& flow_id, SwitchState state);
+    Result<StepAnswer> email(const AuthenticatedSession& session, Flow& flow, const std::string& email);
+    Result<StepAnswer> credentials(const AuthenticatedSession& session, Flow& flow, const CredentialsInput& credentials);
+    Result<StepAnswer> connect_password(const AuthenticatedSession& session, Flow& flow, const std::string& password);
     // The chosen email is proven (the proposed one) or to be proven (a validation link).
-    Result<SwitchStep> finish(const AuthenticatedSession& session, FlowRecord flow, const std::string& from);
+    Result<StepAnswer> finish(const AuthenticatedSession& session, Flow& flow);
     UnitOfWork& uow_;
-    Flows& flows_;
     Sessions& sessions_;
     const PasswordHasher& hasher_;
     const PasswordStrengthCheck& strength_;
-    RandomSource& random_;
     const Clock& clock_;
     LockoutPolicy lockout_;
     SwitchPolicy policy_;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "domain/flows/flow.hpp"
 #include "domain/password/hasher.hpp"
 #include "service/passwords/password_strength.hpp"
 
@@ -23,6 +24,12 @@ struct HashedCredentials {
     std::string password_hash;
     std::string secret_question;  // an id of domain/secret_questions
     std::string secret_answer_hash;
+    // As part of a flow's data, while the flow waits to create the identity.
+    void fields(FlowFields& f) {
+        f.text("password_hash", password_hash);
+        f.text("secret_question", secret_question);
+        f.text("secret_answer_hash", secret_answer_hash);
+    }
 };
 
 Result<void> check_new_credentials(const PasswordStrengthCheck& strength, const CredentialsInput& input,

@@ -14,11 +14,6 @@
 
 namespace guichet {
 
-struct NumberedRecord {
-    std::size_t position;  // line of the CSV file (header is line 1) or index in the JSON array
-    MemberRecord record;
-};
-
 struct RowError {
     std::size_t position;
     std::string field;

@@ -21,39 +21,57 @@
 
 #include "domain/clock.hpp"
 #include "domain/codes/codes.hpp"
+#include "domain/members/member.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
 #include "domain/unit_of_work.hpp"
-#include "service/flows/flows.hpp"
+#include "service/flows/flow_type.hpp"
 
 namespace guichet {
 
-class Recovery final : public FlowProcedure {
+enum class RecoveryState { choose_channel, code_sent, security_question, temp_password_sent, letter_sent, link_sent };
+
+struct RecoveryData {
+    std::string nir;                     // the NIR body typed (by NIR)
+    std::optional<AccountId> account;    // none: a decoy (nobody's NIR, a wrong birth date), or by email
+    bool logged_in = false;              // the member logged in before
+    std::optional<MemberType> member_type;
+    std::vector<FlowChannel> channels;   // offered, masked
+    std::optional<Channel> chosen;       // the channel the codes go to (by email: the link's)
+    std::string chosen_destination;      // masked
+    std::int64_t codes = 0;              // codes sent so far
+    std::optional<Channel> outcome;      // where the temporary password went
+    std::string outcome_destination;
+    std::string outcome_reason;          // chosen, proven, answered, answer_wrong, no_online_check
+    void fields(FlowFields& f);
+};
+
+class Recovery final : public FlowType<RecoveryState, RecoveryData> {
 public:
     static constexpr const char* type = "recovery";
     static constexpr int max_codes = 4;  // the first and 3 more on request
 
     Recovery(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const KeyedDigest& digest,
-             const Clock& clock, CodePolicy policy = CodePolicy{6, std::chrono::minutes(30), 5, std::chrono::seconds(60)})
-        : uow_(uow), flows_(flows), hasher_(hasher), random_(random), digest_(digest), clock_(clock), policy_(policy) {}
+             const Clock& clock, CodePolicy policy = CodePolicy{6, std::chrono::minutes(30), 5, std::chrono::seconds(60)});
 
     Result<FlowView> start(const std::string& identifier, const std::optional<std::string>& birth_date);
     Result<FlowView> choose_channel(const std::string& flow_id, const std::string& channel);
     Result<FlowView> resend_code(const std::string& flow_id);
     Result<FlowView> submit_code(const std::string& flow_id, const std::string& code);
     Result<FlowView> answer_question(const std::string& flow_id, const std::string& answer);
-    FlowView view(const FlowRecord& flow) const override;
 
 private:
+    FlowView show(const Flow& flow) const override;
     Result<FlowView> start_by_email(const std::string& email_text);
-    Result<FlowView> send_code(FlowRecord flow, const std::string& from_state);
+    Result<FlowView> choose(Flow& flow, const std::string& channel);
+    Result<FlowView> send_code(Flow& flow);
+    Result<FlowView> check_code(Flow& flow, const std::string& code);
+    Result<FlowView> judge_answer(Flow& flow, const std::string& answer);
     // Ends the flow with a temporary password on `channel` (and, when that is a letter the member
     // did not choose, a message on the chosen channel saying it is coming).
-    Result<FlowView> finish(FlowRecord flow, const std::string& from_state, Channel channel, const std::string& outcome);
+    Result<FlowView> finish(Flow& flow, Channel channel, const std::string& reason);
     UnitOfWork& uow_;
-    Flows& flows_;
     const PasswordHasher& hasher_;
-    RandomSource& random_;
     const KeyedDigest& digest_;
     const Clock& clock_;
     CodePolicy policy_;

@@ -1,7 +1,5 @@
 #include "service/registration/registration.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "domain/folding.hpp"
 #include "domain/text.hpp"
 #include "service/identities/identity_proof.hpp"
@@ -11,9 +9,7 @@ namespace guichet {
 
 namespace {
 
-constexpr const char* kIdentity = "identity";
-constexpr const char* kPersonalInfo = "personal_info";
-constexpr const char* kActivationSent = "activation_sent";
+using State = RegistrationState;
 
 std::string plural_tries(int n) { return std::to_string(n) + (n > 1 ? " essais" : " essai"); }
 
@@ -41,19 +37,56 @@ std::string activation_text(const std::string& masked_email) {
 
 }  // namespace
 
+void RegistrationData::fields(FlowFields& f) {
+    f.text("nir", nir);
+    f.text("mode", mode);
+    f.text("email", email);
+    f.number("identity_id", identity_id);
+    credentials.fields(f);
+}
+
+Registration::Registration(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, const PasswordStrengthCheck& strength,
+                           RandomSource& random, const Clock& clock, LockoutPolicy lockout, RegistrationPolicy policy)
+    : FlowType(flows, random, type, "registration",
+               {{State::identity, "identity"}, {State::personal_info, "personal_info"}, {State::activation_sent, "activation_sent"}}),
+      uow_(uow), hasher_(hasher), strength_(strength), clock_(clock), lockout_(lockout), policy_(policy) {
+    starts_with({"start", {{"nir", 32}}}, [this](const StepInput& in) { return answer(start(in.text("nir"))); });
+    // Hashes the new password and secret answer, or verifies an existing identity's password.
+    step(State::identity,
+         {"identity",
+          {{"mode", 16}, {"email", 254}, {"password", 1024}, {"password_confirmation", 1024, false},
+           {"secret_question_id", 64, false}, {"secret_answer", 200, false}},
+          StepCost::hashing},
+         [this](Flow& flow, const StepInput& in) {
+             return answer(identity(flow, IdentityStep{in.text("mode"), in.text("email"), in.text("password"),
+                                                       in.optional("password_confirmation"), in.optional("secret_question_id"),
+                                                       in.optional("secret_answer")}));
+         });
+    step(State::personal_info,
+         {"personal_info",
+          {{"nir_key", 8}, {"last_name", 200}, {"birth_date", 32}, {"mobile_phone", 32, false}, {"landline_phone", 32, false}}},
+         [this](Flow& flow, const StepInput& in) {
+             return answer(personal_info(flow, PersonalInfoStep{in.text("nir_key"), in.text("last_name"), in.text("birth_date"),
+                                                                in.optional("mobile_phone"), in.optional("landline_phone")}));
+         });
+}
+
 Result<FlowView> Registration::start(const std::string& nir_text) {
     const auto nir = NirBody::parse(nir_text);
     if (!nir) return fail(ErrorCode::invalid_nir, "13 chiffres, sans la clé", "nir");
-    FlowRecord flow{new_flow_id(random_), type, kIdentity, 0, nlohmann::json{{"nir", nir->value()}}.dump(),
-                    clock_.now() + policy_.flow_lifetime};
-    uow_.run([&](Transaction& tx) { tx.flows().create(flow); });
-    return view(flow);
+    RegistrationData data;
+    data.nir = nir->value();
+    return show(open(State::identity, std::move(data), policy_.flow_lifetime));
 }
 
 Result<FlowView> Registration::submit_identity(const std::string& flow_id, const IdentityStep& step) {
-    auto flow = flows_.load_at(flow_id, type, kIdentity);
+    auto flow = load(flow_id, State::identity);
     if (!flow) return std::unexpected(flow.error());
-    auto data = nlohmann::json::parse(flow->data);
+    return identity(*flow, step);
+}
+
+Result<FlowView> Registration::identity(Flow& flow, const IdentityStep& step) {
+    auto& data = flow.data;
     const auto email = parse_email(step.email);
     if (!email) return std::unexpected(email.error());
 
@@ -64,12 +97,11 @@ Result<FlowView> Registration::submit_identity(const std::string& flow_id, const
         if (!identity) return std::unexpected(identity.error());
         if (identity->account_id)
             return fail(ErrorCode::email_already_used, "cet identifiant est déjà rattaché à un espace personnel", "email");
-        data["mode"] = "existing";
-        data["identity_id"] = identity->id;
+        data.identity_id = identity->id;
     } else if (step.mode == "new") {
         // "Je n'ai pas encore de compte MGEN Connect": policy, gauge, confirmation, secret question.
         const CredentialsInput input{step.password, step.password_confirmation, step.secret_question_id, step.secret_answer};
-        if (auto ok = check_new_credentials(strength_, input, StrengthContext{.email = email->value(), .nir = data["nir"].get<std::string>()}); !ok)
+        if (auto ok = check_new_credentials(strength_, input, StrengthContext{.email = email->value(), .nir = data.nir}); !ok)
             return std::unexpected(ok.error());
         bool taken = false;
         uow_.run([&](Transaction& tx) { taken = tx.identities().find_by_email(*email).has_value(); });
@@ -77,29 +109,24 @@ Result<FlowView> Registration::submit_identity(const std::string& flow_id, const
             return fail(ErrorCode::email_already_used,
                         "cette adresse est déjà un identifiant MGEN Connect : choisissez « J'ai déjà un compte MGEN Connect »",
                         "email");
-        const auto hashed = hash_credentials(hasher_, input);  // slow: outside any transaction
-        data["mode"] = "new";
-        data["password_hash"] = hashed.password_hash;
-        data["secret_question"] = hashed.secret_question;
-        data["secret_answer_hash"] = hashed.secret_answer_hash;
+        data.credentials = hash_credentials(hasher_, input);  // slow: outside any transaction
     } else {
         return fail(ErrorCode::validation_error, "« new » ou « existing »", "mode");
     }
-    data["email"] = email->value();
-
-    bool moved = false;
-    uow_.run([&](Transaction& tx) { moved = tx.flows().advance(flow->id, kIdentity, kPersonalInfo, data.dump()); });
-    if (!moved) return fail(ErrorCode::step_not_allowed, "cette étape a déjà été envoyée");
-    flow->state = kPersonalInfo;
-    flow->attempts = 0;
-    flow->data = data.dump();
-    return view(*flow);
+    data.mode = step.mode;
+    data.email = email->value();
+    if (auto moved = move(flow, State::personal_info); !moved) return std::unexpected(moved.error());
+    return show(flow);
 }
 
 Result<FlowView> Registration::submit_personal_info(const std::string& flow_id, const PersonalInfoStep& step) {
-    auto flow = flows_.load_at(flow_id, type, kPersonalInfo);
+    auto flow = load(flow_id, State::personal_info);
     if (!flow) return std::unexpected(flow.error());
-    const auto data = nlohmann::json::parse(flow->data);
+    return personal_info(*flow, step);
+}
+
+Result<FlowView> Registration::personal_info(Flow& flow, const PersonalInfoStep& step) {
+    const auto& data = flow.data;
 
     // Input errors first: they cost no try.
     if (!is_key_shaped(trim(step.nir_key))) return fail(ErrorCode::invalid_nir, "la clé : les 2 derniers chiffres", "nir_key");
@@ -120,74 +147,61 @@ Result<FlowView> Registration::submit_personal_info(const std::string& flow_id, 
 
     // A try is counted before the registry is read, atomically, so parallel submissions cannot
     // get more checks than the policy allows.
-    int tries = 0;
-    uow_.run([&](Transaction& tx) { tries = tx.flows().count_attempt(flow->id); });
+    const int tries = count_attempt(flow);
     if (tries > policy_.identity_check_tries)
         return fail(ErrorCode::too_many_attempts, "trop d'essais : recommencez la création de votre espace");
 
-    const auto body = NirBody::parse(data["nir"].get<std::string>());
+    const auto body = NirBody::parse(data.nir);
     const Result<Nir> nir = body ? Nir::from_body_and_key(*body, trim(step.nir_key)) : Result<Nir>(fail(ErrorCode::invalid_nir));
-    const auto email = Email::parse(data["email"].get<std::string>());
+    const auto email = Email::parse(data.email);
     if (!email) return fail(ErrorCode::internal_error, "flow data");
-    Result<FlowView> outcome = fail(ErrorCode::internal_error);
-    try {
-        uow_.run([&](Transaction& tx) {
-            const auto left = policy_.identity_check_tries - tries;
-            const auto member = nir ? tx.members().find_by_nir(*nir) : std::nullopt;
-            if (!member || comparable_text(member->last_name) != comparable_text(step.last_name) ||
-                member->birth_date.date() != birth_date->date())
-                throw Refused{Error(left > 0 ? ErrorCode::identity_check_failed : ErrorCode::too_many_attempts,
-                                    left > 0 ? "il vous reste " + plural_tries(left) : "recommencez la création de votre espace")};
-            // Checked: the member may now learn about their own account and identity.
-            if (!tx.flows().advance(flow->id, kPersonalInfo, kActivationSent, flow->data))
-                throw Refused{Error(ErrorCode::step_not_allowed, "cette étape a déjà été envoyée")};
-            if (tx.accounts().find_legacy_login(nir->body()))
-                throw Refused{Error(ErrorCode::account_already_exists, "connectez-vous, ou utilisez « mot de passe oublié »")};
+    auto moved = move(flow, State::activation_sent, [&](Transaction& tx) -> Result<void> {
+        const auto left = policy_.identity_check_tries - tries;
+        const auto member = nir ? tx.members().find_by_nir(*nir) : std::nullopt;
+        if (!member || comparable_text(member->last_name) != comparable_text(step.last_name) ||
+            member->birth_date.date() != birth_date->date())
+            return fail(left > 0 ? ErrorCode::identity_check_failed : ErrorCode::too_many_attempts,
+                        left > 0 ? "il vous reste " + plural_tries(left) : "recommencez la création de votre espace");
+        // Checked: the member may now learn about their own account and identity.
+        if (tx.accounts().find_legacy_login(nir->body()))
+            return fail(ErrorCode::account_already_exists, "connectez-vous, ou utilisez « mot de passe oublié »");
 
-            std::optional<IdentityId> identity;
-            if (data["mode"] == "existing") {
-                identity = data["identity_id"].get<IdentityId>();
-            } else {
-                identity = tx.identities().create(NewIdentity{*email, data["password_hash"].get<std::string>(),
-                                                              data["secret_question"].get<std::string>(),
-                                                              data["secret_answer_hash"].get<std::string>()});
-                if (!identity)  // taken since the identity step
-                    throw Refused{Error(ErrorCode::email_already_used, "cette adresse est devenue un identifiant MGEN Connect entre-temps", "email")};
-            }
-            const auto account = tx.accounts().create_registered(RegisteredAccount{*nir, *identity, mobile, landline});
-            if (!account)
-                throw Refused{Error(ErrorCode::email_already_used, "cet identifiant est déjà rattaché à un espace personnel", "email")};
+        std::optional<IdentityId> identity;
+        if (data.mode == "existing") {
+            identity = data.identity_id;
+        } else {
+            identity = tx.identities().create(NewIdentity{*email, data.credentials.password_hash, data.credentials.secret_question, data.credentials.secret_answer_hash});
+            if (!identity)  // taken since the identity step
+                return fail(ErrorCode::email_already_used, "cette adresse est devenue un identifiant MGEN Connect entre-temps", "email");
+        }
+        if (!identity) return fail(ErrorCode::internal_error, "flow data");
+        const auto account = tx.accounts().create_registered(RegisteredAccount{*nir, *identity, mobile, landline});
+        if (!account) return fail(ErrorCode::email_already_used, "cet identifiant est déjà rattaché à un espace personnel", "email");
 
-            const auto token = random_token(random_, 32);
-            tx.links().issue(LinkPurpose::activation, token, LinkSubject{*account, *identity}, clock_.now() + policy_.activation_link_lifetime);
-            tx.notifier().enqueue(OutgoingMessage{Channel::email, email->lookup_key(), MessageKind::activation_link,
-                                                  {{"token", token}, {"first_name", member->first_name}, {"last_name", member->last_name}}});
-            flow->state = kActivationSent;
-            outcome = view(*flow);
-        });
-    } catch (const Refused& refused) {
-        return std::unexpected(refused.error);
-    }
-    return outcome;
+        const auto token = random_token(random_, 32);
+        tx.links().issue(LinkPurpose::activation, token, LinkSubject{*account, *identity}, clock_.now() + policy_.activation_link_lifetime);
+        tx.notifier().enqueue(OutgoingMessage{Channel::email, email->lookup_key(), MessageKind::activation_link,
+                                              {{"token", token}, {"first_name", member->first_name}, {"last_name", member->last_name}}});
+        return {};
+    });
+    if (!moved) return std::unexpected(moved.error());
+    return show(flow);
 }
 
-FlowView Registration::view(const FlowRecord& flow) const {
-    FlowView v{flow.id, flow.type, flow.state, flow.expires_at, {}, {}};
-    if (flow.state == kIdentity) {
-        v.next_steps.push_back({kIdentity, {"mode", "email", "password", "password_confirmation", "secret_question_id", "secret_answer"}});
-    } else if (flow.state == kPersonalInfo) {
-        const int left = policy_.identity_check_tries - flow.attempts;
+FlowView Registration::show(const Flow& flow) const {
+    auto v = base_view(flow);
+    if (flow.state == State::personal_info) {
+        const int left = policy_.identity_check_tries - flow.record.attempts;
         if (left > 0) {
-            v.next_steps.push_back({kPersonalInfo, {"nir_key", "last_name", "birth_date", "mobile_phone", "landline_phone"}});
-            if (flow.attempts > 0)
+            if (flow.record.attempts > 0)
                 v.messages.push_back({"identity_check_failed", "Les informations saisies ne correspondent pas à nos données. Il vous reste " +
                                                                    plural_tries(left) + "."});
         } else {
+            v.next_steps.clear();
             v.messages.push_back({"too_many_attempts", "Trop de tentatives. Veuillez recommencer la création de votre espace."});
         }
-    } else if (flow.state == kActivationSent) {
-        const auto data = nlohmann::json::parse(flow.data);
-        const auto email = Email::parse(data.value("email", ""));
+    } else if (flow.state == State::activation_sent) {
+        const auto email = Email::parse(flow.data.email);
         v.messages.push_back({"activation_sent", activation_text(email ? email->masked() : "")});
     }
     return v;

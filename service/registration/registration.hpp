@@ -19,7 +19,8 @@
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
 #include "domain/unit_of_work.hpp"
-#include "service/flows/flows.hpp"
+#include "service/flows/flow_type.hpp"
+#include "service/identities/new_credentials.hpp"
 #include "service/passwords/password_strength.hpp"
 
 namespace guichet {
@@ -48,23 +49,31 @@ struct PersonalInfoStep {
     std::optional<std::string> landline_phone;
 };
 
+enum class RegistrationState { identity, personal_info, activation_sent };
+
+struct RegistrationData {
+    std::string nir;    // the 13 digits typed at the start
+    std::string mode;   // "new" or "existing"
+    std::string email;
+    std::optional<IdentityId> identity_id;  // existing: the identity whose password was proven
+    HashedCredentials credentials;  // new: chosen, hashed
+    void fields(FlowFields& f);
+};
+
 struct Activated {
     AccountId account_id;
 };
 
-class Registration final : public FlowProcedure {
+class Registration final : public FlowType<RegistrationState, RegistrationData> {
 public:
     static constexpr const char* type = "registration";
 
     Registration(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, const PasswordStrengthCheck& strength,
-                 RandomSource& random, const Clock& clock, LockoutPolicy lockout = {}, RegistrationPolicy policy = {})
-        : uow_(uow), flows_(flows), hasher_(hasher), strength_(strength), random_(random), clock_(clock), lockout_(lockout),
-          policy_(policy) {}
+                 RandomSource& random, const Clock& clock, LockoutPolicy lockout = {}, RegistrationPolicy policy = {});
 
     Result<FlowView> start(const std::string& nir);
     Result<FlowView> submit_identity(const std::string& flow_id, const IdentityStep& step);
     Result<FlowView> submit_personal_info(const std::string& flow_id, const PersonalInfoStep& step);
-    FlowView view(const FlowRecord& flow) const override;
 
     Result<Activated> activate(const std::string& token);
     // Sends a new activation link when this email identifies an account still pending, at most
@@ -72,11 +81,12 @@ public:
     Result<void> resend_activation(const std::string& email);
 
 private:
+    FlowView show(const Flow& flow) const override;
+    Result<FlowView> identity(Flow& flow, const IdentityStep& step);
+    Result<FlowView> personal_info(Flow& flow, const PersonalInfoStep& step);
     UnitOfWork& uow_;
-    Flows& flows_;
     const PasswordHasher& hasher_;
     const PasswordStrengthCheck& strength_;
-    RandomSource& random_;
     const Clock& clock_;
     LockoutPolicy lockout_;
     RegistrationPolicy policy_;

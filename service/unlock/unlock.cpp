@@ -1,7 +1,5 @@
 #include "service/unlock/unlock.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "domain/password/temporary_password.hpp"
 #include "domain/text.hpp"
 #include "service/accounts/account_import.hpp"
@@ -11,12 +9,32 @@ namespace guichet {
 
 namespace {
 
-constexpr const char* kChoose = "choose_channel";
-constexpr const char* kTempSent = "temp_password_sent";
-constexpr const char* kLinkSent = "link_sent";
 constexpr std::chrono::minutes kLifetime{30};
+using State = UnlockState;
 
 }  // namespace
+
+void UnlockData::fields(FlowFields& f) {
+    f.number("account", account);
+    f.text("nir", nir);
+    f.channels("channels", channels);
+    f.choice("sent", sent, [](Channel c) { return to_string(c); }, channel_from);
+    f.text("destination", destination);
+    f.flag("automatic", automatic);
+}
+
+Unlock::Unlock(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const Clock& clock)
+    : FlowType(flows, random, type, "unlock",
+               {{State::choose_channel, "choose_channel"}, {State::temp_password_sent, "temp_password_sent"}, {State::link_sent, "link_sent"}}),
+      uow_(uow), hasher_(hasher), clock_(clock) {
+    // A single known channel sends a temporary password at once (hashed).
+    starts_with({"start", {{"nir", 32}, {"birth_date", 32}}, StepCost::hashing}, [this](const StepInput& in) {
+        return answer(start(in.text("nir"), in.text("birth_date")));
+    });
+    step(State::choose_channel, {"channel", {{"channel", 16}}, StepCost::hashing}, [this](Flow& flow, const StepInput& in) {
+        return answer(choose(flow, in.text("channel")));
+    });
+}
 
 Result<FlowView> Unlock::start(const std::string& nir_text, const std::string& birth_text) {
     const auto body = typed_nir_body(nir_text);
@@ -37,105 +55,95 @@ Result<FlowView> Unlock::start(const std::string& nir_text, const std::string& b
     if (account->migrated) return fail(ErrorCode::identifier_migrated);
     if (!locked) return fail(ErrorCode::account_not_locked, "mot de passe oublié : POST /v1/flows/recovery");
 
+    UnlockData data{account->id, body->value(), {}, std::nullopt, {}, false};
     const auto d = destinations_of(*profile);
-    nlohmann::json channels = nlohmann::json::array();
-    if (d.mobile) channels.push_back({{"channel", "sms"}, {"destination", d.mobile->masked()}});
-    if (d.email) channels.push_back({{"channel", "email"}, {"destination", masked_email(*d.email)}});
-    FlowRecord flow{new_flow_id(random_), type, kChoose, 0,
-                    nlohmann::json{{"account", account->id}, {"nir", body->value()}, {"channels", channels}}.dump(),
-                    clock_.now() + kLifetime};
-    uow_.run([&](Transaction& tx) { tx.flows().create(flow); });
+    if (d.mobile) data.channels.push_back({"sms", d.mobile->masked()});
+    if (d.email) data.channels.push_back({"email", masked_email(*d.email)});
+    auto flow = open(State::choose_channel, std::move(data), kLifetime);
     // Seed 000: "Si MGEN ne connaît qu'une adresse email de contact ou que votre téléphone portable,
     // celui-ci sera utilisé automatiquement." With none, the temporary password goes by post.
-    if (channels.size() == 1) return send(flow, *channel_from(channels[0]["channel"].get<std::string>()), true);
-    if (channels.empty()) return send(flow, Channel::letter, true);
-    return view(flow);
+    if (flow.data.channels.size() > 1) return show(flow);
+    flow.data.automatic = true;
+    return send(flow, flow.data.channels.empty() ? Channel::letter : *channel_from(flow.data.channels[0].channel));
 }
 
-Result<FlowView> Unlock::choose_channel(const std::string& flow_id, const std::string& channel_text) {
-    auto flow = flows_.load_at(flow_id, type, kChoose);
+Result<FlowView> Unlock::choose_channel(const std::string& flow_id, const std::string& channel) {
+    auto flow = load(flow_id, State::choose_channel);
     if (!flow) return std::unexpected(flow.error());
-    const auto data = nlohmann::json::parse(flow->data);
-    for (const auto& c : data["channels"])
-        if (c["channel"] == channel_text) return send(std::move(*flow), *channel_from(channel_text), false);
+    return choose(*flow, channel);
+}
+
+Result<FlowView> Unlock::choose(Flow& flow, const std::string& channel_text) {
+    for (const auto& c : flow.data.channels)
+        if (c.channel == channel_text) return send(flow, *channel_from(channel_text));
     if (channel_text == "sms") return fail(ErrorCode::sms_not_available, "aucun portable de France métropolitaine connu", "channel");
     return fail(ErrorCode::validation_error, "un des canaux proposés", "channel");
 }
 
-Result<FlowView> Unlock::send(FlowRecord flow, Channel channel, bool from_start) {
-    auto data = nlohmann::json::parse(flow.data);
-    const auto account = data["account"].get<AccountId>();
+Result<FlowView> Unlock::send(Flow& flow, Channel channel) {
+    const auto account = flow.data.account;
     std::string temporary, hash;
     if (channel != Channel::email) {
         temporary = generate_temporary_password(random_);
         hash = hasher_.hash(temporary);  // slow: before the transaction
     }
     const auto now = clock_.now();
-    try {
-        uow_.run([&](Transaction& tx) {
-            const auto profile = tx.accounts().profile(account);
-            if (!profile) throw Refused{Error(ErrorCode::not_found)};
-            const auto d = destinations_of(*profile);
-            MessageParams params{{"first_name", d.first_name}, {"last_name", d.last_name}};
-            std::string destination;
-            if (channel == Channel::email) {
-                if (!d.email) throw Refused{Error(ErrorCode::validation_error, "aucune adresse email", "channel")};
-                const auto token = random_token(random_, 32);
-                const auto credentials = tx.accounts().credentials(account);
-                tx.links().issue(LinkPurpose::password_reset, token, LinkSubject{account, credentials ? credentials->identity : std::nullopt},
-                                 now + std::chrono::hours(1));
-                params["token"] = token;
-                tx.notifier().enqueue(OutgoingMessage{Channel::email, *d.email, MessageKind::reset_link, params});
-                destination = masked_email(*d.email);
-                tx.events().record(SecurityEvent{account, SecurityEventKind::reset_link_sent, "unlock, email " + destination});
-            } else {
-                // The temporary password replaces the forgotten one and lifts the lock: logging in
-                // with it proves the channel, and it must be personalised (seed 004).
-                auto sent = deliver_temporary_password(tx, account, d, channel, temporary, hash, now);
-                if (!sent) throw Refused{sent.error()};
-                destination = *sent;
-                tx.throttle().set_locked(IdentifierKey{data["nir"].get<std::string>()}, false);
-                tx.events().record(SecurityEvent{account, SecurityEventKind::temporary_password_sent,
-                                                 "unlock, " + std::string(to_string(channel)) + " " + destination});
-                tx.events().record(SecurityEvent{account, SecurityEventKind::account_unlocked, "unlock"});
-            }
-            data["sent"] = {{"channel", to_string(channel)}, {"destination", destination}, {"automatic", from_start}};
-            if (!tx.flows().advance(flow.id, kChoose, channel == Channel::email ? kLinkSent : kTempSent, data.dump()))
-                throw Refused{Error(ErrorCode::step_not_allowed, "cette étape a déjà été envoyée")};
-        });
-    } catch (const Refused& refused) {
-        return std::unexpected(refused.error);
-    }
-    flow.state = channel == Channel::email ? kLinkSent : kTempSent;
-    flow.data = data.dump();
-    return view(flow);
+    flow.data.sent = channel;
+    flow.data.destination = "courrier";
+    for (const auto& c : flow.data.channels)
+        if (c.channel == to_string(channel)) flow.data.destination = c.destination;
+    const auto to = channel == Channel::email ? State::link_sent : State::temp_password_sent;
+    auto moved = move(flow, to, [&](Transaction& tx) -> Result<void> {
+        const auto profile = tx.accounts().profile(account);
+        if (!profile) return fail(ErrorCode::not_found);
+        const auto d = destinations_of(*profile);
+        if (channel == Channel::email) {
+            if (!d.email) return fail(ErrorCode::validation_error, "aucune adresse email", "channel");
+            const auto token = random_token(random_, 32);
+            const auto credentials = tx.accounts().credentials(account);
+            tx.links().issue(LinkPurpose::password_reset, token, LinkSubject{account, credentials ? credentials->identity : std::nullopt},
+                             now + std::chrono::hours(1));
+            tx.notifier().enqueue(OutgoingMessage{Channel::email, *d.email, MessageKind::reset_link,
+                                                  {{"first_name", d.first_name}, {"last_name", d.last_name}, {"token", token}}});
+            tx.events().record(SecurityEvent{account, SecurityEventKind::reset_link_sent, "unlock, email " + flow.data.destination});
+            return {};
+        }
+        // The temporary password replaces the forgotten one and lifts the lock: logging in with it
+        // proves the channel, and it must be personalised (seed 004).
+        auto sent = deliver_temporary_password(tx, account, d, channel, temporary, hash, now);
+        if (!sent) return std::unexpected(sent.error());
+        tx.throttle().set_locked(IdentifierKey{flow.data.nir}, false);
+        tx.events().record(SecurityEvent{account, SecurityEventKind::temporary_password_sent,
+                                         "unlock, " + std::string(to_string(channel)) + " " + *sent});
+        tx.events().record(SecurityEvent{account, SecurityEventKind::account_unlocked, "unlock"});
+        return {};
+    });
+    if (!moved) return std::unexpected(moved.error());
+    return show(flow);
 }
 
-FlowView Unlock::view(const FlowRecord& flow) const {
-    FlowView v{flow.id, flow.type, flow.state, flow.expires_at, {}, {}};
-    const auto data = nlohmann::json::parse(flow.data);
-    if (flow.state == kChoose) {
-        v.next_steps.push_back({"channel", {"channel"}});
-        for (const auto& c : data["channels"]) v.channels.push_back({c["channel"].get<std::string>(), c["destination"].get<std::string>()});
+FlowView Unlock::show(const Flow& flow) const {
+    auto v = base_view(flow);
+    if (flow.state == State::choose_channel) {
+        v.channels = flow.data.channels;
         return v;
     }
-    const auto& sent = data["sent"];
-    const auto channel = sent.value("channel", "");
-    const auto destination = sent.value("destination", "");
-    if (sent.value("automatic", false) && channel != "letter")
+    const auto channel = flow.data.sent.value_or(Channel::letter);
+    const auto& destination = flow.data.destination;
+    if (flow.data.automatic && channel != Channel::letter)
         v.messages.push_back({"single_channel", std::string("Nous ne connaissons que votre ") +
-                                                    (channel == "sms" ? "téléphone portable" : "adresse email") +
+                                                    (channel == Channel::sms ? "téléphone portable" : "adresse email") +
                                                     " : il a été utilisé automatiquement."});
-    if (channel == "sms")
+    if (channel == Channel::sms)
         v.messages.push_back({"temp_password_sent", "Un SMS vous a été envoyé au " + destination +
                                                         ". Il contient un mot de passe temporaire à utiliser avec votre numéro de "
                                                         "sécurité sociale pour vous connecter."});
-    else if (channel == "letter")
+    else if (channel == Channel::letter)
         v.messages.push_back({"letter_sent", "Un mot de passe temporaire vous est envoyé par courrier."});
     else
         v.messages.push_back({"link_sent", "Un email vous a été envoyé à l'adresse " + destination +
                                                ". Il contient un lien sur lequel vous devrez cliquer pour changer de mot de passe."});
-    v.channels.push_back({channel, destination});
+    v.channels.push_back({std::string(to_string(channel)), destination});
     return v;
 }
 

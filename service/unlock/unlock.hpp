@@ -14,27 +14,37 @@
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
 #include "domain/unit_of_work.hpp"
-#include "service/flows/flows.hpp"
+#include "service/flows/flow_type.hpp"
 
 namespace guichet {
 
-class Unlock final : public FlowProcedure {
+enum class UnlockState { choose_channel, temp_password_sent, link_sent };
+
+struct UnlockData {
+    AccountId account = 0;
+    std::string nir;                     // the NIR body typed, the key of its lock
+    std::vector<FlowChannel> channels;   // offered, masked
+    std::optional<Channel> sent;         // the channel used
+    std::string destination;             // where to, masked
+    bool automatic = false;              // the only channel known, used at once (seed 000)
+    void fields(FlowFields& f);
+};
+
+class Unlock final : public FlowType<UnlockState, UnlockData> {
 public:
     static constexpr const char* type = "unlock";
 
-    Unlock(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const Clock& clock)
-        : uow_(uow), flows_(flows), hasher_(hasher), random_(random), clock_(clock) {}
+    Unlock(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const Clock& clock);
 
     Result<FlowView> start(const std::string& nir, const std::string& birth_date);
     Result<FlowView> choose_channel(const std::string& flow_id, const std::string& channel);
-    FlowView view(const FlowRecord& flow) const override;
 
 private:
-    Result<FlowView> send(FlowRecord flow, Channel channel, bool from_start);
+    FlowView show(const Flow& flow) const override;
+    Result<FlowView> choose(Flow& flow, const std::string& channel);
+    Result<FlowView> send(Flow& flow, Channel channel);
     UnitOfWork& uow_;
-    Flows& flows_;
     const PasswordHasher& hasher_;
-    RandomSource& random_;
     const Clock& clock_;
 };
 

@@ -67,7 +67,7 @@ TEST_CASE("a rolled-back message is never sent", "[postgres][outbox]") {
     }));
     ScriptedSender email, sms;
     DeliveryCounters counters;
-    Dispatcher dispatcher(d.outbox, email, sms, DispatcherSettings{}, counters);
+    Dispatcher dispatcher(d.outbox, {{Channel::email, &email}, {Channel::sms, &sms}}, DispatcherSettings{}, counters);
     CHECK(dispatcher.run_once().empty());
     CHECK(email.received.empty());
 }
@@ -79,7 +79,7 @@ TEST_CASE("parameters are stored encrypted and erased once sent", "[postgres][ou
 
     ScriptedSender email, sms;
     DeliveryCounters counters;
-    Dispatcher dispatcher(d.outbox, email, sms, DispatcherSettings{}, counters);
+    Dispatcher dispatcher(d.outbox, {{Channel::email, &email}, {Channel::sms, &sms}}, DispatcherSettings{}, counters);
     REQUIRE(dispatcher.run_once().size() == 1);
     REQUIRE(email.received.size() == 1);
     CHECK(email.received[0].content.text.find("482913") != std::string::npos);

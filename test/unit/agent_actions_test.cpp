@@ -7,6 +7,7 @@
 #include "service/members/member_import.hpp"
 #include "service/recovery/recovery.hpp"
 #include "service/sessions/sessions.hpp"
+#include "infra/flows/json_flow_data.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -26,13 +27,13 @@ struct Fixture {
     AgentActions agents{uow, hasher, random, clock};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     Sessions sessions{uow, hasher, signer, random, clock};
-    Flows flows{uow, clock};
+    infra::JsonFlowDataCodec flow_codec;
+    Flows flows{uow, clock, flow_codec};
     Recovery recovery{uow, flows, hasher, random, digest, clock};
     AccountId account{};
 
     Fixture() {
         uow.clock = &clock;
-        flows.add(Recovery::type, recovery);
         MemberImport members(uow, clock);
         REQUIRE(members.run({{2, sample_record()}}));
         std::optional<AccountId> id;

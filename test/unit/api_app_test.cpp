@@ -1,11 +1,13 @@
 // API layer without a socket: routing, the catch-all and every hostile input answer problem+json.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "api/http/app.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
 #include "infra/crypto/jwt_signer.hpp"
-#include "support/fakes.hpp"
+#include "support/service_graph.hpp"
 
 using namespace guichet;
 using namespace guichet::api;
@@ -14,32 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Fixture {
-    FakeReadiness readiness;
-    FakeUnitOfWork uow;
-    FixedClock clock = test_clock();
-    PasswordStrengthCheck strength{PasswordPolicy{}};
-    MemberImport member_import{uow, clock};
-    FakeOutboxAdmin outbox;
-    DeliveryCounters counters;
-    BrandSettings brand;
-    SequenceRandom random;
-    PlainHasher hasher;
-    AccountImport account_import{uow, hasher, random, clock};
-    infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {7}}, "http://127.0.0.1:8080"};
-    Sessions sessions{uow, hasher, signer, random, clock};
-    nlohmann::json jwks = signer.jwks();
-    Flows flows{uow, clock};
-    Registration registration{uow, flows, hasher, strength, random, clock};
-    PasswordChange password_change{uow, hasher, strength, sessions, clock};
-    ContactDetails contact_details{uow, sessions, random, clock};
-    Unlock unlock{uow, flows, hasher, random, clock};
-    FakeDigest digest;
-    Recovery recovery{uow, flows, hasher, random, digest, clock};
-    AgentActions agent_actions{uow, hasher, random, clock};
-    IdentifierSwitch identifier_switch{uow, flows, sessions, hasher, strength, random, clock};
-    Services services{readiness, strength, member_import, outbox, counters, brand, account_import, sessions, jwks, flows, registration,
-                      password_change, contact_details, unlock, recovery, agent_actions, identifier_switch};
+struct Fixture : ServiceGraph {
     HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
 
     HttpResponse call(std::string method, std::string path, std::string body = {},
@@ -298,16 +275,20 @@ TEST_CASE("secret questions list ids and French labels", "[api]") {
     }
 }
 
-TEST_CASE("every error code has a status and a French title", "[api]") {
-    for (int i = 0; i <= static_cast<int>(ErrorCode::internal_error); ++i) {
-        const auto code = static_cast<ErrorCode>(i);
+TEST_CASE("every error code has a status, a French title and its own name", "[api]") {
+    std::set<std::string_view> names;
+    for (const auto code : every_error_code) {  // the one list, whatever a code's position in it
         const auto info = problem_info(code);
         INFO(to_string(code));
         CHECK(info.status >= 400);
         CHECK(info.status < 600);
         CHECK_FALSE(info.title.empty());
-        CHECK(to_string(code) != "");
+        CHECK(names.insert(to_string(code)).second);
+        const auto problem = json::parse(problem_response(Error(code), "/x").body);
+        CHECK(problem["code"] == std::string(to_string(code)));
+        CHECK(problem["status"] == info.status);
     }
+    CHECK(names.size() == std::size(every_error_code));
     CHECK(problem_info(ErrorCode::account_not_locked).title == "Votre compte n'est pas bloqué.");
 }
 

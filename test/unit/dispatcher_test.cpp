@@ -24,7 +24,7 @@ struct Fixture {
         s.message_id_domain = "exemple.fr";
         return s;
     }();
-    Dispatcher dispatcher{queue, email, sms, settings, counters};
+    Dispatcher dispatcher{queue, {{Channel::email, &email}, {Channel::sms, &sms}}, settings, counters};
 };
 
 }  // namespace
@@ -87,12 +87,23 @@ TEST_CASE("unreadable, unrenderable and letter messages are dead without a send"
     CHECK(f.email.received.empty());
 }
 
+TEST_CASE("a channel without a sender is a permanent failure, never sent on another channel", "[service][delivery]") {
+    Fixture f;
+    Dispatcher email_only(f.queue, {{Channel::email, &f.email}}, f.settings, f.counters);
+    const auto id = f.queue.add(code_by(Channel::sms, "+33612345678"));
+    email_only.run_once();
+    CHECK(f.queue.row(id).state == "dead");
+    CHECK(f.queue.row(id).error.find("sms") != std::string::npos);
+    CHECK(f.email.received.empty());
+    CHECK(f.sms.received.empty());
+}
+
 TEST_CASE("a sender that throws counts as a temporary failure", "[service][delivery]") {
     struct Throwing final : MessageSender {
         SendResult send(const Envelope&) override { throw std::runtime_error("boom"); }
     } throwing;
     Fixture f;
-    Dispatcher d(f.queue, throwing, f.sms, f.settings, f.counters);
+    Dispatcher d(f.queue, {{Channel::email, &throwing}, {Channel::sms, &f.sms}}, f.settings, f.counters);
     const auto id = f.queue.add(code_by(Channel::email, "jean@exemple.fr"));
     d.run_once();
     CHECK(f.queue.row(id).state == "retry");

@@ -9,6 +9,7 @@
 #include "service/personalisation/contact_details.hpp"
 #include "domain/secret_questions.hpp"
 #include "service/passwords/password_change.hpp"
+#include "infra/flows/json_flow_data.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -29,12 +30,12 @@ struct Fixture {
     PasswordStrengthCheck strength{PasswordPolicy{}};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     Sessions sessions{uow, hasher, signer, random, clock};
-    Flows flows{uow, clock};
+    infra::JsonFlowDataCodec flow_codec;
+    Flows flows{uow, clock, flow_codec};
     IdentifierSwitch switcher{uow, flows, sessions, hasher, strength, random, clock};
 
     Fixture() {
         uow.clock = &clock;
-        flows.add(IdentifierSwitch::type, switcher);
         auto other = sample_record(kOtherNir);
         other.last_name = "Durand";
         other.first_name = "Claire";

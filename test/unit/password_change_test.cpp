@@ -7,6 +7,7 @@
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_change.hpp"
 #include "service/registration/registration.hpp"
+#include "infra/flows/json_flow_data.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -23,7 +24,8 @@ struct Fixture {
     SequenceRandom random;
     PlainHasher hasher;
     PasswordStrengthCheck strength{PasswordPolicy{}};
-    Flows flows{uow, clock};
+    infra::JsonFlowDataCodec flow_codec;
+    Flows flows{uow, clock, flow_codec};
     Registration registration{uow, flows, hasher, strength, random, clock};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     // The identifier switch only offered: these tests are about the password and the contacts

@@ -7,6 +7,7 @@
 #include "service/members/member_import.hpp"
 #include "service/recovery/recovery.hpp"
 #include "service/sessions/sessions.hpp"
+#include "infra/flows/json_flow_data.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -23,14 +24,14 @@ struct Fixture {
     SequenceRandom random;
     PlainHasher hasher;
     FakeDigest digest;
-    Flows flows{uow, clock};
+    infra::JsonFlowDataCodec flow_codec;
+    Flows flows{uow, clock, flow_codec};
     Recovery recovery{uow, flows, hasher, random, digest, clock};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     Sessions sessions{uow, hasher, signer, random, clock};
 
     explicit Fixture(MemberRecord record = sample_record(), bool logged_in_before = true) {
         uow.clock = &clock;
-        flows.add(Recovery::type, recovery);
         MemberImport members(uow, clock);
         REQUIRE(members.run({{2, record}}));
         uow.run([&](Transaction& tx) {

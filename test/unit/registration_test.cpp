@@ -6,6 +6,7 @@
 #include "service/members/member_import.hpp"
 #include "service/registration/registration.hpp"
 #include "service/sessions/sessions.hpp"
+#include "infra/flows/json_flow_data.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -21,13 +22,13 @@ struct Fixture {
     SequenceRandom random;
     PlainHasher hasher;
     PasswordStrengthCheck strength{PasswordPolicy{}};
-    Flows flows{uow, clock};
+    infra::JsonFlowDataCodec flow_codec;
+    Flows flows{uow, clock, flow_codec};
     Registration registration{uow, flows, hasher, strength, random, clock};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     Sessions sessions{uow, hasher, signer, random, clock};
     Fixture() {
         uow.clock = &clock;
-        flows.add(Registration::type, registration);
         auto lefevre = sample_record("269029935004220");
         lefevre.last_name = "Lefèvre-Dupré";
         lefevre.first_name = "Anne";

@@ -5,6 +5,7 @@
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_change.hpp"
 #include "service/unlock/unlock.hpp"
+#include "infra/flows/json_flow_data.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -18,7 +19,8 @@ struct Fixture {
     SequenceRandom random;
     PlainHasher hasher;
     PasswordStrengthCheck strength{PasswordPolicy{}};
-    Flows flows{uow, clock};
+    infra::JsonFlowDataCodec flow_codec;
+    Flows flows{uow, clock, flow_codec};
     Unlock unlock{uow, flows, hasher, random, clock};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     Sessions sessions{uow, hasher, signer, random, clock};
@@ -26,7 +28,6 @@ struct Fixture {
 
     explicit Fixture(MemberRecord record = sample_record()) {
         uow.clock = &clock;
-        flows.add(Unlock::type, unlock);
         MemberImport members(uow, clock);
         REQUIRE(members.run({{2, record}}));
         uow.run([&](Transaction& tx) {

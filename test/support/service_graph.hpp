@@ -1,0 +1,56 @@
+#pragma once
+// Every use case the API calls, built over the in-memory fakes, as app/main.cpp builds them over
+// the real adapters: the one test root of the API layer.
+#include "api/routes/routes.hpp"
+#include "infra/crypto/jwt_signer.hpp"
+#include "infra/flows/json_flow_data.hpp"
+#include "service/identifier_switch/identifier_switch.hpp"
+#include "service/recovery/recovery.hpp"
+#include "service/unlock/unlock.hpp"
+#include "support/fakes.hpp"
+
+namespace guichet::testing {
+
+struct ServiceGraph {
+    FakeReadiness readiness;
+    FakeUnitOfWork uow;
+    FixedClock clock = test_clock();
+    PasswordStrengthCheck strength{PasswordPolicy{}};
+    MemberImport member_import{uow, clock};
+    FakeOutboxAdmin outbox;
+    DeliveryCounters counters;
+    BrandSettings brand;
+    SequenceRandom random;
+    PlainHasher hasher;
+    AccountImport account_import{uow, hasher, random, clock};
+    infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {7}}, "http://127.0.0.1:8080"};
+    Sessions sessions{uow, hasher, signer, random, clock};
+    nlohmann::json jwks = signer.jwks();
+    infra::JsonFlowDataCodec flow_codec;
+    Flows flows{uow, clock, flow_codec};
+    Registration registration{uow, flows, hasher, strength, random, clock};
+    PasswordChange password_change{uow, hasher, strength, sessions, clock};
+    ContactDetails contact_details{uow, sessions, random, clock};
+    Unlock unlock{uow, flows, hasher, random, clock};
+    FakeDigest digest;
+    Recovery recovery{uow, flows, hasher, random, digest, clock};
+    AgentActions agent_actions{uow, hasher, random, clock};
+    IdentifierSwitch identifier_switch{uow, flows, sessions, hasher, strength, random, clock};
+    api::Services services{.readiness = readiness,
+                           .password_strength = strength,
+                           .member_import = member_import,
+                           .outbox = outbox,
+                           .delivery_counters = counters,
+                           .brand = brand,
+                           .account_import = account_import,
+                           .sessions = sessions,
+                           .jwks = jwks,
+                           .flows = flows,
+                           .registration = registration,
+                           .password_change = password_change,
+                           .contact_details = contact_details,
+                           .agent_actions = agent_actions,
+                           .identifier_switch = identifier_switch};
+};
+
+}  // namespace guichet::testing
