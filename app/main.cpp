@@ -131,7 +131,10 @@ int run_serve(const infra::Config& config) {
         });
         cache_invalidation->wait_listening(std::chrono::seconds(5));
     }
-    infra::PgUnitOfWork uow(pool, cipher, LockoutPolicy{}, session_cache ? &*session_cache : nullptr);
+    // The rules of SPEC.md §2, one object for every use case (domain/rules.hpp).
+    Rules rules;
+    rules.sessions.identifier_switch_required = config.identifier_switch_required;
+    infra::PgUnitOfWork uow(pool, cipher, rules.lockout, session_cache ? &*session_cache : nullptr);
     infra::PgReadinessProbe readiness(pool);
     infra::SystemClock clock;
 
@@ -165,22 +168,18 @@ int run_serve(const infra::Config& config) {
     AccountImport account_import(uow, hasher, random, clock);
     const infra::JwtSigner signer(infra::SigningKey{.kid = "", .seed = config.signing_key}, config.public_url);
     const auto jwks = signer.jwks();
-    SessionPolicy session_policy;
-    session_policy.identifier_switch_required = config.identifier_switch_required;
-    Sessions sessions(uow, hasher, signer, random, clock, LockoutPolicy{}, session_policy);
+    Sessions sessions(uow, hasher, signer, random, clock, rules);
     const infra::JsonFlowDataCodec flow_codec;
     Flows flows(uow, clock, flow_codec);
     // Each flow type, once built, is served by the flow routes (service/flows/flow_type.hpp).
-    Registration registration(uow, flows, hasher, password_strength, random, clock);
-    PasswordChange password_change(uow, hasher, password_strength, sessions, clock);
-    ContactDetails contact_details(uow, sessions, random, clock);
-    Unlock unlock(uow, flows, hasher, random, clock);
+    Registration registration(uow, flows, hasher, password_strength, random, clock, rules);
+    PasswordChange password_change(uow, hasher, password_strength, sessions, clock, rules);
+    ContactDetails contact_details(uow, sessions, random, clock, rules);
+    Unlock unlock(uow, flows, hasher, random, clock, rules);
     const infra::BlindDigest digest(cipher);
-    Recovery recovery(uow, flows, hasher, random, digest, clock);
+    Recovery recovery(uow, flows, hasher, random, digest, clock, rules);
     AgentActions agent_actions(uow, hasher, random, clock);
-    SwitchPolicy switch_policy;
-    switch_policy.brand = config.brand;
-    IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, LockoutPolicy{}, switch_policy);
+    IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, rules, config.brand);
     api::Services services{.readiness = readiness,
                            .password_strength = password_strength,
                            .member_import = member_import,

@@ -77,15 +77,15 @@ void SwitchData::fields(FlowFields& f) {
 
 IdentifierSwitch::IdentifierSwitch(UnitOfWork& uow, Flows& flows, Sessions& sessions, const PasswordHasher& hasher,
                                    const PasswordStrengthCheck& strength, RandomSource& random, const Clock& clock,
-                                   LockoutPolicy lockout, SwitchPolicy policy)
+                                   const Rules& rules, std::string brand)
     : FlowType(flows, random, type, "identifier-switch",
                {{State::choose_email, "choose_email"},
                 {State::new_credentials, "new_credentials"},
                 {State::connect_password, "connect_password"},
                 {State::validation_sent, "validation_sent"},
                 {State::done, "done"}}),
-      uow_(uow), sessions_(sessions), hasher_(hasher), strength_(strength), clock_(clock), lockout_(lockout),
-      policy_(std::move(policy)) {
+      uow_(uow), sessions_(sessions), hasher_(hasher), strength_(strength), clock_(clock), rules_(rules),
+      policy_(rules.identifier_switch), brand_(std::move(brand)) {
     // The flow is the account's: the start and every step need the session that may make the switch.
     starts_with({"start", {}}, [this](const StepInput& in) -> Result<StepAnswer> {
         const auto session = sessions_.authenticate(in.bearer_token, Sessions::Scope::required_actions);
@@ -216,14 +216,14 @@ Result<StepAnswer> IdentifierSwitch::credentials(const AuthenticatedSession& ses
 
 Result<StepAnswer> IdentifierSwitch::connect_password(const AuthenticatedSession& session, Flow& flow, const std::string& password) {
     // Counted towards the identity's lockout like a login; a locked identity mails a reset link.
-    IdentityProof proof(uow_, hasher_, random_, clock_, lockout_);
+    IdentityProof proof(uow_, hasher_, random_, clock_, rules_);
     const auto identity = proof.prove(email_of(flow.data), password);
     if (!identity) return std::unexpected(identity.error());
     if (identity->account_id || identity->id != flow.data.identity_id) return std::unexpected(already_used());
     if (!identity->validated) {
         // Seed 002: "Vous allez recevoir un email avec un lien pour réinitialiser votre mot de passe",
         // then log in again with the NIR to resume the switch.
-        uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_); });
+        uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_, rules_); });
         return fail(ErrorCode::connect_identity_not_validated,
                     "un lien pour réinitialiser votre mot de passe vous est envoyé par email ; reconnectez-vous ensuite "
                     "avec votre numéro de sécurité sociale pour reprendre le changement d'identifiant");
@@ -285,7 +285,7 @@ Result<SessionTokens> IdentifierSwitch::validate_email(const std::string& token)
 FlowView IdentifierSwitch::show(const Flow& flow) const {
     auto v = base_view(flow);
     const auto& data = flow.data;
-    const auto connect = "identifiant " + policy_.brand + " Connect";
+    const auto connect = "identifiant " + brand_ + " Connect";
     const std::string& email = data.email;
     const auto masked = [&] { return masked_email(email); };
     if (flow.state == State::choose_email) {
@@ -310,7 +310,7 @@ FlowView IdentifierSwitch::show(const Flow& flow) const {
     } else if (flow.state == State::connect_password) {
         v.messages.push_back({"connect_password", "L'adresse email " + email + " correspond à un " + connect +
                                                       " existant. Il vous suffit de vous authentifier en renseignant le mot de "
-                                                      "passe de votre compte " + policy_.brand + " Connect."});
+                                                      "passe de votre compte " + brand_ + " Connect."});
         v.messages.push_back(
             {"forgotten_password", "Vous ne vous souvenez pas de ce mot de passe ? Demandez un lien pour le réinitialiser "
                                    "(« Mot de passe oublié ? » avec cette adresse), puis reconnectez-vous avec votre numéro "

@@ -26,19 +26,13 @@
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/flows/flow_type.hpp"
 #include "service/identities/new_credentials.hpp"
 #include "service/sessions/sessions.hpp"
 
 namespace guichet {
-
-struct SwitchPolicy {
-    std::chrono::minutes flow_lifetime{60};
-    std::chrono::hours validation_link_lifetime{24};  // SPEC.md §2
-    int email_tries = 5;  // emails refused (already used) per flow before it is spent
-    std::string brand = "MGEN";  // "identifiant MGEN Connect" (GUICHET_BRAND)
-};
 
 enum class SwitchState { choose_email, new_credentials, connect_password, validation_sent, done };
 
@@ -58,8 +52,8 @@ public:
     static constexpr const char* type = "identifier_switch";
 
     IdentifierSwitch(UnitOfWork& uow, Flows& flows, Sessions& sessions, const PasswordHasher& hasher,
-                     const PasswordStrengthCheck& strength, RandomSource& random, const Clock& clock, LockoutPolicy lockout = {},
-                     SwitchPolicy policy = {});
+                     const PasswordStrengthCheck& strength, RandomSource& random, const Clock& clock, const Rules& rules,
+                     std::string brand);
 
     Result<FlowView> start(const AuthenticatedSession& session);
     Result<StepAnswer> choose_email(const AuthenticatedSession& session, const std::string& flow_id, const std::string& email);
@@ -84,8 +78,9 @@ private:
     const PasswordHasher& hasher_;
     const PasswordStrengthCheck& strength_;
     const Clock& clock_;
-    LockoutPolicy lockout_;
-    SwitchPolicy policy_;
+    const Rules& rules_;
+    const SwitchRules& policy_;
+    std::string brand_;  // "identifiant MGEN Connect" (GUICHET_BRAND)
 };
 
 }  // namespace guichet

@@ -2,25 +2,30 @@
 
 namespace guichet {
 
-bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock) {
+bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock, const Rules& rules) {
     const LinkSubject subject{identity.account_id, identity.id};
     const auto now = clock.now();
-    if (tx.links().issued_since(LinkPurpose::password_reset, subject, now - kResetLinkCooldown)) return false;
+    if (tx.links().issued_since(LinkPurpose::password_reset, subject, now - rules.reset_link_cooldown)) return false;
     const auto token = random_token(random, 32);
-    tx.links().issue(LinkPurpose::password_reset, token, subject, now + kResetLinkLifetime);
+    tx.links().issue(LinkPurpose::password_reset, token, subject, now + rules.reset_link_lifetime);
     tx.notifier().enqueue(OutgoingMessage{Channel::email, identity.email, MessageKind::reset_link, {{"token", token}}});
     if (identity.account_id) tx.events().record(SecurityEvent{*identity.account_id, SecurityEventKind::reset_link_sent, "email identifier"});
     return true;
+}
+
+void record_failed_check(Transaction& tx, const Rules& rules, AccountId account, int counted, const std::string& how) {
+    tx.events().record(SecurityEvent{account, SecurityEventKind::login_failed, how});
+    if (counted == rules.lockout.max_failures) tx.events().record(SecurityEvent{account, SecurityEventKind::account_locked, how});
 }
 
 Result<ConnectIdentity> IdentityProof::prove(const Email& email, const std::string& password) {
     const IdentifierKey key{email.lookup_key()};
     int counted = 0;
     uow_.autocommit([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });  // committed before the hash
-    if (!lockout_.allows_check(counted)) {
-        if (lockout_.first_refusal(counted))
+    if (!rules_.lockout.allows_check(counted)) {
+        if (rules_.lockout.first_refusal(counted))
             uow_.run([&](Transaction& tx) {
-                if (const auto identity = tx.identities().find_by_email(email)) mail_reset_link(tx, *identity, random_, clock_);
+                if (const auto identity = tx.identities().find_by_email(email)) mail_reset_link(tx, *identity, random_, clock_, rules_);
             });
         return fail(ErrorCode::connect_identity_locked, "un lien pour réinitialiser le mot de passe est envoyé par email");
     }
@@ -33,11 +38,7 @@ Result<ConnectIdentity> IdentityProof::prove(const Email& email, const std::stri
     }
     if (!hasher_.verify(*identity->password_hash, password)) {
         if (identity->account_id)
-            uow_.autocommit([&](Transaction& tx) {
-                tx.events().record(SecurityEvent{*identity->account_id, SecurityEventKind::login_failed, "email"});
-                if (counted == lockout_.max_failures)
-                    tx.events().record(SecurityEvent{*identity->account_id, SecurityEventKind::account_locked, "email"});
-            });
+            uow_.autocommit([&](Transaction& tx) { record_failed_check(tx, rules_, *identity->account_id, counted, "email"); });
         return fail(ErrorCode::invalid_credentials);
     }
 

@@ -12,21 +12,23 @@
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 
 namespace guichet {
 
-inline constexpr std::chrono::hours kResetLinkLifetime{1};        // SPEC.md §2
-inline constexpr std::chrono::minutes kResetLinkCooldown{5};      // between two reset mails
-
 // Issues a password-reset link for the identity and queues its email, in `tx`; nothing when one
 // was mailed within the cooldown. Returns whether a mail was queued.
-bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock);
+bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock, const Rules& rules);
+
+// A wrong password on an attempt the throttle counted `counted`: login_failed, and account_locked
+// when this failure is the one that reached the limit. Every counted password check records so.
+void record_failed_check(Transaction& tx, const Rules& rules, AccountId account, int counted, const std::string& how);
 
 class IdentityProof {
 public:
-    IdentityProof(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock, LockoutPolicy lockout)
-        : uow_(uow), hasher_(hasher), random_(random), clock_(clock), lockout_(lockout) {}
+    IdentityProof(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock, const Rules& rules)
+        : uow_(uow), hasher_(hasher), random_(random), clock_(clock), rules_(rules) {}
 
     // The identity, once its password is proven; invalid_credentials or connect_identity_locked
     // otherwise. A success clears the failure count and rehashes an outdated hash.
@@ -37,7 +39,7 @@ private:
     const PasswordHasher& hasher_;
     RandomSource& random_;
     const Clock& clock_;
-    LockoutPolicy lockout_;
+    const Rules& rules_;
 };
 
 }  // namespace guichet

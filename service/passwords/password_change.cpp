@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/folding.hpp"
+#include "service/identities/identity_proof.hpp"
 
 namespace guichet {
 
@@ -131,9 +132,12 @@ Result<PasswordChanged> PasswordChange::change(const AuthenticatedSession& sessi
         const IdentifierKey key{account->identity_email ? *account->identity_email : account->nir.body().value()};
         int counted = 0;
         uow_.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });
-        if (!lockout_.allows_check(counted))
+        if (!rules_.lockout.allows_check(counted))
             return fail(account->identity_email ? ErrorCode::connect_identity_locked : ErrorCode::account_locked);
-        if (!hasher_.verify(*account->password_hash, *current)) return fail(ErrorCode::invalid_credentials, "", "current_password");
+        if (!hasher_.verify(*account->password_hash, *current)) {
+            uow_.autocommit([&](Transaction& tx) { record_failed_check(tx, rules_, account->id, counted, "current password"); });
+            return fail(ErrorCode::invalid_credentials, "", "current_password");
+        }
         uow_.run([&](Transaction& tx) { tx.throttle().clear_after_success(key); });
     }
     const std::string email = account->identity_email.value_or("");

@@ -11,6 +11,7 @@
 #include "domain/clock.hpp"
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/password/hasher.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/passwords/password_strength.hpp"
 #include "service/sessions/sessions.hpp"
@@ -36,8 +37,8 @@ public:
     static constexpr int kSecretAnswerTries = 5;  // per link, then the link is dead
 
     PasswordChange(UnitOfWork& uow, const PasswordHasher& hasher, const PasswordStrengthCheck& strength, Sessions& sessions,
-                   const Clock& clock, LockoutPolicy lockout = {})
-        : uow_(uow), hasher_(hasher), strength_(strength), sessions_(sessions), clock_(clock), lockout_(lockout) {}
+                   const Clock& clock, const Rules& rules)
+        : uow_(uow), hasher_(hasher), strength_(strength), sessions_(sessions), clock_(clock), rules_(rules) {}
 
     Result<PasswordResetDone> reset(const std::string& token, const NewPassword& password,
                                     const std::optional<std::string>& secret_answer);
@@ -51,7 +52,7 @@ private:
     const PasswordStrengthCheck& strength_;
     Sessions& sessions_;
     const Clock& clock_;
-    LockoutPolicy lockout_;
+    const Rules& rules_;
 };
 
 }  // namespace guichet

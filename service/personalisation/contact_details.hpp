@@ -9,6 +9,7 @@
 #include "domain/clock.hpp"
 #include "domain/codes/codes.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/sessions/sessions.hpp"
 
@@ -28,9 +29,8 @@ struct CodeSent {
 
 class ContactDetails {
 public:
-    ContactDetails(UnitOfWork& uow, Sessions& sessions, RandomSource& random, const Clock& clock,
-                   CodePolicy policy = {.digits = 4})
-        : uow_(uow), sessions_(sessions), random_(random), clock_(clock), policy_(policy) {}
+    ContactDetails(UnitOfWork& uow, Sessions& sessions, RandomSource& random, const Clock& clock, const Rules& rules)
+        : uow_(uow), sessions_(sessions), random_(random), clock_(clock), policy_(rules.contact_codes) {}
 
     Result<AccessToken> confirm(const AuthenticatedSession& session, const ContactsInput& input);
     // Mails a code to the contact email; again only after the cooldown.
@@ -44,7 +44,7 @@ private:
     Sessions& sessions_;
     RandomSource& random_;
     const Clock& clock_;
-    CodePolicy policy_;
+    const CodePolicy& policy_;
 };
 
 }  // namespace guichet

@@ -11,7 +11,6 @@ namespace guichet {
 namespace {
 
 using State = RecoveryState;
-constexpr std::chrono::hours kLifetime{1};  // room for the 30-minute code and its resends
 
 std::string owner_of(const FlowRecord& flow) { return "flow:" + flow.id; }
 
@@ -53,7 +52,7 @@ void RecoveryData::fields(FlowFields& f) {
 }
 
 Recovery::Recovery(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const KeyedDigest& digest,
-                   const Clock& clock, CodePolicy policy)
+                   const Clock& clock, const Rules& rules)
     : FlowType(flows, random, type, "recovery",
                {{State::choose_channel, "choose_channel"},
                 {State::code_sent, "code_sent"},
@@ -61,7 +60,7 @@ Recovery::Recovery(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, 
                 {State::temp_password_sent, "temp_password_sent"},
                 {State::letter_sent, "letter_sent"},
                 {State::link_sent, "link_sent"}}),
-      uow_(uow), hasher_(hasher), digest_(digest), clock_(clock), policy_(policy) {
+      uow_(uow), hasher_(hasher), digest_(digest), clock_(clock), rules_(rules), policy_(rules.recovery_codes) {
     starts_with({"start", {{"identifier", 254}, {"birth_date", 32, false}}}, [this](const StepInput& in) {
         return answer(start(in.text("identifier"), in.optional("birth_date")));
     });
@@ -108,7 +107,7 @@ Result<FlowView> Recovery::start(const std::string& identifier, const std::optio
     }
     // By post, to the registry's address, needs no proof: always offered.
     data.channels.push_back({"letter", "courrier"});
-    return show(open(State::choose_channel, std::move(data), kLifetime));
+    return show(open(State::choose_channel, std::move(data), rules_.recovery_flow_lifetime));
 }
 
 Result<FlowView> Recovery::start_by_email(const std::string& text) {
@@ -121,8 +120,8 @@ Result<FlowView> Recovery::start_by_email(const std::string& text) {
     data.chosen_destination = email->masked();
     std::optional<ConnectIdentity> identity;
     uow_.autocommit([&](Transaction& tx) { identity = tx.identities().find_by_email(*email); });
-    auto flow = open(State::link_sent, std::move(data), kLifetime);
-    if (identity) uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_); });
+    auto flow = open(State::link_sent, std::move(data), rules_.recovery_flow_lifetime);
+    if (identity) uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_, rules_); });
     return show(flow);
 }
 
@@ -151,7 +150,7 @@ Result<FlowView> Recovery::resend_code(const std::string& flow_id) {
 }
 
 Result<FlowView> Recovery::send_code(Flow& flow) {
-    if (flow.data.codes >= max_codes) return fail(ErrorCode::rate_limited, "trop de codes demandés : recommencez la démarche");
+    if (flow.data.codes >= rules_.recovery_codes_per_flow) return fail(ErrorCode::rate_limited, "trop de codes demandés : recommencez la démarche");
     const auto now = clock_.now();
     const auto owner = owner_of(flow.record);
     const auto& data = flow.data;

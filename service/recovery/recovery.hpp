@@ -24,6 +24,7 @@
 #include "domain/members/member.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/flows/flow_type.hpp"
 
@@ -49,10 +50,9 @@ struct RecoveryData {
 class Recovery final : public FlowType<RecoveryState, RecoveryData> {
 public:
     static constexpr const char* type = "recovery";
-    static constexpr int max_codes = 4;  // the first and 3 more on request
 
     Recovery(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const KeyedDigest& digest,
-             const Clock& clock, CodePolicy policy = CodePolicy{6, std::chrono::minutes(30), 5, std::chrono::seconds(60)});
+             const Clock& clock, const Rules& rules);
 
     Result<FlowView> start(const std::string& identifier, const std::optional<std::string>& birth_date);
     Result<FlowView> choose_channel(const std::string& flow_id, const std::string& channel);
@@ -74,7 +74,8 @@ private:
     const PasswordHasher& hasher_;
     const KeyedDigest& digest_;
     const Clock& clock_;
-    CodePolicy policy_;
+    const Rules& rules_;
+    const CodePolicy& policy_;
 };
 
 }  // namespace guichet

@@ -46,10 +46,10 @@ void RegistrationData::fields(FlowFields& f) {
 }
 
 Registration::Registration(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, const PasswordStrengthCheck& strength,
-                           RandomSource& random, const Clock& clock, LockoutPolicy lockout, RegistrationPolicy policy)
+                           RandomSource& random, const Clock& clock, const Rules& rules)
     : FlowType(flows, random, type, "registration",
                {{State::identity, "identity"}, {State::personal_info, "personal_info"}, {State::activation_sent, "activation_sent"}}),
-      uow_(uow), hasher_(hasher), strength_(strength), clock_(clock), lockout_(lockout), policy_(policy) {
+      uow_(uow), hasher_(hasher), strength_(strength), clock_(clock), rules_(rules), policy_(rules.registration) {
     starts_with({"start", {{"nir", 32}}}, [this](const StepInput& in) { return answer(start(in.text("nir"))); });
     // Hashes the new password and secret answer, or verifies an existing identity's password.
     step(State::identity,
@@ -92,7 +92,7 @@ Result<FlowView> Registration::identity(Flow& flow, const IdentityStep& step) {
 
     if (step.mode == "existing") {
         // "J'ai déjà un compte MGEN Connect": the identity is linked only once its password is proven.
-        IdentityProof proof(uow_, hasher_, random_, clock_, lockout_);
+        IdentityProof proof(uow_, hasher_, random_, clock_, rules_);
         const auto identity = proof.prove(*email, step.password);
         if (!identity) return std::unexpected(identity.error());
         if (identity->account_id)

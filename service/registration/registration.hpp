@@ -18,19 +18,13 @@
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/flows/flow_type.hpp"
 #include "service/identities/new_credentials.hpp"
 #include "service/passwords/password_strength.hpp"
 
 namespace guichet {
-
-struct RegistrationPolicy {
-    std::chrono::minutes flow_lifetime{60};
-    int identity_check_tries = 3;  // personal_info submissions that may fail before the flow is spent
-    std::chrono::hours activation_link_lifetime{24 * 15};  // seed 003: "Vous avez 15 jours"
-    std::chrono::seconds resend_cooldown{60};               // between two activation mails
-};
 
 struct IdentityStep {
     std::string mode;  // "new" or "existing"
@@ -69,7 +63,7 @@ public:
     static constexpr const char* type = "registration";
 
     Registration(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, const PasswordStrengthCheck& strength,
-                 RandomSource& random, const Clock& clock, LockoutPolicy lockout = {}, RegistrationPolicy policy = {});
+                 RandomSource& random, const Clock& clock, const Rules& rules);
 
     Result<FlowView> start(const std::string& nir);
     Result<FlowView> submit_identity(const std::string& flow_id, const IdentityStep& step);
@@ -88,8 +82,8 @@ private:
     const PasswordHasher& hasher_;
     const PasswordStrengthCheck& strength_;
     const Clock& clock_;
-    LockoutPolicy lockout_;
-    RegistrationPolicy policy_;
+    const Rules& rules_;
+    const RegistrationRules& policy_;
 };
 
 }  // namespace guichet

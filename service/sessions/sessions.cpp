@@ -57,7 +57,7 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         attempt = nir ? tx.count_attempt_and_find(key, *nir) : CountedLogin{tx.throttle().count_attempt(key), std::nullopt};
     });
     const int counted = attempt.counted;
-    if (!lockout_.allows_check(counted))
+    if (!rules_.lockout.allows_check(counted))
         return fail(ErrorCode::account_locked, "trop d'essais : débloquez votre compte (POST /v1/flows/unlock)");
 
     const auto& account = attempt.account;
@@ -82,8 +82,7 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
                          *account->temporary_password_expires_at <= clock_.now();
     if (!hasher_.verify(*account->nir_password_hash, password) || expired) {
         uow_.autocommit([&](Transaction& tx) {
-            tx.events().record(SecurityEvent{account->id, SecurityEventKind::login_failed, expired ? "nir, expired temporary password" : "nir"});
-            if (counted == lockout_.max_failures) tx.events().record(SecurityEvent{account->id, SecurityEventKind::account_locked, "nir"});
+            record_failed_check(tx, rules_, account->id, counted, expired ? "nir, expired temporary password" : "nir");
         });
         return fail(ErrorCode::invalid_credentials);
     }
@@ -123,7 +122,7 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
 }
 
 Result<SessionTokens> Sessions::login_by_email(const Email& email, const std::string& password) {
-    IdentityProof proof(uow_, hasher_, random_, clock_, lockout_);
+    IdentityProof proof(uow_, hasher_, random_, clock_, rules_);
     const auto identity = proof.prove(email, password);
     if (!identity) return std::unexpected(identity.error());
     // Proven: each outcome of seed 002 and SPEC.md §3.2 may now be told apart.
@@ -131,7 +130,7 @@ Result<SessionTokens> Sessions::login_by_email(const Email& email, const std::st
         return fail(ErrorCode::account_not_activated,
                     "suivez le lien du message d'activation, ou demandez-en un autre (POST /v1/activations/resend)");
     if (!identity->validated) {
-        uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_); });
+        uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_, rules_); });
         return fail(ErrorCode::connect_identity_not_validated, "un lien pour réinitialiser votre mot de passe vous est envoyé par email");
     }
     if (!identity->account_id)

@@ -10,6 +10,7 @@
 #include "domain/members/member.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 
 namespace guichet {
@@ -49,8 +50,8 @@ struct Profile {
 class Sessions {
 public:
     Sessions(UnitOfWork& uow, const PasswordHasher& hasher, const TokenSigner& signer, RandomSource& random,
-             const Clock& clock, LockoutPolicy lockout = {}, SessionPolicy policy = {})
-        : uow_(uow), hasher_(hasher), signer_(signer), random_(random), clock_(clock), lockout_(lockout), policy_(policy) {}
+             const Clock& clock, const Rules& rules)
+        : uow_(uow), hasher_(hasher), signer_(signer), random_(random), clock_(clock), rules_(rules), policy_(rules.sessions) {}
 
     Result<SessionTokens> login(const std::string& identifier, const std::string& password);
     Result<SessionTokens> refresh(const std::string& refresh_token);
@@ -90,8 +91,8 @@ private:
     const TokenSigner& signer_;
     RandomSource& random_;
     const Clock& clock_;
-    LockoutPolicy lockout_;
-    SessionPolicy policy_;
+    const Rules& rules_;
+    const SessionPolicy& policy_;
 };
 
 }  // namespace guichet

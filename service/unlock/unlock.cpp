@@ -9,7 +9,6 @@ namespace guichet {
 
 namespace {
 
-constexpr std::chrono::minutes kLifetime{30};
 using State = UnlockState;
 
 }  // namespace
@@ -23,10 +22,11 @@ void UnlockData::fields(FlowFields& f) {
     f.flag("automatic", automatic);
 }
 
-Unlock::Unlock(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const Clock& clock)
+Unlock::Unlock(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const Clock& clock,
+               const Rules& rules)
     : FlowType(flows, random, type, "unlock",
                {{State::choose_channel, "choose_channel"}, {State::temp_password_sent, "temp_password_sent"}, {State::link_sent, "link_sent"}}),
-      uow_(uow), hasher_(hasher), clock_(clock) {
+      uow_(uow), hasher_(hasher), clock_(clock), rules_(rules) {
     // A single known channel sends a temporary password at once (hashed).
     starts_with({"start", {{"nir", 32}, {"birth_date", 32}}, StepCost::hashing}, [this](const StepInput& in) {
         return answer(start(in.text("nir"), in.text("birth_date")));
@@ -59,7 +59,7 @@ Result<FlowView> Unlock::start(const std::string& nir_text, const std::string& b
     const auto d = destinations_of(*profile);
     if (d.mobile) data.channels.push_back({"sms", d.mobile->masked()});
     if (d.email) data.channels.push_back({"email", masked_email(*d.email)});
-    auto flow = open(State::choose_channel, std::move(data), kLifetime);
+    auto flow = open(State::choose_channel, std::move(data), rules_.unlock_flow_lifetime);
     // Seed 000: "Si MGEN ne connaît qu'une adresse email de contact ou que votre téléphone portable,
     // celui-ci sera utilisé automatiquement." With none, the temporary password goes by post.
     if (flow.data.channels.size() > 1) return show(flow);
@@ -102,7 +102,7 @@ Result<FlowView> Unlock::send(Flow& flow, Channel channel) {
             const auto token = random_token(random_, 32);
             const auto credentials = tx.accounts().credentials(account);
             tx.links().issue(LinkPurpose::password_reset, token, LinkSubject{account, credentials ? credentials->identity : std::nullopt},
-                             now + std::chrono::hours(1));
+                             now + rules_.reset_link_lifetime);
             tx.notifier().enqueue(OutgoingMessage{Channel::email, *d.email, MessageKind::reset_link,
                                                   {{"first_name", d.first_name}, {"last_name", d.last_name}, {"token", token}}});
             tx.events().record(SecurityEvent{account, SecurityEventKind::reset_link_sent, "unlock, email " + flow.data.destination});

@@ -13,6 +13,7 @@
 #include "domain/clock.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/flows/flow_type.hpp"
 
@@ -34,7 +35,7 @@ class Unlock final : public FlowType<UnlockState, UnlockData> {
 public:
     static constexpr const char* type = "unlock";
 
-    Unlock(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const Clock& clock);
+    Unlock(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const Clock& clock, const Rules& rules);
 
     Result<FlowView> start(const std::string& nir, const std::string& birth_date);
     Result<FlowView> choose_channel(const std::string& flow_id, const std::string& channel);
@@ -46,6 +47,7 @@ private:
     UnitOfWork& uow_;
     const PasswordHasher& hasher_;
     const Clock& clock_;
+    const Rules& rules_;
 };
 
 }  // namespace guichet

@@ -14,9 +14,26 @@
 #include "domain/notifications/sender.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 
 namespace guichet::testing {
+
+// The rules every test uses unless it says otherwise (app/main.cpp builds the real ones).
+inline const Rules& test_rules() {
+    static const Rules rules;
+    return rules;
+}
+// The same, with the identifier switch only offered to NIR logins (GUICHET_IDENTIFIER_SWITCH=offered).
+inline const Rules& offered_switch_rules() {
+    static const Rules rules = [] {
+        Rules r;
+        r.sessions.identifier_switch_required = false;
+        return r;
+    }();
+    return rules;
+}
+
 
 class FakeMemberRepository final : public MemberRepository {
 public:
@@ -523,7 +540,7 @@ private:
            FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
            std::map<std::string, FakeCodeRow>& codes, std::vector<RecordedSecurityEvent>& events, const Clock* clock)
             : repo(rows), notifier_(messages), accounts_(accounts, rows, identities), identities_(identities, accounts),
-              flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, LockoutPolicy{}), sessions_(sessions, refresh),
+              flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, test_rules().lockout), sessions_(sessions, refresh),
               events_(events, clock) {
             sessions_.profile_of = [this](AccountId id) { return accounts_.profile(id); };
             sessions_.on_create = [this](const SessionInfo& s) {

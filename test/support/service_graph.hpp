@@ -24,18 +24,18 @@ struct ServiceGraph {
     PlainHasher hasher;
     AccountImport account_import{uow, hasher, random, clock};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {7}}, "http://127.0.0.1:8080"};
-    Sessions sessions{uow, hasher, signer, random, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
     nlohmann::json jwks = signer.jwks();
     infra::JsonFlowDataCodec flow_codec;
     Flows flows{uow, clock, flow_codec};
-    Registration registration{uow, flows, hasher, strength, random, clock};
-    PasswordChange password_change{uow, hasher, strength, sessions, clock};
-    ContactDetails contact_details{uow, sessions, random, clock};
-    Unlock unlock{uow, flows, hasher, random, clock};
+    Registration registration{uow, flows, hasher, strength, random, clock, test_rules()};
+    PasswordChange password_change{uow, hasher, strength, sessions, clock, test_rules()};
+    ContactDetails contact_details{uow, sessions, random, clock, test_rules()};
+    Unlock unlock{uow, flows, hasher, random, clock, test_rules()};
     FakeDigest digest;
-    Recovery recovery{uow, flows, hasher, random, digest, clock};
+    Recovery recovery{uow, flows, hasher, random, digest, clock, test_rules()};
     AgentActions agent_actions{uow, hasher, random, clock};
-    IdentifierSwitch identifier_switch{uow, flows, sessions, hasher, strength, random, clock};
+    IdentifierSwitch identifier_switch{uow, flows, sessions, hasher, strength, random, clock, test_rules(), "MGEN"};
     api::Services services{.readiness = readiness,
                            .password_strength = strength,
                            .member_import = member_import,

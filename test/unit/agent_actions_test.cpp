@@ -26,10 +26,10 @@ struct Fixture {
     FakeDigest digest;
     AgentActions agents{uow, hasher, random, clock};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions{uow, hasher, signer, random, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
     infra::JsonFlowDataCodec flow_codec;
     Flows flows{uow, clock, flow_codec};
-    Recovery recovery{uow, flows, hasher, random, digest, clock};
+    Recovery recovery{uow, flows, hasher, random, digest, clock, test_rules()};
     AccountId account{};
 
     Fixture() {

@@ -29,10 +29,10 @@ struct Fixture {
     PlainHasher hasher;
     PasswordStrengthCheck strength{PasswordPolicy{}};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions{uow, hasher, signer, random, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
     infra::JsonFlowDataCodec flow_codec;
     Flows flows{uow, clock, flow_codec};
-    IdentifierSwitch switcher{uow, flows, sessions, hasher, strength, random, clock};
+    IdentifierSwitch switcher{uow, flows, sessions, hasher, strength, random, clock, test_rules(), "MGEN"};
 
     Fixture() {
         uow.clock = &clock;
@@ -72,7 +72,7 @@ struct Fixture {
     bool reset_password(const std::string& email) {
         const auto reset = last(MessageKind::reset_link);
         CHECK(reset.recipient == email);
-        PasswordChange change(uow, hasher, strength, sessions, clock);
+        PasswordChange change(uow, hasher, strength, sessions, clock, test_rules());
         return change.reset(reset.params.at("token"), NewPassword{kNewPassword, kNewPassword}, std::nullopt).has_value();
     }
     bool switched(const char* nir = kNir) { return sessions.login(nir, kPassword).error().code == ErrorCode::identifier_migrated; }
@@ -309,8 +309,8 @@ TEST_CASE("identifier switch: after half a personalisation, the email login asks
     REQUIRE(tokens);
     CHECK(tokens->required_actions == std::vector{RequiredAction::change_password, RequiredAction::confirm_contacts,
                                                   RequiredAction::verify_email, RequiredAction::switch_identifier});
-    PasswordChange change(f.uow, f.hasher, f.strength, f.sessions, f.clock);
-    ContactDetails contacts(f.uow, f.sessions, f.random, f.clock);
+    PasswordChange change(f.uow, f.hasher, f.strength, f.sessions, f.clock, test_rules());
+    ContactDetails contacts(f.uow, f.sessions, f.random, f.clock, test_rules());
     auto s1 = *f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
     auto changed = change.change(s1, std::nullopt, NewPassword{kNewPassword, kNewPassword}, false);
     REQUIRE(changed);

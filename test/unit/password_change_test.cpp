@@ -2,6 +2,8 @@
 // temporary password (seeds 000, 002, 004; issue 5).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "infra/crypto/jwt_signer.hpp"
 #include "service/accounts/account_import.hpp"
 #include "service/members/member_import.hpp"
@@ -26,12 +28,12 @@ struct Fixture {
     PasswordStrengthCheck strength{PasswordPolicy{}};
     infra::JsonFlowDataCodec flow_codec;
     Flows flows{uow, clock, flow_codec};
-    Registration registration{uow, flows, hasher, strength, random, clock};
+    Registration registration{uow, flows, hasher, strength, random, clock, test_rules()};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     // The identifier switch only offered: these tests are about the password and the contacts
     // (identifier_switch_test.cpp holds the switch to its turn).
-    Sessions sessions{uow, hasher, signer, random, clock, LockoutPolicy{}, SessionPolicy{.identifier_switch_required = false}};
-    PasswordChange change{uow, hasher, strength, sessions, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, offered_switch_rules()};
+    PasswordChange change{uow, hasher, strength, sessions, clock, test_rules()};
 
     Fixture() {
         uow.clock = &clock;
@@ -106,6 +108,23 @@ TEST_CASE("five wrong secret answers kill the reset link", "[service][passwords]
         CHECK(f.change.reset(token, good, std::string("Brest")).error().code == ErrorCode::identity_check_failed);
     CHECK(f.change.reset(token, good, std::string("Brest")).error().code == ErrorCode::too_many_attempts);
     CHECK(f.change.reset(token, good, std::string("Quimper")).error().code == ErrorCode::link_expired);
+}
+
+TEST_CASE("a wrong current password is a failed login: recorded, and the third locks", "[service][passwords][security]") {
+    Fixture f;
+    f.register_jean();
+    auto login = f.sessions.login("jean.martin@exemple.fr", kPassword);
+    REQUIRE(login);
+    const auto session = f.session_of(*login);
+    const NewPassword good{kNewPassword, kNewPassword};
+    const auto count = [&](SecurityEventKind kind) {
+        return std::ranges::count_if(f.uow.events(), [&](const RecordedSecurityEvent& e) { return e.event.kind == kind; });
+    };
+    for (int i = 0; i < 3; ++i)
+        CHECK(f.change.change(session, std::string("faux"), good, false).error().code == ErrorCode::invalid_credentials);
+    CHECK(count(SecurityEventKind::login_failed) == 3);
+    CHECK(count(SecurityEventKind::account_locked) == 1);
+    CHECK(f.change.change(session, std::string(kPassword), good, false).error().code == ErrorCode::connect_identity_locked);
 }
 
 TEST_CASE("change the password while logged in: the current one, the rules, a notice, other sessions ended",

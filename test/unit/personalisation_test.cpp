@@ -22,9 +22,9 @@ struct Fixture {
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     // The identifier switch only offered: these tests are about the password and the contacts
     // (identifier_switch_test.cpp holds the switch to its turn).
-    Sessions sessions{uow, hasher, signer, random, clock, LockoutPolicy{}, SessionPolicy{.identifier_switch_required = false}};
-    PasswordChange passwords{uow, hasher, strength, sessions, clock};
-    ContactDetails contacts{uow, sessions, random, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, offered_switch_rules()};
+    PasswordChange passwords{uow, hasher, strength, sessions, clock, test_rules()};
+    ContactDetails contacts{uow, sessions, random, clock, test_rules()};
     std::string temporary;
 
     Fixture() {

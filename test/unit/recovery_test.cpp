@@ -26,9 +26,9 @@ struct Fixture {
     FakeDigest digest;
     infra::JsonFlowDataCodec flow_codec;
     Flows flows{uow, clock, flow_codec};
-    Recovery recovery{uow, flows, hasher, random, digest, clock};
+    Recovery recovery{uow, flows, hasher, random, digest, clock, test_rules()};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions{uow, hasher, signer, random, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
 
     explicit Fixture(MemberRecord record = sample_record(), bool logged_in_before = true) {
         uow.clock = &clock;
@@ -118,7 +118,7 @@ TEST_CASE("recovery: a new code with a cooldown and a cap, the older code stops 
     REQUIRE(f.recovery.choose_channel(flow->id, "sms"));
     const auto first = f.last().params.at("code");
     CHECK(f.recovery.resend_code(flow->id).error().code == ErrorCode::rate_limited);  // within the minute
-    for (int i = 1; i < Recovery::max_codes; ++i) {
+    for (int i = 1; i < test_rules().recovery_codes_per_flow; ++i) {
         f.clock.t += std::chrono::seconds(61);
         REQUIRE(f.recovery.resend_code(flow->id));
     }

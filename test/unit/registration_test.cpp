@@ -24,9 +24,9 @@ struct Fixture {
     PasswordStrengthCheck strength{PasswordPolicy{}};
     infra::JsonFlowDataCodec flow_codec;
     Flows flows{uow, clock, flow_codec};
-    Registration registration{uow, flows, hasher, strength, random, clock};
+    Registration registration{uow, flows, hasher, strength, random, clock, test_rules()};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions{uow, hasher, signer, random, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
     Fixture() {
         uow.clock = &clock;
         auto lefevre = sample_record("269029935004220");

@@ -18,7 +18,7 @@ struct Fixture {
     SequenceRandom random;
     PlainHasher hasher;
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions{uow, hasher, signer, random, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
     Fixture() {
         MemberImport members(uow, clock);
         REQUIRE(members.run({{2, sample_record()}}));
@@ -56,7 +56,7 @@ TEST_CASE("login with the NIR, with or without its key, opens a session", "[serv
 
 TEST_CASE("with the identifier switch only offered, a NIR login opens a full session that offers it", "[service][sessions]") {
     Fixture f;
-    Sessions offered{f.uow, f.hasher, f.signer, f.random, f.clock, LockoutPolicy{}, SessionPolicy{.identifier_switch_required = false}};
+    Sessions offered{f.uow, f.hasher, f.signer, f.random, f.clock, offered_switch_rules()};
     auto tokens = offered.login("184027512345674", "Ancien-Mot2passe!");
     REQUIRE(tokens);
     CHECK(tokens->required_actions.empty());
@@ -156,7 +156,7 @@ TEST_CASE("a temporary password gives a session restricted to the required actio
     AccountImport accounts(uow, hasher, random, clock);
     REQUIRE(accounts.run({"184027512345674", std::nullopt, false, false, std::nullopt}));
     const auto password = uow.outbox().at(0).params.at("password");
-    Sessions sessions(uow, hasher, signer, random, clock);
+    Sessions sessions(uow, hasher, signer, random, clock, test_rules());
     auto tokens = sessions.login("184027512345674", password);
     REQUIRE(tokens);
     CHECK(tokens->required_actions == std::vector{RequiredAction::change_password, RequiredAction::confirm_contacts,
@@ -171,7 +171,7 @@ TEST_CASE("a temporary password gives a session restricted to the required actio
     CHECK(session->claims.required_actions.size() == 4);
 
     FixedClock later(clock.now() + std::chrono::hours(24 * 31));  // letters' passwords live 30 days
-    Sessions expired(uow, hasher, signer, random, later);
+    Sessions expired(uow, hasher, signer, random, later, test_rules());
     CHECK(expired.login("184027512345674", password).error().code == ErrorCode::invalid_credentials);
 }
 
@@ -184,7 +184,7 @@ TEST_CASE("an account without a password answers password_not_created", "[servic
     SequenceRandom random;
     PlainHasher hasher;
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions(uow, hasher, signer, random, clock);
+    Sessions sessions(uow, hasher, signer, random, clock, test_rules());
     CHECK(sessions.login("184027512345674", "x").error().code == ErrorCode::password_not_created);
 }
 

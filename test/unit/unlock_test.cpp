@@ -21,10 +21,10 @@ struct Fixture {
     PasswordStrengthCheck strength{PasswordPolicy{}};
     infra::JsonFlowDataCodec flow_codec;
     Flows flows{uow, clock, flow_codec};
-    Unlock unlock{uow, flows, hasher, random, clock};
+    Unlock unlock{uow, flows, hasher, random, clock, test_rules()};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
-    Sessions sessions{uow, hasher, signer, random, clock};
-    PasswordChange passwords{uow, hasher, strength, sessions, clock};
+    Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
+    PasswordChange passwords{uow, hasher, strength, sessions, clock, test_rules()};
 
     explicit Fixture(MemberRecord record = sample_record()) {
         uow.clock = &clock;
