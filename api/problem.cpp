@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "domain/texts/catalogue.hpp"
+
 namespace guichet::api {
 
 namespace {
@@ -9,48 +11,47 @@ namespace {
 struct Problem {
     ErrorCode code;
     int status;
-    const char* title;  // French, for the member
 };
 
 // In the order of GUICHET_ERROR_CODES (domain/error.hpp): a code added there and not here, or out
 // of order, fails to compile.
 constexpr Problem kProblems[] = {
-    {ErrorCode::invalid_credentials, 401, "Identifiant ou mot de passe incorrect."},
-    {ErrorCode::account_locked, 423, "Votre compte est bloqué. Débloquez votre compte pour vous connecter."},
-    {ErrorCode::account_not_locked, 409, "Votre compte n'est pas bloqué."},
-    {ErrorCode::identifier_migrated, 409, "La connexion à votre Espace personnel se fait désormais avec l'adresse email indiquée lors de l'activation de votre compte."},
-    {ErrorCode::password_not_created, 409, "Vous n'avez pas encore créé votre mot de passe."},
-    {ErrorCode::connect_identity_not_validated, 409, "Votre identifiant n'a pas été validé."},
-    {ErrorCode::connect_identity_locked, 423, "Votre identifiant est bloqué."},
-    {ErrorCode::account_not_activated, 409, "Votre espace personnel n'est pas encore activé."},
-    {ErrorCode::no_account, 403, "Aucun espace personnel n'est rattaché à cet identifiant MGEN Connect. Créez votre espace personnel."},
-    {ErrorCode::email_already_used, 409, "Cette adresse email est déjà utilisée : une adresse email ne peut identifier qu'un seul Espace personnel."},
-    {ErrorCode::account_already_exists, 409, "Ce membre a déjà un Espace personnel."},
-    {ErrorCode::password_policy, 422, "Le mot de passe doit comporter au moins 8 caractères dont 1 majuscule, 1 minuscule, 1 chiffre et 1 caractère spécial."},
-    {ErrorCode::password_too_weak, 422, "Ce mot de passe est trop faible."},
-    {ErrorCode::password_mismatch, 422, "Les deux mots de passe ne sont pas identiques."},
-    {ErrorCode::invalid_nir, 422, "Le numéro de sécurité sociale n'est pas valide."},
-    {ErrorCode::invalid_birth_date, 422, "La date de naissance doit être une date réelle au format jj/mm/aaaa."},
-    {ErrorCode::invalid_phone, 422, "Le numéro de téléphone n'est pas valide."},
-    {ErrorCode::invalid_email, 422, "L'adresse email n'est pas valide."},
-    {ErrorCode::sms_not_available, 422, "Seuls les numéros de portable en France métropolitaine permettent de recevoir un SMS."},
-    {ErrorCode::identity_check_failed, 422, "Les informations saisies ne correspondent pas à nos données."},
-    {ErrorCode::code_invalid, 422, "Le code saisi est incorrect."},
-    {ErrorCode::code_expired, 410, "Ce code a expiré. Demandez un nouveau code."},
-    {ErrorCode::link_expired, 410, "Ce lien a expiré ou a déjà été utilisé."},
-    {ErrorCode::flow_expired, 410, "Cette démarche a expiré. Veuillez recommencer."},
-    {ErrorCode::step_not_allowed, 409, "Cette étape n'est pas celle attendue dans la démarche."},
-    {ErrorCode::too_many_attempts, 429, "Trop de tentatives. Veuillez recommencer."},
-    {ErrorCode::rate_limited, 429, "Trop de demandes. Veuillez réessayer dans quelques instants."},
-    {ErrorCode::validation_error, 400, "La requête est invalide."},
-    {ErrorCode::unauthorized, 401, "Authentification requise."},
-    {ErrorCode::forbidden, 403, "Accès refusé."},
-    {ErrorCode::not_found, 404, "Ressource introuvable."},
-    {ErrorCode::method_not_allowed, 405, "Méthode non autorisée pour cette ressource."},
-    {ErrorCode::payload_too_large, 413, "La requête est trop volumineuse."},
-    {ErrorCode::unsupported_media_type, 415, "Le corps de la requête doit être du JSON (application/json)."},
-    {ErrorCode::unavailable, 503, "Service momentanément indisponible. Veuillez réessayer."},
-    {ErrorCode::internal_error, 500, "Une erreur interne est survenue."},
+    {ErrorCode::invalid_credentials, 401},
+    {ErrorCode::account_locked, 423},
+    {ErrorCode::account_not_locked, 409},
+    {ErrorCode::identifier_migrated, 409},
+    {ErrorCode::password_not_created, 409},
+    {ErrorCode::connect_identity_not_validated, 409},
+    {ErrorCode::connect_identity_locked, 423},
+    {ErrorCode::account_not_activated, 409},
+    {ErrorCode::no_account, 403},
+    {ErrorCode::email_already_used, 409},
+    {ErrorCode::account_already_exists, 409},
+    {ErrorCode::password_policy, 422},
+    {ErrorCode::password_too_weak, 422},
+    {ErrorCode::password_mismatch, 422},
+    {ErrorCode::invalid_nir, 422},
+    {ErrorCode::invalid_birth_date, 422},
+    {ErrorCode::invalid_phone, 422},
+    {ErrorCode::invalid_email, 422},
+    {ErrorCode::sms_not_available, 422},
+    {ErrorCode::identity_check_failed, 422},
+    {ErrorCode::code_invalid, 422},
+    {ErrorCode::code_expired, 410},
+    {ErrorCode::link_expired, 410},
+    {ErrorCode::flow_expired, 410},
+    {ErrorCode::step_not_allowed, 409},
+    {ErrorCode::too_many_attempts, 429},
+    {ErrorCode::rate_limited, 429},
+    {ErrorCode::validation_error, 400},
+    {ErrorCode::unauthorized, 401},
+    {ErrorCode::forbidden, 403},
+    {ErrorCode::not_found, 404},
+    {ErrorCode::method_not_allowed, 405},
+    {ErrorCode::payload_too_large, 413},
+    {ErrorCode::unsupported_media_type, 415},
+    {ErrorCode::unavailable, 503},
+    {ErrorCode::internal_error, 500},
 };
 
 constexpr bool in_code_order() {
@@ -65,7 +66,7 @@ static_assert(in_code_order(), "kProblems must list every ErrorCode, in the orde
 
 ProblemInfo problem_info(ErrorCode code) {
     const auto& p = kProblems[static_cast<std::size_t>(code)];
-    return {p.status, p.title};
+    return {p.status, problem_title(code)};  // the French title: domain/texts/catalogue.cpp
 }
 
 HttpResponse problem_response(const Error& error, const std::string& instance) {

@@ -7,6 +7,7 @@
 #include "api/http/time_format.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
+#include "domain/texts/catalogue.hpp"
 
 namespace guichet::api {
 
@@ -77,7 +78,7 @@ void add_admin_account_routes(Router& router, Services& services) {
         return json_response(200, {{"channel", done.channel},
                                    {"destination", done.destination},
                                    {"valid_until", iso8601(done.valid_until)},
-                                   {"message", "Un mot de passe temporaire est envoyé au membre ; ses sessions sont terminées."}});
+                                   {"message", text(Text::agent_reset_done)}});
     }, Cost::hashing);
 
     router.add("POST", "/v1/admin/accounts/{id}/unlock", Body::none, Access::admin, [&services](const HttpRequest& request) {

@@ -5,6 +5,7 @@
 #include "api/http/time_format.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
+#include "domain/texts/catalogue.hpp"
 
 namespace guichet::api {
 
@@ -86,14 +87,13 @@ void add_flow_routes(Router& router, Services& services) {
         const auto activated = value_or_problem(services.registration.activate(required_string(request.json, "token", 256)));
         return json_response(200, {{"account_id", activated.account_id},
                                    {"status", "active"},
-                                   {"message", "Votre espace personnel est activé. Connectez-vous avec votre adresse email et "
-                                               "son mot de passe, sur nos sites et applications."}});
+                                   {"message", text(Text::account_activated)}});
     });
 
     router.add("POST", "/v1/email-validations", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         const auto tokens = value_or_problem(services.identifier_switch.validate_email(required_string(request.json, "token", 256)));
         auto body = tokens_json(tokens);
-        body["message"] = "Votre nouvel identifiant est validé. Connectez-vous désormais avec cette adresse email et son mot de passe.";
+        body["message"] = text(Text::identifier_validated);
         auto response = json_response(200, body);
         response.headers.emplace_back("Cache-Control", "no-store");
         return response;
@@ -101,8 +101,7 @@ void add_flow_routes(Router& router, Services& services) {
 
     router.add("POST", "/v1/activations/resend", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         check_or_problem(services.registration.resend_activation(required_string(request.json, "email", 254)));
-        return json_response(202, {{"message", "Si cette adresse identifie un espace personnel en attente d'activation, un "
-                                               "nouveau message d'activation vient de lui être envoyé."}});
+        return json_response(202, {{"message", text(Text::activation_resend_accepted)}});
     });
 }
 

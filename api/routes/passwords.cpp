@@ -3,6 +3,7 @@
 #include "api/http/input.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
+#include "domain/texts/catalogue.hpp"
 #include "domain/secret_questions.hpp"
 
 namespace guichet::api {
@@ -39,7 +40,7 @@ void add_password_routes(Router& router, Services& services) {
             NewPassword{required_string(body, "password", 1024), required_string(body, "password_confirmation", 1024)},
             optional_string(body, "secret_answer", 200)));
         nlohmann::json answer = done.session ? tokens_json(*done.session) : nlohmann::json::object();
-        answer["message"] = "Votre mot de passe a bien été modifié.";
+        answer["message"] = text(Text::password_changed);
         auto response = json_response(200, answer);
         response.headers.emplace_back("Cache-Control", "no-store");
         return response;
@@ -52,7 +53,7 @@ void add_password_routes(Router& router, Services& services) {
             session, optional_string(body, "current_password", 1024),
             NewPassword{required_string(body, "password", 1024), required_string(body, "password_confirmation", 1024)},
             optional_bool(body, "end_other_sessions").value_or(false)));
-        return access_response("Votre mot de passe a bien été modifié.", changed.access,
+        return access_response(text(Text::password_changed), changed.access,
                                {{"other_sessions_ended", changed.other_sessions_ended}});
     }, Cost::hashing);
 }

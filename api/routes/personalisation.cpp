@@ -4,6 +4,7 @@
 #include "api/http/time_format.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
+#include "domain/texts/catalogue.hpp"
 
 namespace guichet::api {
 
@@ -13,13 +14,13 @@ void add_personalisation_routes(Router& router, Services& services) {
         const auto& body = request.json;
         const ContactsInput input{required_string(body, "email", 254), optional_string(body, "mobile_phone", 32),
                                   optional_string(body, "landline_phone", 32), optional_string(body, "fax", 32)};
-        return access_response("Vos coordonnées sont confirmées.", value_or_problem(services.contact_details.confirm(session, input)));
+        return access_response(text(Text::contacts_confirmed), value_or_problem(services.contact_details.confirm(session, input)));
     });
 
     router.add("POST", "/v1/me/email-verification", Body::none, Access::public_, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
         const auto sent = value_or_problem(services.contact_details.send_email_code(session));
-        return json_response(202, {{"message", "Un code de confirmation vous a été envoyé à l'adresse " + sent.destination + "."},
+        return json_response(202, {{"message", text(Text::contact_code_sent, {{"destination", sent.destination}})},
                                    {"destination", sent.destination},
                                    {"expires_at", iso8601(sent.expires_at)}});
     });
@@ -27,7 +28,7 @@ void add_personalisation_routes(Router& router, Services& services) {
     router.add("POST", "/v1/me/email-verification/confirm", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
         const auto code = required_string(request.json, "code", 16);
-        return access_response("Votre adresse email a été vérifiée.", value_or_problem(services.contact_details.confirm_email_code(session, code)));
+        return access_response(text(Text::email_verified), value_or_problem(services.contact_details.confirm_email_code(session, code)));
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/texts/catalogue.hpp"
 #include "service/accounts/channels.hpp"
 #include "service/identities/identity_proof.hpp"
 
@@ -285,45 +286,25 @@ Result<SessionTokens> IdentifierSwitch::validate_email(const std::string& token)
 FlowView IdentifierSwitch::show(const Flow& flow) const {
     auto v = base_view(flow);
     const auto& data = flow.data;
-    const auto connect = "identifiant " + brand_ + " Connect";
-    const std::string& email = data.email;
-    const auto masked = [&] { return masked_email(email); };
-    if (flow.state == State::choose_email) {
-        v.proposed_email = data.proposed;
-        if (flow.record.attempts >= policy_.email_tries) v.next_steps.clear();
-        if (flow.record.attempts >= policy_.email_tries) v.messages.push_back({"too_many_attempts", "Trop de tentatives. Veuillez recommencer le changement d'identifiant."});
-        v.messages.push_back(
-            {"choose_email", "Indiquez l'adresse email que vous souhaitez utiliser comme identifiant de connexion à votre Espace "
-                             "personnel (votre " + connect + "). Par défaut, votre adresse de contact vous est proposée, si elle "
-                             "n'a pas déjà été utilisée pour un autre Espace personnel : une adresse email ne peut être utilisée "
-                             "comme identifiant que pour un seul Espace personnel. Si vous en choisissez une autre, vous recevrez "
-                             "un email de validation."});
-        v.messages.push_back(
-            {"no_email", "Vous n'avez pas d'adresse email ? Afin de pouvoir procéder au changement d'identifiant, vous devez "
-                         "posséder une adresse email personnelle. Vous pouvez en créer une gratuitement et rapidement auprès "
-                         "de votre fournisseur d'accès à internet ou d'un hébergeur (exemples : Gmail, Outlook et Yahoo! Mail)."});
-    } else if (flow.state == State::new_credentials) {
-        v.messages.push_back(
-            {"new_credentials", "Adresse email : " + email + ". Renseignez votre nouveau mot de passe, choisissez une question "
-                                "secrète et indiquez votre réponse. Ces derniers éléments vous seront demandés en cas d'oubli "
-                                "de mot de passe ou de déblocage de votre compte, pensez bien à les mémoriser."});
-    } else if (flow.state == State::connect_password) {
-        v.messages.push_back({"connect_password", "L'adresse email " + email + " correspond à un " + connect +
-                                                      " existant. Il vous suffit de vous authentifier en renseignant le mot de "
-                                                      "passe de votre compte " + brand_ + " Connect."});
-        v.messages.push_back(
-            {"forgotten_password", "Vous ne vous souvenez pas de ce mot de passe ? Demandez un lien pour le réinitialiser "
-                                   "(« Mot de passe oublié ? » avec cette adresse), puis reconnectez-vous avec votre numéro "
-                                   "de sécurité sociale pour reprendre le changement d'identifiant."});
-    } else if (flow.state == State::validation_sent) {
-        v.messages.push_back({"validation_sent", "Un email de validation vous a été envoyé à l'adresse " + masked() +
-                                                     ". Cliquez sur le lien qu'il contient, valable 24 heures, pour valider "
-                                                     "votre nouvel identifiant et accéder à votre Espace personnel."});
-    } else if (flow.state == State::done) {
-        v.messages.push_back({"identifier_switched", "Votre identifiant de connexion est désormais l'adresse email " + masked() +
-                                                         " (votre " + connect + "). Connectez-vous avec cette adresse et le mot "
-                                                         "de passe qui lui est associé : votre numéro de sécurité sociale ne "
-                                                         "permet plus de vous connecter."});
+    const TextParams params{{"brand", brand_}, {"email", data.email}, {"destination", masked_email(data.email)}};
+    const auto say = [&](std::string code, Text t) { v.messages.push_back({std::move(code), text(t, params)}); };
+    switch (flow.state) {
+        case State::choose_email:
+            v.proposed_email = data.proposed;
+            if (flow.record.attempts >= policy_.email_tries) {
+                v.next_steps.clear();
+                say("too_many_attempts", Text::switch_too_many_attempts);
+            }
+            say("choose_email", Text::switch_choose_email);
+            say("no_email", Text::switch_no_email);
+            break;
+        case State::new_credentials: say("new_credentials", Text::switch_new_credentials); break;
+        case State::connect_password:
+            say("connect_password", Text::switch_connect_password);
+            say("forgotten_password", Text::switch_forgotten_password);
+            break;
+        case State::validation_sent: say("validation_sent", Text::switch_validation_sent); break;
+        case State::done: say("identifier_switched", Text::switch_done); break;
     }
     return v;
 }

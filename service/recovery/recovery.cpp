@@ -3,6 +3,7 @@
 #include "domain/members/security_question.hpp"
 #include "domain/password/temporary_password.hpp"
 #include "domain/text.hpp"
+#include "domain/texts/catalogue.hpp"
 #include "service/accounts/channels.hpp"
 #include "service/identities/identity_proof.hpp"
 
@@ -270,7 +271,7 @@ FlowView Recovery::show(const Flow& flow) const {
     auto v = base_view(flow);
     const auto& data = flow.data;
     const auto by = [](std::optional<Channel> channel, const std::string& to) {
-        return channel == Channel::sms ? "par SMS au " + to : "par e-mail à l'adresse " + to;
+        return TextParams{{"by", text(channel == Channel::sms ? Text::by_sms : Text::by_email, {{"destination", to}})}};
     };
     const auto channel_name = [](std::optional<Channel> c) { return c ? std::string(to_string(*c)) : std::string(); };
     switch (flow.state) {
@@ -279,8 +280,7 @@ FlowView Recovery::show(const Flow& flow) const {
             break;
         case State::code_sent:
             v.channels.push_back({channel_name(data.chosen), data.chosen_destination});
-            v.messages.push_back({"code_sent", "Un code de confirmation vous a été envoyé " + by(data.chosen, data.chosen_destination) +
-                                                   ". Saisissez-le dans les 30 minutes ; vous pouvez demander un nouveau code."});
+            v.messages.push_back({"code_sent", text(Text::recovery_code_sent, by(data.chosen, data.chosen_destination))});
             break;
         case State::security_question:
             if (data.member_type)
@@ -288,26 +288,21 @@ FlowView Recovery::show(const Flow& flow) const {
             break;
         case State::temp_password_sent:
             v.channels.push_back({channel_name(data.outcome), data.outcome_destination});
-            v.messages.push_back({"temp_password_sent", "Un mot de passe temporaire vous a été envoyé " +
-                                                            by(data.outcome, data.outcome_destination) +
-                                                            ". Vous pourrez le modifier après vous être connecté à votre espace personnel."});
+            v.messages.push_back({"temp_password_sent", text(Text::recovery_temp_password_sent, by(data.outcome, data.outcome_destination))});
             break;
         case State::letter_sent:
             if (data.outcome_reason == "answer_wrong")
-                v.messages.push_back({"identity_not_verified", "Nous n'avons pas pu vérifier votre identité en ligne."});
+                v.messages.push_back({"identity_not_verified", text(Text::recovery_not_verified_answer)});
             else if (data.outcome_reason == "no_online_check")
-                v.messages.push_back({"identity_not_verified", "Votre identité ne peut pas être vérifiée en ligne."});
+                v.messages.push_back({"identity_not_verified", text(Text::recovery_not_verified_offline)});
             v.channels.push_back({"letter", "courrier"});
-            v.messages.push_back({"letter_sent", "Un mot de passe temporaire vous est envoyé par courrier."});
+            v.messages.push_back({"letter_sent", text(Text::letter_sent)});
             if (data.outcome_reason != "chosen" && data.chosen)
-                v.messages.push_back({"letter_notice", "Un message vous a été envoyé " + by(data.chosen, data.chosen_destination) +
-                                                           " pour vous prévenir de cet envoi."});
+                v.messages.push_back({"letter_notice", text(Text::recovery_letter_notice, by(data.chosen, data.chosen_destination))});
             break;
         case State::link_sent:
             v.channels.push_back({"email", data.chosen_destination});
-            v.messages.push_back({"link_sent", "Si l'adresse " + data.chosen_destination + " est un identifiant de connexion, un e-mail "
-                                               "vient de lui être envoyé : il contient un lien, valable 1 heure, pour choisir un "
-                                               "nouveau mot de passe."});
+            v.messages.push_back({"link_sent", text(Text::recovery_link_sent, {{"destination", data.chosen_destination}})});
             break;
     }
     return v;

@@ -2,6 +2,7 @@
 
 #include "domain/folding.hpp"
 #include "domain/text.hpp"
+#include "domain/texts/catalogue.hpp"
 #include "service/identities/identity_proof.hpp"
 #include "service/identities/new_credentials.hpp"
 
@@ -11,7 +12,7 @@ namespace {
 
 using State = RegistrationState;
 
-std::string plural_tries(int n) { return std::to_string(n) + (n > 1 ? " essais" : " essai"); }
+std::string plural_tries(int n) { return text(n > 1 ? Text::tries_many : Text::tries_one, {{"count", std::to_string(n)}}); }
 
 bool is_key_shaped(std::string_view key) {
     if (key.empty() || key.size() > 2) return false;
@@ -24,15 +25,6 @@ Result<Email> parse_email(const std::string& text) {
     auto email = Email::parse(text);
     if (!email) return fail(ErrorCode::invalid_email, email.error().detail, "email");
     return email;
-}
-
-// Seed 003: "Vous avez 15 jours pour cliquer sur le lien d'activation et finaliser la création
-// de votre espace personnel."
-std::string activation_text(const std::string& masked_email) {
-    return "Un message d'activation vous a été envoyé à l'adresse « " + masked_email +
-           " ». Vous avez 15 jours pour cliquer sur le lien d'activation et finaliser la création de votre espace "
-           "personnel. Si vous ne trouvez pas l'email d'activation dans votre boîte de réception, consultez vos "
-           "emails indésirables.";
 }
 
 }  // namespace
@@ -194,15 +186,16 @@ FlowView Registration::show(const Flow& flow) const {
         const int left = policy_.identity_check_tries - flow.record.attempts;
         if (left > 0) {
             if (flow.record.attempts > 0)
-                v.messages.push_back({"identity_check_failed", "Les informations saisies ne correspondent pas à nos données. Il vous reste " +
-                                                                   plural_tries(left) + "."});
+                v.messages.push_back({"identity_check_failed", text(Text::registration_identity_check_failed, {{"tries", plural_tries(left)}})});
         } else {
             v.next_steps.clear();
-            v.messages.push_back({"too_many_attempts", "Trop de tentatives. Veuillez recommencer la création de votre espace."});
+            v.messages.push_back({"too_many_attempts", text(Text::registration_too_many_attempts)});
         }
     } else if (flow.state == State::activation_sent) {
         const auto email = Email::parse(flow.data.email);
-        v.messages.push_back({"activation_sent", activation_text(email ? email->masked() : "")});
+        // Seed 003: "Vous avez 15 jours pour cliquer sur le lien d'activation et finaliser la création
+        // de votre espace personnel."
+        v.messages.push_back({"activation_sent", text(Text::registration_activation_sent, {{"destination", email ? email->masked() : ""}})});
     }
     return v;
 }

@@ -2,6 +2,7 @@
 
 #include "domain/password/temporary_password.hpp"
 #include "domain/text.hpp"
+#include "domain/texts/catalogue.hpp"
 #include "service/accounts/account_import.hpp"
 #include "service/accounts/channels.hpp"
 
@@ -130,19 +131,13 @@ FlowView Unlock::show(const Flow& flow) const {
     }
     const auto channel = flow.data.sent.value_or(Channel::letter);
     const auto& destination = flow.data.destination;
+    const TextParams to{{"destination", destination}};
     if (flow.data.automatic && channel != Channel::letter)
-        v.messages.push_back({"single_channel", std::string("Nous ne connaissons que votre ") +
-                                                    (channel == Channel::sms ? "téléphone portable" : "adresse email") +
-                                                    " : il a été utilisé automatiquement."});
-    if (channel == Channel::sms)
-        v.messages.push_back({"temp_password_sent", "Un SMS vous a été envoyé au " + destination +
-                                                        ". Il contient un mot de passe temporaire à utiliser avec votre numéro de "
-                                                        "sécurité sociale pour vous connecter."});
-    else if (channel == Channel::letter)
-        v.messages.push_back({"letter_sent", "Un mot de passe temporaire vous est envoyé par courrier."});
-    else
-        v.messages.push_back({"link_sent", "Un email vous a été envoyé à l'adresse " + destination +
-                                               ". Il contient un lien sur lequel vous devrez cliquer pour changer de mot de passe."});
+        v.messages.push_back(
+            {"single_channel", text(channel == Channel::sms ? Text::unlock_single_channel_sms : Text::unlock_single_channel_email)});
+    if (channel == Channel::sms) v.messages.push_back({"temp_password_sent", text(Text::unlock_temp_password_sent, to)});
+    else if (channel == Channel::letter) v.messages.push_back({"letter_sent", text(Text::letter_sent)});
+    else v.messages.push_back({"link_sent", text(Text::unlock_link_sent, to)});
     v.channels.push_back({std::string(to_string(channel)), destination});
     return v;
 }
