@@ -54,13 +54,7 @@ constexpr Problem kProblems[] = {
     {ErrorCode::internal_error, 500},
 };
 
-constexpr bool in_code_order() {
-    if (std::size(kProblems) != std::size(every_error_code)) return false;
-    for (std::size_t i = 0; i < std::size(kProblems); ++i)
-        if (kProblems[i].code != every_error_code[i]) return false;
-    return true;
-}
-static_assert(in_code_order(), "kProblems must list every ErrorCode, in the order of GUICHET_ERROR_CODES");
+static_assert(covers_in_order(kProblems, every_error_code), "kProblems must list every ErrorCode, in the order of GUICHET_ERROR_CODES");
 
 }  // namespace
 

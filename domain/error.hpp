@@ -1,6 +1,7 @@
 #pragma once
 // Business outcomes are values: every failure a caller can cause carries one stable code
 // (SPEC.md §5).
+#include <cstddef>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -61,6 +62,16 @@ inline constexpr ErrorCode every_error_code[] = {
 };
 
 std::string_view to_string(ErrorCode code);
+
+// A table keyed by codes (`.code`) lists every code of `codes`, in its order: what the tables of
+// statuses and texts static_assert, so a code added to its list and not to a table fails to build.
+template <class Entry, std::size_t N, class Code, std::size_t M>
+constexpr bool covers_in_order(const Entry (&table)[N], const Code (&codes)[M]) {
+    if (N != M) return false;
+    for (std::size_t i = 0; i < N; ++i)
+        if (table[i].code != codes[i]) return false;
+    return true;
+}
 
 struct Error {
     ErrorCode code;

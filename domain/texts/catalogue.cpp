@@ -152,20 +152,8 @@ constexpr Entry kTexts[] = {
      "Un mot de passe temporaire est envoyé au membre ; ses sessions sont terminées."},
 };
 
-constexpr bool titles_in_order() {
-    if (std::size(kTitles) != std::size(every_error_code)) return false;
-    for (std::size_t i = 0; i < std::size(kTitles); ++i)
-        if (kTitles[i].code != every_error_code[i]) return false;
-    return true;
-}
-constexpr bool texts_in_order() {
-    if (std::size(kTexts) != std::size(every_text)) return false;
-    for (std::size_t i = 0; i < std::size(kTexts); ++i)
-        if (kTexts[i].code != every_text[i]) return false;
-    return true;
-}
-static_assert(titles_in_order(), "kTitles must give every ErrorCode its title, in the order of GUICHET_ERROR_CODES");
-static_assert(texts_in_order(), "kTexts must give every Text its French, in the order of GUICHET_TEXTS");
+static_assert(covers_in_order(kTitles, every_error_code), "kTitles must give every ErrorCode its title, in the order of GUICHET_ERROR_CODES");
+static_assert(covers_in_order(kTexts, every_text), "kTexts must give every Text its French, in the order of GUICHET_TEXTS");
 
 }  // namespace
 
