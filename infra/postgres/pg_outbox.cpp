@@ -1,4 +1,4 @@
-#include "infra/postgres/outbox.hpp"
+#include "infra/postgres/pg_outbox.hpp"
 
 #include <nlohmann/json.hpp>
 #include <pqxx/binarystring>
@@ -9,11 +9,74 @@
 #include "domain/notifications/templates.hpp"
 #include "domain/unit_of_work.hpp"
 #include "infra/postgres/conversions.hpp"
-#include "infra/postgres/outbox_sql.hpp"
+#include "infra/postgres/statement.hpp"
 
 namespace guichet::infra {
 
 namespace {
+
+GUICHET_SQL(outbox_enqueue, R"sql(
+INSERT INTO outbox (channel, recipient, kind, params_cipher) VALUES ($1, $2, $3, $4) RETURNING id
+)sql");
+
+// Due messages, and those whose dispatcher died mid-send (lease expired). SKIP LOCKED lets
+// several dispatchers claim disjoint batches; the lease keeps a message with one of them while
+// it sends outside any transaction. The attempt is counted at claim time, so a message that
+// kills its dispatcher still runs out of attempts.
+GUICHET_SQL(outbox_claim_due, R"sql(
+WITH due AS (
+    SELECT id FROM outbox
+    WHERE channel <> 'letter'
+      AND ((status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_until < now()))
+    ORDER BY next_attempt_at
+    LIMIT $1
+    FOR UPDATE SKIP LOCKED)
+UPDATE outbox o
+SET status = 'sending', attempts = o.attempts + 1, lease_until = now() + make_interval(secs => $2)
+FROM due WHERE o.id = due.id
+RETURNING o.id, o.channel, o.recipient, o.kind, o.params_cipher, o.attempts
+)sql");
+
+GUICHET_SQL(outbox_mark_sent, R"sql(
+UPDATE outbox SET status = 'sent', sent_at = clock_timestamp(), params_cipher = NULL, lease_until = NULL, last_error = NULL
+WHERE id = $1 AND status = 'sending'
+)sql");
+
+GUICHET_SQL(outbox_schedule_retry, R"sql(
+UPDATE outbox SET status = 'pending', next_attempt_at = now() + make_interval(secs => $2), last_error = $3, lease_until = NULL
+WHERE id = $1 AND status = 'sending'
+)sql");
+
+GUICHET_SQL(outbox_mark_dead, R"sql(
+UPDATE outbox SET status = 'dead', last_error = $2, lease_until = NULL WHERE id = $1 AND status = 'sending'
+)sql");
+
+GUICHET_SQL(outbox_list, R"sql(
+SELECT id, channel, recipient, kind, status, attempts, coalesce(last_error, ''),
+       extract(epoch FROM created_at)::float8, extract(epoch FROM next_attempt_at)::float8, extract(epoch FROM sent_at)::float8
+FROM outbox WHERE status = $1 AND channel <> 'letter' ORDER BY id DESC LIMIT $2
+)sql");
+
+GUICHET_SQL(outbox_retry_dead, R"sql(
+UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL
+WHERE id = $1 AND status = 'dead' AND channel <> 'letter'
+)sql");
+
+GUICHET_SQL(outbox_letters, R"sql(
+SELECT id, recipient, kind, params_cipher, extract(epoch FROM created_at)::float8, extract(epoch FROM sent_at)::float8
+FROM outbox WHERE channel = 'letter' AND status = $1 ORDER BY id LIMIT $2
+)sql");
+
+GUICHET_SQL(outbox_mark_printed, R"sql(
+UPDATE outbox SET status = 'sent', sent_at = clock_timestamp(), params_cipher = NULL
+WHERE id = $1 AND channel = 'letter' AND status = 'pending'
+)sql");
+
+GUICHET_SQL(outbox_stats, R"sql(
+SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
+FROM outbox WHERE status IN ('pending', 'sending') AND channel <> 'letter'
+)sql");
+
 
 constexpr std::string_view kParamsContext = "outbox.params";
 
@@ -39,7 +102,7 @@ double seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count
 
 MessageId PgNotifier::enqueue(const OutgoingMessage& m) {
     const auto sealed = seal_params(cipher_, m.params);
-    const auto row = tx_.exec_prepared1(outbox_sql::enqueue.name, std::string(to_string(m.channel)), m.recipient,
+    const auto row = tx_.exec_prepared1(outbox_enqueue.name, std::string(to_string(m.channel)), m.recipient,
                                         std::string(to_string(m.kind)),
                                         bytes(sealed));
     return row[0].as<MessageId>();
@@ -67,7 +130,7 @@ auto PgOutbox::with_transaction(Work&& work) {
 std::vector<ClaimedMessage> PgOutbox::claim_due(std::size_t max, std::chrono::seconds lease) {
     return with_transaction([&](pqxx::work& tx) {
         std::vector<ClaimedMessage> claimed;
-        for (const auto& row : tx.exec_prepared(outbox_sql::claim_due.name, static_cast<long long>(max),
+        for (const auto& row : tx.exec_prepared(outbox_claim_due.name, static_cast<long long>(max),
                                                 static_cast<double>(lease.count()))) {
             ClaimedMessage c{row["id"].as<MessageId>(), row["attempts"].as<int>(), std::nullopt};
             const auto channel = channel_from(row["channel"].as<std::string>());
@@ -82,23 +145,23 @@ std::vector<ClaimedMessage> PgOutbox::claim_due(std::size_t max, std::chrono::se
 }
 
 void PgOutbox::mark_sent(MessageId id) {
-    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_sql::mark_sent.name, id); });
+    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_sent.name, id); });
 }
 
 void PgOutbox::schedule_retry(MessageId id, std::chrono::milliseconds delay, const std::string& error) {
     with_transaction([&](pqxx::work& tx) {
-        return tx.exec_prepared(outbox_sql::schedule_retry.name, id, seconds(delay), error);
+        return tx.exec_prepared(outbox_schedule_retry.name, id, seconds(delay), error);
     });
 }
 
 void PgOutbox::mark_dead(MessageId id, const std::string& error) {
-    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_sql::mark_dead.name, id, error); });
+    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_dead.name, id, error); });
 }
 
 std::vector<MessageSummary> PgOutbox::list(MessageStatus status, std::size_t limit) {
     return with_transaction([&](pqxx::work& tx) {
         std::vector<MessageSummary> out;
-        for (const auto& row : tx.exec_prepared(outbox_sql::list.name, std::string(to_string(status)),
+        for (const auto& row : tx.exec_prepared(outbox_list.name, std::string(to_string(status)),
                                                 static_cast<long long>(limit))) {
             const auto channel = channel_from(row[1].as<std::string>()).value_or(Channel::email);
             out.push_back(MessageSummary{row[0].as<MessageId>(),
@@ -117,13 +180,13 @@ std::vector<MessageSummary> PgOutbox::list(MessageStatus status, std::size_t lim
 }
 
 bool PgOutbox::retry(MessageId id) {
-    return with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_sql::retry_dead.name, id).affected_rows() == 1; });
+    return with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_retry_dead.name, id).affected_rows() == 1; });
 }
 
 std::vector<Letter> PgOutbox::letters(MessageStatus status, std::size_t limit, const BrandSettings& brand) {
     return with_transaction([&](pqxx::work& tx) {
         std::vector<Letter> out;
-        for (const auto& row : tx.exec_prepared(outbox_sql::letters.name, std::string(to_string(status)),
+        for (const auto& row : tx.exec_prepared(outbox_letters.name, std::string(to_string(status)),
                                                 static_cast<long long>(limit))) {
             Letter letter{row[0].as<MessageId>(), row[1].as<std::string>(), {}, from_epoch(row[4].as<double>()),
                           optional_time(row[5])};
@@ -141,12 +204,12 @@ std::vector<Letter> PgOutbox::letters(MessageStatus status, std::size_t limit, c
 }
 
 bool PgOutbox::mark_printed(MessageId id) {
-    return with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_sql::mark_printed.name, id).affected_rows() == 1; });
+    return with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_printed.name, id).affected_rows() == 1; });
 }
 
 OutboxStats PgOutbox::stats() {
     return with_transaction([&](pqxx::work& tx) {
-        const auto row = tx.exec_prepared1(outbox_sql::stats.name);
+        const auto row = tx.exec_prepared1(outbox_stats.name);
         return OutboxStats{row[0].as<std::size_t>(), row[1].as<double>()};
     });
 }
