@@ -19,9 +19,11 @@ ON CONFLICT (member_id) DO NOTHING
 RETURNING id
 )sql");
 
-// The view's columns (migration 0011), read by legacy_login_from().
+// The view's columns (migration 0011) that legacy_login_from() reads.
 GUICHET_SQL(account_find_legacy_login, R"sql(
-SELECT * FROM legacy_logins WHERE nir_index = $1
+SELECT id, nir_password_hash, password_is_temporary, temporary_password_expires_at, migrated, identity_password_hash,
+       pending_actions, has_logged_in
+FROM legacy_logins WHERE nir_index = $1
 )sql");
 
 // Writes only when something changes (a first login, a rehash): most logins leave the row, its
@@ -33,7 +35,7 @@ WHERE id = $1 AND (NOT has_logged_in OR $2::text IS NOT NULL)
 
 // The account's columns, then the member's under member_find_by_nir's names.
 GUICHET_SQL(account_profile, R"sql(
-SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
+SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL AS migrated, a.has_logged_in, a.status,
        i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.fax AS account_fax,
        m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
        m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts
@@ -90,8 +92,8 @@ RETURNING id
 )sql");
 
 GUICHET_SQL(account_credentials, R"sql(
-SELECT a.id, m.nir_cipher, m.nir_index, a.identity_id, i.email,
-       CASE WHEN a.identity_id IS NULL THEN a.nir_password_hash ELSE i.password_hash END,
+SELECT a.id, m.nir_cipher, m.nir_index, a.identity_id, i.email AS identity_email,
+       CASE WHEN a.identity_id IS NULL THEN a.nir_password_hash ELSE i.password_hash END AS password_hash,
        a.password_is_temporary, i.secret_answer_hash
 FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
 WHERE a.id = $1
@@ -111,20 +113,21 @@ UPDATE connect_identities SET password_hash = $2, updated_at = now() WHERE id = 
 
 // The account columns of account_profile and session_live_profile.
 AccountOverview overview_from(const pqxx::row& row, const DataCipher& cipher) {
-    const pqxx::binarystring sealed(row[1]), index(row[2]);
+    const pqxx::binarystring sealed(row["nir_cipher"]), index(row["nir_index"]);
     const auto clear = cipher.decrypt(sealed.str(), index.str());
     if (!clear) throw std::runtime_error("member NIR does not decrypt");
     auto nir = Nir::parse(*clear);
     if (!nir) throw std::runtime_error("corrupt member NIR");
-    AccountOverview overview{row[0].as<AccountId>(), *nir, row[3].as<bool>(), row[4].as<bool>(), row[5].as<std::string>()};
-    if (!row[6].is_null()) overview.identity_email = row[6].as<std::string>();
+    AccountOverview overview{row["id"].as<AccountId>(), *nir, row["migrated"].as<bool>(), row["has_logged_in"].as<bool>(),
+                             row["status"].as<std::string>()};
+    if (!row["identity_email"].is_null()) overview.identity_email = row["identity_email"].as<std::string>();
     auto phone = [](const pqxx::field& f) -> std::optional<Phone> {
         if (f.is_null()) return std::nullopt;
         auto parsed = Phone::parse(f.as<std::string>());
         return parsed ? std::optional(*parsed) : std::nullopt;
     };
-    overview.mobile_phone = phone(row[7]);
-    overview.landline_phone = phone(row[8]);
+    overview.mobile_phone = phone(row["account_mobile"]);
+    overview.landline_phone = phone(row["account_landline"]);
     if (!row["contact_email"].is_null()) overview.contact_email = row["contact_email"].as<std::string>();
     overview.fax = phone(row["account_fax"]);
     return overview;
@@ -150,15 +153,16 @@ std::optional<std::string> registry_index(const NirBody& nir, const DataCipher& 
     return cipher.blind_index(full->value());
 }
 
-std::optional<LegacyLogin> legacy_login_from(const pqxx::row& row, pqxx::row::size_type first) {
-    const auto at = [&](pqxx::row::size_type i) { return row[first + i]; };
-    if (at(0).is_null()) return std::nullopt;
-    LegacyLogin login{at(0).as<AccountId>(), std::nullopt, at(2).as<bool>(), std::nullopt, at(4).as<bool>()};
-    if (!at(1).is_null()) login.nir_password_hash = at(1).as<std::string>();
-    if (!at(3).is_null()) login.temporary_password_expires_at = from_epoch(at(3).as<double>());
-    if (!at(5).is_null()) login.identity_password_hash = at(5).as<std::string>();
-    for (auto a : split_actions(at(6).as<std::string>())) login.pending_actions.emplace_back(to_string(a));
-    login.has_logged_in = at(7).as<bool>();
+std::optional<LegacyLogin> legacy_login_from(const pqxx::row& row) {
+    if (row["id"].is_null()) return std::nullopt;
+    LegacyLogin login{row["id"].as<AccountId>(), std::nullopt, row["password_is_temporary"].as<bool>(), std::nullopt,
+                      row["migrated"].as<bool>()};
+    if (!row["nir_password_hash"].is_null()) login.nir_password_hash = row["nir_password_hash"].as<std::string>();
+    if (!row["temporary_password_expires_at"].is_null())
+        login.temporary_password_expires_at = from_epoch(row["temporary_password_expires_at"].as<double>());
+    if (!row["identity_password_hash"].is_null()) login.identity_password_hash = row["identity_password_hash"].as<std::string>();
+    for (auto a : split_actions(row["pending_actions"].as<std::string>())) login.pending_actions.emplace_back(to_string(a));
+    login.has_logged_in = row["has_logged_in"].as<bool>();
     return login;
 }
 
@@ -175,14 +179,14 @@ std::optional<AccountId> PgAccountRepository::create_legacy(const LegacyAccount&
                                           a.nir_password_hash ? a.nir_password_hash->c_str() : nullptr,
                                           a.password_is_temporary, expires ? expires->c_str() : nullptr, a.has_logged_in);
     if (result.empty()) return std::nullopt;
-    return result[0][0].as<AccountId>();
+    return result[0]["id"].as<AccountId>();
 }
 
 std::optional<LegacyLogin> PgAccountRepository::find_legacy_login(const NirBody& nir) {
     const auto index = registry_index(nir, cipher_);
     if (!index) return std::nullopt;
     const auto r = tx_.exec_prepared(account_find_legacy_login.name, bytes(*index));
-    return r.empty() ? std::nullopt : legacy_login_from(r[0], 0);
+    return r.empty() ? std::nullopt : legacy_login_from(r[0]);
 }
 
 void PgAccountRepository::record_login(AccountId id, const std::optional<std::string>& rehashed) {
@@ -202,7 +206,7 @@ std::optional<AccountId> PgAccountRepository::create_registered(const Registered
     const auto r = tx_.exec_prepared(account_create_registered.name, bytes(cipher_.blind_index(a.nir.value())), a.identity,
                                      mobile ? mobile->c_str() : nullptr, landline ? landline->c_str() : nullptr);
     if (r.empty()) return std::nullopt;
-    return r[0][0].as<AccountId>();
+    return r[0]["id"].as<AccountId>();
 }
 
 bool PgAccountRepository::activate(AccountId id) {
@@ -213,16 +217,17 @@ bool PgAccountRepository::activate(AccountId id) {
 std::optional<AccountCredentials> PgAccountRepository::credentials(AccountId id) {
     const auto r = tx_.exec_prepared(account_credentials.name, id);
     if (r.empty()) return std::nullopt;
-    const pqxx::binarystring sealed(r[0][1]), index(r[0][2]);
+    const auto row = r[0];
+    const pqxx::binarystring sealed(row["nir_cipher"]), index(row["nir_index"]);
     const auto clear = cipher_.decrypt(sealed.str(), index.str());
     auto nir = clear ? Nir::parse(*clear) : Result<Nir>(fail(ErrorCode::invalid_nir));
     if (!nir) throw std::runtime_error("member NIR does not decrypt");
-    AccountCredentials c{r[0][0].as<AccountId>(), *nir};
-    if (!r[0][3].is_null()) c.identity = r[0][3].as<IdentityId>();
-    if (!r[0][4].is_null()) c.identity_email = r[0][4].as<std::string>();
-    if (!r[0][5].is_null()) c.password_hash = r[0][5].as<std::string>();
-    c.password_is_temporary = r[0][6].as<bool>();
-    if (!r[0][7].is_null()) c.secret_answer_hash = r[0][7].as<std::string>();
+    AccountCredentials c{row["id"].as<AccountId>(), *nir};
+    if (!row["identity_id"].is_null()) c.identity = row["identity_id"].as<IdentityId>();
+    if (!row["identity_email"].is_null()) c.identity_email = row["identity_email"].as<std::string>();
+    if (!row["password_hash"].is_null()) c.password_hash = row["password_hash"].as<std::string>();
+    c.password_is_temporary = row["password_is_temporary"].as<bool>();
+    if (!row["secret_answer_hash"].is_null()) c.secret_answer_hash = row["secret_answer_hash"].as<std::string>();
     return c;
 }
 

@@ -41,10 +41,11 @@ private:
 // key is implied); nullopt when no full NIR can be formed.
 std::optional<std::string> registry_index(const NirBody& nir, const DataCipher& cipher);
 
-// The columns of the legacy_logins view (migration 0011) from `first` on; NULLs: no account.
-std::optional<LegacyLogin> legacy_login_from(const pqxx::row& row, pqxx::row::size_type first);
+// A row holding the columns of account_find_legacy_login (by name); a NULL id: no account.
+std::optional<LegacyLogin> legacy_login_from(const pqxx::row& row);
 
-// The columns of account_profile: the account's, then the member's (member_from_row).
+// A row holding the columns of account_profile (by name): the account's, then the member's
+// (member_from_row).
 AccountProfile profile_from(const pqxx::row& row, const DataCipher& cipher);
 
 // Required actions stored as comma-separated text (array_to_string); unknown ones are skipped.

@@ -21,13 +21,13 @@ INSERT INTO codes (owner, purpose, code_hash, expires_at) VALUES ($1, $2, $3, to
 )sql");
 
 GUICHET_SQL(code_last_issued, R"sql(
-SELECT extract(epoch FROM max(created_at))::float8 FROM codes WHERE owner = $1 AND purpose = $2
+SELECT extract(epoch FROM max(created_at))::float8 AS last_issued FROM codes WHERE owner = $1 AND purpose = $2
 )sql");
 
 GUICHET_SQL(code_count_try, R"sql(
 UPDATE codes SET attempts = attempts + 1
 WHERE owner = $1 AND purpose = $2 AND used_at IS NULL AND attempts < $3
-RETURNING id, code_hash, extract(epoch FROM expires_at)::float8, attempts
+RETURNING id, code_hash, extract(epoch FROM expires_at)::float8 AS expires_at, attempts
 )sql");
 
 GUICHET_SQL(code_live, R"sql(
@@ -52,7 +52,7 @@ void PgCodeRepository::issue(CodePurpose purpose, const std::string& owner, cons
 
 std::optional<std::chrono::system_clock::time_point> PgCodeRepository::last_issued(CodePurpose purpose, const std::string& owner) {
     const auto r = tx_.exec_prepared(code_last_issued.name, owner, std::string(to_string(purpose)));
-    return optional_time(r[0][0]);
+    return optional_time(r[0]["last_issued"]);
 }
 
 CodeCheck PgCodeRepository::check(CodePurpose purpose, const std::string& owner, const std::string& code,
@@ -64,13 +64,13 @@ CodeCheck PgCodeRepository::check(CodePurpose purpose, const std::string& owner,
         return {live ? CodeOutcome::exhausted : CodeOutcome::none};
     }
     const auto row = counted[0];
-    if (from_epoch(row[2].as<double>()) <= now) return {CodeOutcome::expired};
-    const pqxx::binarystring stored(row[1]);
+    if (from_epoch(row["expires_at"].as<double>()) <= now) return {CodeOutcome::expired};
+    const pqxx::binarystring stored(row["code_hash"]);
     const auto presented = hash_of(cipher_, owner, code);
     const bool same = stored.size() == presented.size() &&
                       sodium_memcmp(stored.data(), presented.data(), presented.size()) == 0;
-    if (same && !tx_.exec_prepared(code_use.name, row[0].as<std::int64_t>()).empty()) return {CodeOutcome::valid};
-    const int left = max_attempts - row[3].as<int>();
+    if (same && !tx_.exec_prepared(code_use.name, row["id"].as<std::int64_t>()).empty()) return {CodeOutcome::valid};
+    const int left = max_attempts - row["attempts"].as<int>();
     return {left > 0 ? CodeOutcome::invalid : CodeOutcome::exhausted, left};
 }
 

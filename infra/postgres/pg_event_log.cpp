@@ -34,11 +34,11 @@ void PgSecurityEventLog::record(const SecurityEvent& e) {
 std::vector<RecordedSecurityEvent> PgSecurityEventLog::list(AccountId account, std::size_t limit) {
     std::vector<RecordedSecurityEvent> out;
     for (const auto& row : tx_.exec_prepared(event_list.name, account, static_cast<long long>(limit))) {
-        const auto kind = security_event_kind_from(row[0].as<std::string>());
+        const auto kind = security_event_kind_from(row["kind"].as<std::string>());
         if (!kind) continue;  // written by a newer version: not ours to show
-        SecurityEvent e{account, *kind, row[1].as<std::string>()};
-        if (!row[2].is_null()) e.agent_id = row[2].as<std::string>();
-        out.push_back(RecordedSecurityEvent{std::move(e), from_epoch(row[3].as<double>())});
+        SecurityEvent e{account, *kind, row["detail"].as<std::string>()};
+        if (!row["agent_id"].is_null()) e.agent_id = row["agent_id"].as<std::string>();
+        out.push_back(RecordedSecurityEvent{std::move(e), from_epoch(row["at"].as<double>())});
     }
     return out;
 }

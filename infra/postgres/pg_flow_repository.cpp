@@ -15,7 +15,7 @@ INSERT INTO flows (id, type, state, sealed, expires_at) VALUES ($1, $2, $3, $4, 
 )sql");
 
 GUICHET_SQL(flow_find, R"sql(
-SELECT id, type, state, attempts, sealed, extract(epoch FROM expires_at)::float8 FROM flows WHERE id = $1
+SELECT id, type, state, attempts, sealed, extract(epoch FROM expires_at)::float8 AS expires_at FROM flows WHERE id = $1
 )sql");
 
 GUICHET_SQL(flow_advance, R"sql(
@@ -42,11 +42,12 @@ void PgFlowRepository::create(const FlowRecord& f) {
 std::optional<FlowRecord> PgFlowRepository::find(const std::string& id) {
     const auto r = tx_.exec_prepared(flow_find.name, id);
     if (r.empty()) return std::nullopt;
-    const pqxx::binarystring sealed(r[0][4]);
+    const auto row = r[0];
+    const pqxx::binarystring sealed(row["sealed"]);
     auto data = cipher_.decrypt(sealed.str(), "flow:" + id);
     if (!data) throw std::runtime_error("flow data does not decrypt");
-    return FlowRecord{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(), r[0][3].as<int>(),
-                      std::move(*data), from_epoch(r[0][5].as<double>())};
+    return FlowRecord{row["id"].as<std::string>(), row["type"].as<std::string>(), row["state"].as<std::string>(),
+                      row["attempts"].as<int>(), std::move(*data), from_epoch(row["expires_at"].as<double>())};
 }
 
 bool PgFlowRepository::advance(const std::string& id, const std::string& from, const std::string& to, const std::string& data) {
@@ -59,7 +60,7 @@ void PgFlowRepository::extend(const std::string& id, std::chrono::system_clock::
 
 int PgFlowRepository::count_attempt(const std::string& id) {
     const auto r = tx_.exec_prepared(flow_count_attempt.name, id);
-    return r.empty() ? 0 : r[0][0].as<int>();
+    return r.empty() ? 0 : r[0]["attempts"].as<int>();
 }
 
 }  // namespace guichet::infra

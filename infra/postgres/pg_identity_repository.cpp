@@ -10,13 +10,13 @@ namespace guichet::infra {
 namespace {
 
 GUICHET_SQL(identity_find_by_email, R"sql(
-SELECT i.id, i.email, i.password_hash, i.validated, a.id, a.status, i.secret_answer_hash
+SELECT i.id, i.email, i.password_hash, i.validated, a.id AS account_id, a.status AS account_status, i.secret_answer_hash
 FROM connect_identities i LEFT JOIN accounts a ON a.identity_id = i.id
 WHERE i.email = $1
 )sql");
 
 GUICHET_SQL(identity_find, R"sql(
-SELECT i.id, i.email, i.password_hash, i.validated, a.id, a.status, i.secret_answer_hash
+SELECT i.id, i.email, i.password_hash, i.validated, a.id AS account_id, a.status AS account_status, i.secret_answer_hash
 FROM connect_identities i LEFT JOIN accounts a ON a.identity_id = i.id
 WHERE i.id = $1
 )sql");
@@ -40,13 +40,15 @@ UPDATE connect_identities SET validated = true, updated_at = now() WHERE id = $1
 
 std::optional<ConnectIdentity> identity_from(const pqxx::result& r) {
     if (r.empty()) return std::nullopt;
-    ConnectIdentity identity{r[0][0].as<IdentityId>(), r[0][1].as<std::string>(), std::nullopt, r[0][3].as<bool>(), std::nullopt, ""};
-    if (!r[0][2].is_null()) identity.password_hash = r[0][2].as<std::string>();
-    if (!r[0][4].is_null()) {
-        identity.account_id = r[0][4].as<AccountId>();
-        identity.account_status = r[0][5].as<std::string>();
+    const auto row = r[0];
+    ConnectIdentity identity{row["id"].as<IdentityId>(), row["email"].as<std::string>(), std::nullopt, row["validated"].as<bool>(),
+                             std::nullopt, ""};
+    if (!row["password_hash"].is_null()) identity.password_hash = row["password_hash"].as<std::string>();
+    if (!row["account_id"].is_null()) {
+        identity.account_id = row["account_id"].as<AccountId>();
+        identity.account_status = row["account_status"].as<std::string>();
     }
-    if (!r[0][6].is_null()) identity.secret_answer_hash = r[0][6].as<std::string>();
+    if (!row["secret_answer_hash"].is_null()) identity.secret_answer_hash = row["secret_answer_hash"].as<std::string>();
     return identity;
 }
 
@@ -66,7 +68,7 @@ std::optional<IdentityId> PgIdentityRepository::create(const NewIdentity& i) {
                                      i.secret_question.empty() ? nullptr : i.secret_question.c_str(),
                                      i.secret_answer_hash.empty() ? nullptr : i.secret_answer_hash.c_str(), i.validated);
     if (r.empty()) return std::nullopt;
-    return r[0][0].as<IdentityId>();
+    return r[0]["id"].as<IdentityId>();
 }
 
 void PgIdentityRepository::set_password_hash(IdentityId id, const std::string& password_hash) {

@@ -23,11 +23,11 @@ RETURNING account_id, identity_id, flow_id
 )sql");
 
 GUICHET_SQL(link_state, R"sql(
-SELECT used_at IS NOT NULL FROM link_tokens WHERE token_hash = $1 AND purpose = $2
+SELECT used_at IS NOT NULL AS used FROM link_tokens WHERE token_hash = $1 AND purpose = $2
 )sql");
 
 GUICHET_SQL(link_peek, R"sql(
-SELECT account_id, identity_id, used_at IS NOT NULL, expires_at > to_timestamp($3), flow_id
+SELECT account_id, identity_id, used_at IS NOT NULL AS used, expires_at > to_timestamp($3) AS live, flow_id
 FROM link_tokens WHERE token_hash = $1 AND purpose = $2
 )sql");
 
@@ -65,33 +65,34 @@ LinkUse PgLinkTokenRepository::consume(LinkPurpose purpose, const std::string& t
     const auto used = tx_.exec_prepared(link_consume.name, hash, kind, epoch(now));
     if (!used.empty()) {
         LinkSubject subject;
-        if (!used[0][0].is_null()) subject.account = used[0][0].as<AccountId>();
-        if (!used[0][1].is_null()) subject.identity = used[0][1].as<IdentityId>();
-        if (!used[0][2].is_null()) subject.flow = used[0][2].as<std::string>();
+        if (!used[0]["account_id"].is_null()) subject.account = used[0]["account_id"].as<AccountId>();
+        if (!used[0]["identity_id"].is_null()) subject.identity = used[0]["identity_id"].as<IdentityId>();
+        if (!used[0]["flow_id"].is_null()) subject.flow = used[0]["flow_id"].as<std::string>();
         return {LinkState::valid, subject};
     }
     const auto state = tx_.exec_prepared(link_state.name, hash, kind);
     if (state.empty()) return {LinkState::unknown, {}};
-    return {state[0][0].as<bool>() ? LinkState::used : LinkState::expired, {}};
+    return {state[0]["used"].as<bool>() ? LinkState::used : LinkState::expired, {}};
 }
 
 LinkUse PgLinkTokenRepository::peek(LinkPurpose purpose, const std::string& token, std::chrono::system_clock::time_point now) {
     const auto r = tx_.exec_prepared(link_peek.name, bytes(cipher_.blind_index("link:" + token)), std::string(to_string(purpose)),
                                      epoch(now));
     if (r.empty()) return {LinkState::unknown, {}};
-    if (r[0][2].as<bool>()) return {LinkState::used, {}};
-    if (!r[0][3].as<bool>()) return {LinkState::expired, {}};
+    const auto row = r[0];
+    if (row["used"].as<bool>()) return {LinkState::used, {}};
+    if (!row["live"].as<bool>()) return {LinkState::expired, {}};
     LinkSubject subject;
-    if (!r[0][0].is_null()) subject.account = r[0][0].as<AccountId>();
-    if (!r[0][1].is_null()) subject.identity = r[0][1].as<IdentityId>();
-    if (!r[0][4].is_null()) subject.flow = r[0][4].as<std::string>();
+    if (!row["account_id"].is_null()) subject.account = row["account_id"].as<AccountId>();
+    if (!row["identity_id"].is_null()) subject.identity = row["identity_id"].as<IdentityId>();
+    if (!row["flow_id"].is_null()) subject.flow = row["flow_id"].as<std::string>();
     return {LinkState::valid, subject};
 }
 
 int PgLinkTokenRepository::count_attempt(LinkPurpose purpose, const std::string& token) {
     const auto r = tx_.exec_prepared(link_count_attempt.name, bytes(cipher_.blind_index("link:" + token)),
                                      std::string(to_string(purpose)));
-    return r.empty() ? 0 : r[0][0].as<int>();
+    return r.empty() ? 0 : r[0]["attempts"].as<int>();
 }
 
 bool PgLinkTokenRepository::issued_since(LinkPurpose purpose, const LinkSubject& subject,

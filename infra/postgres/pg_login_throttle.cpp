@@ -21,14 +21,16 @@ RETURNING failures
 
 // A NIR login's first round trip: the attempt counted as by throttle_count_attempt, and the
 // account behind the NIR ($3, the registry's index) read as by account_find_legacy_login: the
-// count first, then the view's columns, NULL when no account has that NIR.
+// count first, then the same columns of the view, NULL when no account has that NIR.
 GUICHET_SQL(throttle_count_attempt_and_find, R"sql(
 WITH counted AS (
     INSERT INTO login_throttle (identifier_key, failures) VALUES ($1, 1)
     ON CONFLICT (identifier_key) DO UPDATE SET failures = LEAST(login_throttle.failures + 1, $2), updated_at = now()
     RETURNING failures
 )
-SELECT counted.failures, l.* FROM counted LEFT JOIN legacy_logins l ON l.nir_index = $3
+SELECT counted.failures, l.id, l.nir_password_hash, l.password_is_temporary, l.temporary_password_expires_at, l.migrated,
+       l.identity_password_hash, l.pending_actions, l.has_logged_in
+FROM counted LEFT JOIN legacy_logins l ON l.nir_index = $3
 )sql");
 
 GUICHET_SQL(throttle_clear, R"sql(
@@ -49,7 +51,7 @@ SELECT failures FROM login_throttle WHERE identifier_key = $1
 std::string PgLoginThrottle::index(const IdentifierKey& key) const { return cipher_.blind_index("login:" + key.normalised); }
 
 int PgLoginThrottle::count_attempt(const IdentifierKey& key) {
-    return tx_.exec_prepared1(throttle_count_attempt.name, bytes(index(key)), policy_.count_cap())[0].as<int>();
+    return tx_.exec_prepared1(throttle_count_attempt.name, bytes(index(key)), policy_.count_cap())["failures"].as<int>();
 }
 
 CountedLogin PgLoginThrottle::count_attempt_and_find(const IdentifierKey& key, const NirBody& nir) {
@@ -57,7 +59,7 @@ CountedLogin PgLoginThrottle::count_attempt_and_find(const IdentifierKey& key, c
     const auto nir_index = registry_index(nir, cipher_);
     if (!nir_index) return {count_attempt(key), std::nullopt};
     const auto row = tx_.exec_prepared1(throttle_count_attempt_and_find.name, bytes(index(key)), policy_.count_cap(), bytes(*nir_index));
-    return {row[0].as<int>(), legacy_login_from(row, 1)};
+    return {row["failures"].as<int>(), legacy_login_from(row)};
 }
 
 void PgLoginThrottle::clear_after_success(const IdentifierKey& key) {
@@ -70,7 +72,7 @@ void PgLoginThrottle::set_locked(const IdentifierKey& key, bool locked) {
 
 bool PgLoginThrottle::is_locked(const IdentifierKey& key) {
     const auto result = tx_.exec_prepared(throttle_failures.name, bytes(index(key)));
-    return !result.empty() && result[0][0].as<int>() >= policy_.max_failures;
+    return !result.empty() && result[0]["failures"].as<int>() >= policy_.max_failures;
 }
 
 }  // namespace guichet::infra

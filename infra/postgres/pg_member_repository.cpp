@@ -69,7 +69,7 @@ UpsertOutcome PgMemberRepository::upsert(const Member& m) {
                                           nullable(email), nullable(mobile), nullable(landline), m.address,
                                           m.carte_vitale_serial, format_recent_amounts(m.recent_amounts));
     if (result.empty()) return UpsertOutcome::unchanged;
-    return result[0][0].as<bool>() ? UpsertOutcome::created : UpsertOutcome::updated;
+    return result[0]["inserted"].as<bool>() ? UpsertOutcome::created : UpsertOutcome::updated;
 }
 
 std::optional<Member> PgMemberRepository::find_by_nir(const Nir& nir) {

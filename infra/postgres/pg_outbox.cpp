@@ -52,8 +52,9 @@ UPDATE outbox SET status = 'dead', last_error = $2, lease_until = NULL WHERE id 
 )sql");
 
 GUICHET_SQL(outbox_list, R"sql(
-SELECT id, channel, recipient, kind, status, attempts, coalesce(last_error, ''),
-       extract(epoch FROM created_at)::float8, extract(epoch FROM next_attempt_at)::float8, extract(epoch FROM sent_at)::float8
+SELECT id, channel, recipient, kind, status, attempts, coalesce(last_error, '') AS last_error,
+       extract(epoch FROM created_at)::float8 AS created_at, extract(epoch FROM next_attempt_at)::float8 AS next_attempt_at,
+       extract(epoch FROM sent_at)::float8 AS sent_at
 FROM outbox WHERE status = $1 AND channel <> 'letter' ORDER BY id DESC LIMIT $2
 )sql");
 
@@ -63,7 +64,8 @@ WHERE id = $1 AND status = 'dead' AND channel <> 'letter'
 )sql");
 
 GUICHET_SQL(outbox_letters, R"sql(
-SELECT id, recipient, kind, params_cipher, extract(epoch FROM created_at)::float8, extract(epoch FROM sent_at)::float8
+SELECT id, recipient, kind, params_cipher, extract(epoch FROM created_at)::float8 AS created_at,
+       extract(epoch FROM sent_at)::float8 AS sent_at
 FROM outbox WHERE channel = 'letter' AND status = $1 ORDER BY id LIMIT $2
 )sql");
 
@@ -73,7 +75,7 @@ WHERE id = $1 AND channel = 'letter' AND status = 'pending'
 )sql");
 
 GUICHET_SQL(outbox_stats, R"sql(
-SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
+SELECT count(*) AS pending, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest_pending_seconds
 FROM outbox WHERE status IN ('pending', 'sending') AND channel <> 'letter'
 )sql");
 
@@ -105,7 +107,7 @@ MessageId PgNotifier::enqueue(const OutgoingMessage& m) {
     const auto row = tx_.exec_prepared1(outbox_enqueue.name, std::string(to_string(m.channel)), m.recipient,
                                         std::string(to_string(m.kind)),
                                         bytes(sealed));
-    return row[0].as<MessageId>();
+    return row["id"].as<MessageId>();
 }
 
 // One short transaction on a pooled connection; driver failures become Unavailable.
@@ -163,17 +165,17 @@ std::vector<MessageSummary> PgOutbox::list(MessageStatus status, std::size_t lim
         std::vector<MessageSummary> out;
         for (const auto& row : tx.exec_prepared(outbox_list.name, std::string(to_string(status)),
                                                 static_cast<long long>(limit))) {
-            const auto channel = channel_from(row[1].as<std::string>()).value_or(Channel::email);
-            out.push_back(MessageSummary{row[0].as<MessageId>(),
+            const auto channel = channel_from(row["channel"].as<std::string>()).value_or(Channel::email);
+            out.push_back(MessageSummary{row["id"].as<MessageId>(),
                                          channel,
-                                         message_kind_from(row[3].as<std::string>()).value_or(MessageKind::security_code),
-                                         mask_recipient(channel, row[2].as<std::string>()),
-                                         message_status_from(row[4].as<std::string>()).value_or(status),
-                                         row[5].as<int>(),
-                                         row[6].as<std::string>(),
-                                         from_epoch(row[7].as<double>()),
-                                         status == MessageStatus::sent ? std::nullopt : optional_time(row[8]),
-                                         optional_time(row[9])});
+                                         message_kind_from(row["kind"].as<std::string>()).value_or(MessageKind::security_code),
+                                         mask_recipient(channel, row["recipient"].as<std::string>()),
+                                         message_status_from(row["status"].as<std::string>()).value_or(status),
+                                         row["attempts"].as<int>(),
+                                         row["last_error"].as<std::string>(),
+                                         from_epoch(row["created_at"].as<double>()),
+                                         status == MessageStatus::sent ? std::nullopt : optional_time(row["next_attempt_at"]),
+                                         optional_time(row["sent_at"])});
         }
         return out;
     });
@@ -188,11 +190,11 @@ std::vector<Letter> PgOutbox::letters(MessageStatus status, std::size_t limit, c
         std::vector<Letter> out;
         for (const auto& row : tx.exec_prepared(outbox_letters.name, std::string(to_string(status)),
                                                 static_cast<long long>(limit))) {
-            Letter letter{row[0].as<MessageId>(), row[1].as<std::string>(), {}, from_epoch(row[4].as<double>()),
-                          optional_time(row[5])};
+            Letter letter{row["id"].as<MessageId>(), row["recipient"].as<std::string>(), {}, from_epoch(row["created_at"].as<double>()),
+                          optional_time(row["sent_at"])};
             // Printed letters keep no parameters; pending ones are rendered for the printer.
-            const auto kind = message_kind_from(row[2].as<std::string>());
-            const auto params = open_params(cipher_, row[3]);
+            const auto kind = message_kind_from(row["kind"].as<std::string>());
+            const auto params = open_params(cipher_, row["params_cipher"]);
             if (status == MessageStatus::pending && kind && params) {
                 auto rendered = render(OutgoingMessage{Channel::letter, letter.postal_address, *kind, *params}, brand);
                 if (rendered) letter.content = std::move(*rendered);
@@ -210,7 +212,7 @@ bool PgOutbox::mark_printed(MessageId id) {
 OutboxStats PgOutbox::stats() {
     return with_transaction([&](pqxx::work& tx) {
         const auto row = tx.exec_prepared1(outbox_stats.name);
-        return OutboxStats{row[0].as<std::size_t>(), row[1].as<double>()};
+        return OutboxStats{row["pending"].as<std::size_t>(), row["oldest_pending_seconds"].as<double>()};
     });
 }
 

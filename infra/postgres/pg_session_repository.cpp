@@ -39,16 +39,18 @@ SELECT session_id FROM refresh_tokens WHERE token_hash = $1
 )sql");
 
 GUICHET_SQL(session_find_active, R"sql(
-SELECT id, account_id, array_to_string(required_actions, ','), extract(epoch FROM created_at)::float8,
-       extract(epoch FROM last_used_at)::float8, extract(epoch FROM expires_at)::float8
+SELECT id, account_id, array_to_string(required_actions, ',') AS required_actions,
+       extract(epoch FROM created_at)::float8 AS created_at, extract(epoch FROM last_used_at)::float8 AS last_used_at,
+       extract(epoch FROM expires_at)::float8 AS expires_at
 FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($2)
 )sql");
 
 GUICHET_SQL(session_list_active, R"sql(
-SELECT id, account_id, array_to_string(required_actions, ','), extract(epoch FROM created_at)::float8,
-       extract(epoch FROM last_used_at)::float8, extract(epoch FROM expires_at)::float8
+SELECT id, account_id, array_to_string(required_actions, ',') AS required_actions,
+       extract(epoch FROM created_at)::float8 AS created_at, extract(epoch FROM last_used_at)::float8 AS last_used_at,
+       extract(epoch FROM expires_at)::float8 AS expires_at
 FROM sessions WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > to_timestamp($2)
-ORDER BY last_used_at DESC LIMIT 100
+ORDER BY sessions.last_used_at DESC LIMIT 100
 )sql");
 
 GUICHET_SQL(session_touch, R"sql(
@@ -61,7 +63,7 @@ UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND rev
 
 // account_profile, for a live session of that account only.
 GUICHET_SQL(session_live_profile, R"sql(
-SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL, a.has_logged_in, a.status,
+SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL AS migrated, a.has_logged_in, a.status,
        i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.fax AS account_fax,
        m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
        m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts,
@@ -102,8 +104,12 @@ std::string join(const std::vector<RequiredAction>& actions) {
 }
 
 SessionInfo session_from(const pqxx::row& r) {
-    return SessionInfo{r[0].as<std::string>(), r[1].as<AccountId>(), split_actions(r[2].as<std::string>()),
-                       from_epoch(r[3].as<double>()), from_epoch(r[4].as<double>()), from_epoch(r[5].as<double>())};
+    return SessionInfo{r["id"].as<std::string>(),
+                       r["account_id"].as<AccountId>(),
+                       split_actions(r["required_actions"].as<std::string>()),
+                       from_epoch(r["created_at"].as<double>()),
+                       from_epoch(r["last_used_at"].as<double>()),
+                       from_epoch(r["expires_at"].as<double>())};
 }
 
 }  // namespace
@@ -126,11 +132,11 @@ Rotation PgSessionRepository::rotate(const std::string& presented, const std::st
     if (used.empty()) {
         const auto owner = tx_.exec_prepared(session_refresh_owner.name, presented_hash);
         if (owner.empty()) return {RotationOutcome::unknown, std::nullopt};
-        for (const auto& row : tx_.exec_prepared(session_revoke_any.name, owner[0][0].as<std::string>()))  // reuse: theft suspected
-            writes_.account(row[0].as<AccountId>());
+        for (const auto& row : tx_.exec_prepared(session_revoke_any.name, owner[0]["session_id"].as<std::string>()))  // reuse: theft suspected
+            writes_.account(row["account_id"].as<AccountId>());
         return {RotationOutcome::reused, std::nullopt};
     }
-    auto session = read_active(used[0][0].as<std::string>(), now);
+    auto session = read_active(used[0]["session_id"].as<std::string>(), now);
     if (!session) return {RotationOutcome::unknown, std::nullopt};
     writes_.account(session->account_id);
     tx_.exec_prepared(session_add_refresh.name, bytes(cipher_.blind_index("refresh:" + replacement)), session->id);
@@ -172,7 +178,7 @@ std::optional<AccountProfile> PgSessionRepository::live_profile(const std::strin
 }
 
 void PgSessionRepository::set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) {
-    for (const auto& row : tx_.exec_prepared(session_set_actions.name, id, join(actions))) writes_.account(row[0].as<AccountId>());
+    for (const auto& row : tx_.exec_prepared(session_set_actions.name, id, join(actions))) writes_.account(row["account_id"].as<AccountId>());
 }
 
 int PgSessionRepository::revoke_all(AccountId account_id, const std::string& keep) {
