@@ -1,5 +1,5 @@
 #pragma once
-// Port: the member registry. Implemented by infra/postgres/member_repository (NIR encrypted,
+// Port: the member registry. Implemented by infra/postgres/pg_member_repository (NIR encrypted,
 // looked up by blind index) and by an in-memory fake for service tests.
 #include <optional>
 

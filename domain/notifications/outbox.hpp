@@ -1,6 +1,6 @@
 #pragma once
 // Ports of the outbox behind the Notifier: what the dispatcher needs to deliver messages, and
-// what agents need to watch them. Implemented by infra/postgres/outbox (claims with
+// what agents need to watch them. Implemented by infra/postgres/pg_outbox (claims with
 // FOR UPDATE SKIP LOCKED, so several `guichet serve` processes share the work).
 #include <chrono>
 #include <optional>

@@ -20,7 +20,7 @@ MigrationReport migrate(const std::string& database_url, const std::vector<Migra
         " name text NOT NULL,"
         " applied_at timestamptz NOT NULL DEFAULT now())");
     std::set<int> applied;
-    for (const auto& row : tx.exec("SELECT version FROM schema_migrations")) applied.insert(row[0].as<int>());
+    for (const auto& row : tx.exec("SELECT version FROM schema_migrations")) applied.insert(row["version"].as<int>());
 
     MigrationReport report;
     for (const auto& m : migrations) {

@@ -1,7 +1,7 @@
 #pragma once
 // A bounded pool of PostgreSQL connections (libpqxx has none, and a pqxx::connection must not be
 // shared between threads): one connection per unit of work. Connections open lazily up to `size`
-// and prepare every statement of infra/postgres/*_sql.hpp as they open. A connection that broke
+// and prepare every statement (all_statements(), statement.hpp) as they open. A connection that broke
 // is discarded, so the next unit of work opens a fresh one: the pool recovers by itself when the
 // server restarts.
 #include <chrono>

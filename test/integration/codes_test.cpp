@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "infra/postgres/unit_of_work.hpp"
+#include "infra/postgres/pg_unit_of_work.hpp"
 #include "support/fakes.hpp"
 #include "support/test_database.hpp"
 

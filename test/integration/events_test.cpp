@@ -1,7 +1,7 @@
 // The security event log port: the same contract on the in-memory fake and on PostgreSQL.
 #include <catch2/catch.hpp>
 
-#include "infra/postgres/unit_of_work.hpp"
+#include "infra/postgres/pg_unit_of_work.hpp"
 #include "support/fakes.hpp"
 #include "support/test_database.hpp"
 

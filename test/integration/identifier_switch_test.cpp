@@ -8,7 +8,7 @@
 #include <latch>
 #include <thread>
 
-#include "infra/postgres/unit_of_work.hpp"
+#include "infra/postgres/pg_unit_of_work.hpp"
 #include "support/fakes.hpp"
 #include "support/test_database.hpp"
 

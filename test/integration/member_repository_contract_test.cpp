@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "infra/crypto/data_cipher.hpp"
-#include "infra/postgres/unit_of_work.hpp"
+#include "infra/postgres/pg_unit_of_work.hpp"
 #include "support/fakes.hpp"
 #include "support/test_database.hpp"
 

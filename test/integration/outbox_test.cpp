@@ -5,8 +5,8 @@
 #include <set>
 #include <thread>
 
-#include "infra/postgres/outbox.hpp"
-#include "infra/postgres/unit_of_work.hpp"
+#include "infra/postgres/pg_outbox.hpp"
+#include "infra/postgres/pg_unit_of_work.hpp"
 #include "service/delivery/dispatcher.hpp"
 #include "support/fakes.hpp"
 #include "support/test_database.hpp"

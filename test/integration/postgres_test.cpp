@@ -6,7 +6,8 @@
 
 #include "infra/crypto/data_cipher.hpp"
 #include "infra/postgres/migrations.hpp"
-#include "infra/postgres/unit_of_work.hpp"
+#include "infra/postgres/pg_readiness_probe.hpp"
+#include "infra/postgres/pg_unit_of_work.hpp"
 #include "support/fakes.hpp"
 #include "support/test_database.hpp"
 

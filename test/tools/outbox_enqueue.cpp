@@ -9,7 +9,7 @@
 
 #include "infra/config.hpp"
 #include "infra/crypto/data_cipher.hpp"
-#include "infra/postgres/unit_of_work.hpp"
+#include "infra/postgres/pg_unit_of_work.hpp"
 
 int main(int argc, char** argv) {
     using namespace guichet;

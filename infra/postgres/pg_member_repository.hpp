@@ -20,7 +20,7 @@ private:
     const DataCipher& cipher_;
 };
 
-// A member from a row holding the columns of member_sql::find_by_nir (by name), whose NIR the
+// A member from a row holding the columns of member_find_by_nir (by name), whose NIR the
 // caller has already decrypted.
 Member member_from_row(const pqxx::row& row, const Nir& nir);
 

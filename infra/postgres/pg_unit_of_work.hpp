@@ -1,7 +1,6 @@
 #pragma once
 // The PostgreSQL adapter of the UnitOfWork port: one pooled connection and one transaction per
 // call; the repositories handed to the work all write through that transaction.
-#include "domain/health.hpp"
 #include "domain/unit_of_work.hpp"
 #include "infra/crypto/data_cipher.hpp"
 #include "infra/postgres/pool.hpp"
@@ -28,15 +27,6 @@ private:
     const DataCipher& cipher_;
     LockoutPolicy lockout_;
     SessionCache* cache_;
-};
-
-class PgReadinessProbe final : public ReadinessProbe {
-public:
-    explicit PgReadinessProbe(ConnectionPool& pool) : pool_(pool) {}
-    bool ready() override;
-
-private:
-    ConnectionPool& pool_;
 };
 
 }  // namespace guichet::infra

@@ -1,16 +1,20 @@
-#include "infra/postgres/unit_of_work.hpp"
+#include "infra/postgres/pg_unit_of_work.hpp"
 
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 #include <pqxx/transaction>
 #include <type_traits>
 
-#include "infra/postgres/account_repository.hpp"
-#include "infra/postgres/code_repository.hpp"
-#include "infra/postgres/event_log.hpp"
-#include "infra/postgres/member_repository.hpp"
-#include "infra/postgres/outbox.hpp"
-#include "infra/postgres/registration_repositories.hpp"
+#include "infra/postgres/pg_account_repository.hpp"
+#include "infra/postgres/pg_code_repository.hpp"
+#include "infra/postgres/pg_event_log.hpp"
+#include "infra/postgres/pg_flow_repository.hpp"
+#include "infra/postgres/pg_identity_repository.hpp"
+#include "infra/postgres/pg_link_tokens.hpp"
+#include "infra/postgres/pg_login_throttle.hpp"
+#include "infra/postgres/pg_member_repository.hpp"
+#include "infra/postgres/pg_outbox.hpp"
+#include "infra/postgres/pg_session_repository.hpp"
 
 namespace guichet::infra {
 
@@ -131,26 +135,6 @@ void PgUnitOfWork::autocommit(const std::function<void(Transaction&)>& work) {
         return;
     }
     run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, cache_, work);
-}
-
-bool PgReadinessProbe::ready() {
-    // Like a unit of work, a connection found broken (the server restarted) is replaced once.
-    for (int attempt = 1; attempt <= 2; ++attempt) {
-        try {
-            auto conn = pool_.acquire();
-            try {
-                pqxx::nontransaction tx(*conn);
-                tx.exec("SELECT 1");
-                return true;
-            } catch (const pqxx::broken_connection&) {
-                conn.discard();
-                pool_.discard_idle();
-            }
-        } catch (const std::exception&) {
-            return false;
-        }
-    }
-    return false;
 }
 
 }  // namespace guichet::infra
