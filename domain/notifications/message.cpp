@@ -8,17 +8,12 @@ namespace guichet {
 namespace {
 constexpr std::array<std::pair<Channel, std::string_view>, 3> kChannels{{
     {Channel::email, "email"}, {Channel::sms, "sms"}, {Channel::letter, "letter"}}};
-constexpr std::array<std::pair<MessageKind, std::string_view>, 9> kKinds{{
-    {MessageKind::activation_link, "activation_link"},
-    {MessageKind::security_code, "security_code"},
-    {MessageKind::email_verification_code, "email_verification_code"},
-    {MessageKind::temporary_password, "temporary_password"},
-    {MessageKind::reset_link, "reset_link"},
-    {MessageKind::identifier_validation_link, "identifier_validation_link"},
-    {MessageKind::letter_on_its_way, "letter_on_its_way"},
-    {MessageKind::password_changed, "password_changed"},
-    {MessageKind::identifier_changed, "identifier_changed"},
-}};
+constexpr std::pair<MessageKind, std::string_view> kKindNames[] = {
+#define GUICHET_KIND_NAME(name) {MessageKind::name, #name},
+    GUICHET_MESSAGE_KINDS(GUICHET_KIND_NAME)
+#undef GUICHET_KIND_NAME
+};
+constexpr auto kKinds = std::to_array(kKindNames);
 
 template <typename E, std::size_t N>
 std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E value) {

@@ -12,17 +12,29 @@ enum class Channel { email, sms, letter };
 std::string_view to_string(Channel channel);
 std::optional<Channel> channel_from(std::string_view text);
 
-// One kind per message the seeds describe; the text of each is in templates.cpp.
+// One kind per message the seeds describe, in one list (the enum, its names and every_message_kind
+// follow from it); the text of each is in templates.cpp, whose test renders every kind.
+#define GUICHET_MESSAGE_KINDS(X)                                                                       \
+    X(activation_link)            /* seed 003: "Vous avez 15 jours pour cliquer sur le lien d'activation" */ \
+    X(security_code)              /* seed 004: 6-digit code, 30 min */                                  \
+    X(email_verification_code)    /* seed 004: 4-digit code, 30 min */                                  \
+    X(temporary_password)         /* seeds 000, 004: by SMS, email or letter */                         \
+    X(reset_link)                 /* seeds 000, 002: link to set a new password */                      \
+    X(identifier_validation_link) /* seed 002: validate the new email identifier */                     \
+    X(letter_on_its_way)          /* seed 004: "a letter is on its way" */                              \
+    X(password_changed)           /* seed 004: notice after a change */                                 \
+    X(identifier_changed)         /* seed 002: notice after the switch to an email identifier */
+
 enum class MessageKind {
-    activation_link,             // seed 003: "Vous avez 15 jours pour cliquer sur le lien d'activation"
-    security_code,               // seed 004: 6-digit code, 30 min
-    email_verification_code,     // seed 004: 4-digit code, 30 min
-    temporary_password,          // seeds 000, 004: by SMS, email or letter
-    reset_link,                  // seeds 000, 002: link to set a new password
-    identifier_validation_link,  // seed 002: validate the new email identifier
-    letter_on_its_way,           // seed 004: "a letter is on its way"
-    password_changed,            // seed 004: notice after a change
-    identifier_changed,          // seed 002: notice after the switch to an email identifier
+#define GUICHET_KIND_ENUM(name) name,
+    GUICHET_MESSAGE_KINDS(GUICHET_KIND_ENUM)
+#undef GUICHET_KIND_ENUM
+};
+
+inline constexpr MessageKind every_message_kind[] = {
+#define GUICHET_KIND_LIST(name) MessageKind::name,
+    GUICHET_MESSAGE_KINDS(GUICHET_KIND_LIST)
+#undef GUICHET_KIND_LIST
 };
 std::string_view to_string(MessageKind kind);
 std::optional<MessageKind> message_kind_from(std::string_view text);
