@@ -13,7 +13,8 @@
 # from /proc: CPU per raw verification, and per login the CPU of guichet (all its threads, Argon2id
 # included), of every postgres process, of wrk, and the machine's idle time; the last line compares
 # the CPU spent per verification and per login over all the rounds.
-# Usage: bench/login.sh [SECONDS=15] [CONNECTIONS=4] [ROUNDS=3]
+# Usage: bench/login.sh [SECONDS=15] [CONNECTIONS=4] [ROUNDS=3]. GUICHET_BIN=path runs another
+# guichet build (e.g. an older commit's, to compare builds side by side), as bench/me.sh does.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$(dirname "$0")/lib.sh"
@@ -23,8 +24,7 @@ ROUNDS=${3:-3}
 
 ensure_packages
 for tool in wrk bc; do command -v "$tool" >/dev/null || as_root apt-get install -y -qq "$tool" >/dev/null; done
-build release >/dev/null
-BIN="$ROOT/build/release/guichet"
+if [ -n "${GUICHET_BIN:-}" ]; then BIN=$GUICHET_BIN; else build release >/dev/null; BIN="$ROOT/build/release/guichet"; fi
 
 bench_serve "$BIN" 54332
 bench_member_accounts "$WORK/login.lua"
