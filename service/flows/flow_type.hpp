@@ -37,11 +37,7 @@ public:
     const std::string& path() const final { return path_; }
     const StepSpec& start_spec() const final { return start_spec_; }
 
-    std::vector<StepSpec> steps() const final {
-        std::vector<StepSpec> specs;
-        for (const auto& s : steps_) specs.push_back(s.spec);
-        return specs;
-    }
+    const std::vector<StepSpec>& steps() const final { return specs_; }
 
     Result<StepAnswer> start(const StepInput& input) final { return starter_(input); }
 
@@ -81,7 +77,10 @@ protected:
     // Checked before any step, whatever the flow's state (e.g. the caller's session owns the flow).
     void guarded_by(Guard guard) { guard_ = std::move(guard); }
     // A step that may be submitted while the flow is in `from`.
-    void step(State from, StepSpec spec, Handler handler) { steps_.push_back({from, std::move(spec), std::move(handler)}); }
+    void step(State from, StepSpec spec, Handler handler) {
+        specs_.push_back(spec);
+        steps_.push_back({from, std::move(spec), std::move(handler)});
+    }
 
     // A new flow in `state`, stored.
     Flow open(State state, Data data, std::chrono::system_clock::duration lifetime) {
@@ -191,6 +190,7 @@ private:
     StepSpec start_spec_;
     Starter starter_;
     std::vector<Step> steps_;
+    std::vector<StepSpec> specs_;  // the steps' specs, for the registry (read on every step request)
     Guard guard_;
 };
 

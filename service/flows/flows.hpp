@@ -70,7 +70,7 @@ public:
     // The path segment of its start route (POST /v1/flows/{path}) and the start's body and cost.
     virtual const std::string& path() const = 0;
     virtual const StepSpec& start_spec() const = 0;
-    virtual std::vector<StepSpec> steps() const = 0;
+    virtual const std::vector<StepSpec>& steps() const = 0;
     virtual Result<StepAnswer> start(const StepInput& input) = 0;
     // A step of a stored flow of this type: its guard, its fields read, then its state checked.
     virtual Result<StepAnswer> submit(const FlowRecord& flow, std::string_view step, const StepRequest& request) = 0;

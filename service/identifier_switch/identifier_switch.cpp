@@ -20,6 +20,13 @@ Error already_used() {
     return Error(ErrorCode::email_already_used, "choisissez une autre adresse email", "email");
 }
 
+// The flow is the account's that started it: another session sees no such flow.
+Result<void> owned_by(const SwitchData& data, const AuthenticatedSession& session) {
+    if (data.account_id != session.claims.account_id)
+        return fail(ErrorCode::not_found, "aucune démarche de ce compte avec cet identifiant");
+    return {};
+}
+
 Email email_of(const SwitchData& data) {
     auto email = Email::parse(data.email);
     if (!email) throw std::runtime_error("identifier switch: flow data");
@@ -96,8 +103,7 @@ IdentifierSwitch::IdentifierSwitch(UnitOfWork& uow, Flows& flows, Sessions& sess
     guarded_by([this](const Flow& flow, StepInput& in) -> Result<void> {
         auto session = sessions_.authenticate(in.bearer_token, Sessions::Scope::required_actions);
         if (!session) return std::unexpected(session.error());
-        if (flow.data.account_id != session->claims.account_id)
-            return fail(ErrorCode::not_found, "aucune démarche de ce compte avec cet identifiant");
+        if (auto own = owned_by(flow.data, *session); !own) return own;
         in.session = std::move(*session);
         return {};
     });
@@ -144,8 +150,7 @@ Result<FlowView> IdentifierSwitch::start(const AuthenticatedSession& session) {
 Result<IdentifierSwitch::Flow> IdentifierSwitch::load_own(const AuthenticatedSession& session, const std::string& flow_id, State state) {
     auto flow = load(flow_id, state);
     if (!flow) return flow;
-    if (flow->data.account_id != session.claims.account_id)
-        return fail(ErrorCode::not_found, "aucune démarche de ce compte avec cet identifiant");
+    if (auto own = owned_by(flow->data, session); !own) return std::unexpected(own.error());
     return flow;
 }
 

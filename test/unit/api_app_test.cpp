@@ -339,3 +339,17 @@ TEST_CASE("metrics are Prometheus text with the outbox gauges and delivery count
     CHECK(r.body.find("guichet_messages_dead_total 1\n") != std::string::npos);
     CHECK(r.body.find("# TYPE guichet_outbox_pending gauge\n") != std::string::npos);
 }
+
+TEST_CASE("the step route picks its pool by the step: only steps that hash go to the hashing pool", "[api][flows]") {
+    Fixture f;
+    for (const char* step : {"identity", "channel", "code", "security_answer", "credentials", "connect_password"}) {
+        INFO(step);
+        CHECK(f.app.cost_of("POST", std::string("/v1/flows/abc/steps/") + step) == Cost::hashing);
+    }
+    for (const char* step : {"personal_info", "resend", "email", "inconnue"}) {
+        INFO(step);
+        CHECK(f.app.cost_of("POST", std::string("/v1/flows/abc/steps/") + step) == Cost::light);
+    }
+    CHECK(f.app.cost_of("POST", "/v1/flows/unlock") == Cost::hashing);  // one known channel: a temporary password at once
+    CHECK(f.app.cost_of("POST", "/v1/flows/recovery") == Cost::light);
+}
