@@ -75,9 +75,22 @@ HttpResponse problem_response(const Error& error, const std::string& instance) {
         {"instance", instance},
     };
     if (!error.field.empty()) body["field"] = error.field;
+    if (error.limit) body["retry_after"] = error.limit->decision.retry_after.count();
     // `replace` keeps a problem answerable even if a detail ever held invalid UTF-8.
-    return HttpResponse{info.status, "application/problem+json",
-                        body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+    HttpResponse response{info.status, "application/problem+json",
+                          body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
+    if (error.limit) response.headers = limit_headers(*error.limit);
+    return response;
+}
+
+std::vector<std::pair<std::string, std::string>> limit_headers(const LimitInfo& limit) {
+    // draft-ietf-httpapi-ratelimit-headers-10: structured fields naming the policy.
+    const auto name = "\"" + limit.policy + "\"";
+    std::vector<std::pair<std::string, std::string>> headers{
+        {"RateLimit-Policy", name + ";q=" + std::to_string(limit.quota) + ";w=" + std::to_string(limit.window.count())},
+        {"RateLimit", name + ";r=" + std::to_string(limit.decision.remaining) + ";t=" + std::to_string(limit.decision.reset.count())}};
+    if (!limit.decision.allowed) headers.emplace_back("Retry-After", std::to_string(limit.decision.retry_after.count()));
+    return headers;
 }
 
 }  // namespace guichet::api

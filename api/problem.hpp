@@ -17,6 +17,8 @@ struct ProblemInfo {
 ProblemInfo problem_info(ErrorCode code);
 
 HttpResponse problem_response(const Error& error, const std::string& instance);
+// RateLimit-Policy and RateLimit of a limit's decision, and Retry-After when it refused.
+std::vector<std::pair<std::string, std::string>> limit_headers(const LimitInfo& limit);
 
 // Thrown by input helpers and handlers; the catch-all in HttpApp turns it into a problem.
 class ProblemException : public std::runtime_error {

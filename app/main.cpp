@@ -107,6 +107,18 @@ int run_import(const infra::Config& config, const std::string& file) {
     return 0;
 }
 
+// GUICHET_RATE_LIMITS over the defaults of SPEC.md §2 (names checked by infra/config.cpp).
+void apply_limit_overrides(Rules& rules, const std::vector<infra::LimitOverride>& overrides) {
+    for (const auto& o : overrides)
+        for (auto* policy : rules.limit_policies())
+            if (policy->name == o.name) {
+                policy->quota = o.quota;
+                policy->window = o.window;
+                // A leased policy leases 1 % of its quota (domain/rules.hpp); the others stay exact.
+                if (policy->lease > 1) policy->lease = std::max(1, o.quota / 100);
+            }
+}
+
 int run_serve(const infra::Config& config) {
     spdlog::set_pattern("%v");
     spdlog::set_level(spdlog::level::from_str(config.log_level));
@@ -135,7 +147,9 @@ int run_serve(const infra::Config& config) {
     // The rules of SPEC.md §2, one object for every use case (domain/rules.hpp).
     Rules rules;
     rules.sessions.identifier_switch_required = config.identifier_switch_required;
-    infra::PgUnitOfWork uow(pool, cipher, rules.lockout, session_cache ? &*session_cache : nullptr);
+    apply_limit_overrides(rules, config.rate_limits);
+    infra::LimitMemory limit_memory;  // refusals and leases this process knows (limit_memory.hpp)
+    infra::PgUnitOfWork uow(pool, cipher, rules.lockout, session_cache ? &*session_cache : nullptr, &limit_memory);
     infra::PgReadinessProbe readiness(pool);
     infra::SystemClock clock;
 
@@ -196,7 +210,10 @@ int run_serve(const infra::Config& config) {
                            .contact_details = contact_details,
                            .agent_actions = agent_actions,
                            .identifier_switch = identifier_switch};
-    api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token});
+    std::vector<Cidr> trusted_proxies;
+    for (const auto& cidr : config.trusted_proxies) trusted_proxies.push_back(*Cidr::parse(cidr));
+    const api::RequestLimits request_limits(uow, clock, rules.rates, std::move(trusted_proxies));
+    api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token, &request_limits});
     api::ServerOptions server_options{config.listen_host, config.listen_port, 2, config.worker_threads, 1024};
     server_options.hashing_threads = config.hashing_threads;
     api::HttpServer server(app, server_options);

@@ -5,7 +5,10 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <utility>
+
+#include "domain/limits/limits.hpp"
 
 namespace guichet {
 
@@ -77,10 +80,18 @@ struct Error {
     ErrorCode code;
     std::string detail;  // for the developer; never holds a secret or personal data
     std::string field;   // the input field at fault, when there is one
+    std::optional<LimitInfo> limit;  // a limit's refusal: when to retry (Retry-After, RateLimit)
 
     Error(ErrorCode c, std::string d = {}, std::string f = {})
         : code(c), detail(std::move(d)), field(std::move(f)) {}
 };
+
+// A limit's refusal (`rate_limited`, or `too_many_attempts` for guesses), with when to retry.
+inline Error limited(ErrorCode code, const LimitPolicy& policy, const LimitDecision& decision, std::string detail = {}) {
+    Error e{code, std::move(detail)};
+    e.limit = limit_info(policy, decision);
+    return e;
+}
 
 template <typename T>
 using Result = std::expected<T, Error>;

@@ -3,8 +3,11 @@
 // builds it once from the configuration and hands the same one to every use case, so changing a
 // rule changes it everywhere (no use case keeps defaults of its own).
 #include <chrono>
+#include <string_view>
+#include <vector>
 
 #include "domain/codes/codes.hpp"
+#include "domain/limits/limits.hpp"
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/sessions/session.hpp"
 
@@ -23,6 +26,31 @@ struct SwitchRules {
     int email_tries = 5;  // emails refused (already used) per flow before it is spent
 };
 
+// SPEC.md §2 "request rates": per client address by the kind of route, and per session. Schools
+// and offices share one address: the per-identifier lockout, not these, stops password guessing.
+struct RequestRates {
+    LimitPolicy login{"login", 30, std::chrono::minutes(1)};         // POST /v1/sessions
+    LimitPolicy flows{"flows", 20, std::chrono::minutes(1)};         // flow starts and steps
+    LimitPolicy strength{"strength", 60, std::chrono::minutes(1)};   // POST /v1/password-strength
+    LimitPolicy public_routes{"public", 300, std::chrono::minutes(1)};  // other unauthenticated routes
+    // Every request of one session; taken 6 at a time by each process (LimitPolicy::lease), so
+    // GET /v1/me stays answered from memory five times out of six.
+    LimitPolicy session{"session", 600, std::chrono::minutes(1), 6};
+};
+
+// SPEC.md §2: what an identity check and a message carrying a secret may cost.
+struct AbuseLimits {
+    // NIR + birth date (unlock, recovery), NIR + key + name + birth date (registration): per NIR,
+    // counted before comparing, known or not.
+    LimitPolicy identity_checks{"identity_checks", 5, std::chrono::hours(24)};
+    // Codes, temporary passwords and links, per destination (a phone number, an email address);
+    // decoys are counted against the identifier they pretend to serve.
+    LimitPolicy destination_hour{"destination_hour", 5, std::chrono::hours(1)};
+    LimitPolicy destination_day{"destination_day", 10, std::chrono::hours(24)};
+    // Letters with a temporary password, per account (each one is printed and posted).
+    LimitPolicy letters{"letters", 2, std::chrono::hours(24 * 30)};
+};
+
 struct Rules {
     LockoutPolicy lockout;  // 3 failures (seeds 000, 002)
     SessionPolicy sessions;
@@ -35,6 +63,19 @@ struct Rules {
     std::chrono::hours reset_link_lifetime{1};
     std::chrono::minutes reset_link_cooldown{5};  // between two reset mails of one identity
     int recovery_codes_per_flow = 4;              // the first and 3 more on request
+    RequestRates rates;
+    AbuseLimits abuse;
+
+    // Every limit by its name, for GUICHET_RATE_LIMITS (infra/config.cpp) and the docs.
+    std::vector<LimitPolicy*> limit_policies() {
+        return {&rates.login, &rates.flows, &rates.strength, &rates.public_routes, &rates.session,
+                &abuse.identity_checks, &abuse.destination_hour, &abuse.destination_day, &abuse.letters};
+    }
+    // GUICHET_RATE_LIMITS=off turns these off (benchmarks), not the abuse limits, which protect
+    // one member whatever the traffic.
+    std::vector<LimitPolicy*> request_rate_policies() {
+        return {&rates.login, &rates.flows, &rates.strength, &rates.public_routes, &rates.session};
+    }
 };
 
 }  // namespace guichet

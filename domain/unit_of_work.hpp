@@ -11,6 +11,7 @@
 #include "domain/events/security_events.hpp"
 #include "domain/flows/flow.hpp"
 #include "domain/identities/identity_repository.hpp"
+#include "domain/limits/limits.hpp"
 #include "domain/links/link_tokens.hpp"
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/members/member_repository.hpp"
@@ -38,6 +39,9 @@ public:
     virtual LoginThrottle& throttle() = 0;
     virtual SessionRepository& sessions() = 0;
     virtual SecurityEventLog& events() = 0;
+    // Taken outside a transaction (autocommit), an event counts at once; inside one, it counts
+    // only if the transaction commits (a message's cap with the message).
+    virtual Limits& limits() = 0;
     // Messages enqueued here are committed (or rolled back) with the rest of the transaction.
     virtual Notifier& notifier() = 0;
 

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "domain/network_address.hpp"
+#include "domain/rules.hpp"
 #include "infra/crypto/base64.hpp"
 #include "infra/crypto/sodium.hpp"
 
@@ -166,6 +168,61 @@ std::optional<ConfigError> read_number(const Environment& env, const char* name,
     return std::nullopt;
 }
 
+std::vector<std::string_view> split_list(std::string_view text) {
+    std::vector<std::string_view> items;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        auto item = text.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (!item.empty()) items.push_back(item);
+        text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    }
+    return items;
+}
+
+std::optional<std::chrono::seconds> parse_window(std::string_view text) {
+    if (text.empty()) return std::nullopt;
+    const char unit = text.back();
+    const std::uint64_t scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+    const auto number = parse_uint(scale == 0 ? text : text.substr(0, text.size() - 1));
+    if (!number || *number == 0 || *number > 366 * 86400) return std::nullopt;
+    return std::chrono::seconds(*number * (scale == 0 ? 1 : scale));
+}
+
+std::optional<ConfigError> read_rate_limits(std::string_view text, Config& config) {
+    constexpr const char* name = "GUICHET_RATE_LIMITS";
+    Rules defaults;
+    const auto known = [&](std::string_view n) {
+        return std::ranges::any_of(defaults.limit_policies(), [&](const LimitPolicy* p) { return p->name == n; });
+    };
+    for (const auto item : split_list(text)) {
+        if (item == "off") {
+            for (const auto* p : defaults.request_rate_policies()) config.rate_limits.push_back({p->name, 0, p->window});
+            continue;
+        }
+        const auto eq = item.find('=');
+        const auto limit = item.substr(0, eq);
+        if (eq == std::string_view::npos || !known(limit)) {
+            std::string names;
+            for (const auto* p : defaults.limit_policies()) names += (names.empty() ? "" : ", ") + p->name;
+            return fail(name, "items are off or NAME=N/WINDOW (e.g. login=30/1m) with NAME one of " + names + got(item));
+        }
+        const auto value = item.substr(eq + 1);
+        if (value == "off") {
+            config.rate_limits.push_back({std::string(limit), 0, std::chrono::seconds(60)});
+            continue;
+        }
+        const auto slash = value.find('/');
+        const auto quota = parse_uint(value.substr(0, slash));
+        const auto window = slash == std::string_view::npos ? std::nullopt : parse_window(value.substr(slash + 1));
+        if (!quota || *quota > 1000000000 || !window)
+            return fail(name, "a limit is N/WINDOW, N a whole number, WINDOW such as 30s, 1m, 1h or 1d" + got(item));
+        config.rate_limits.push_back({std::string(limit), static_cast<int>(*quota), *window});
+    }
+    return std::nullopt;
+}
+
 // The checks, in the order of SPEC.md §4; the first failure is reported.
 std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Config& config) {
     if (const auto listen = env("GUICHET_LISTEN"))
@@ -294,6 +351,16 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
     if (auto mode = env("GUICHET_IDENTIFIER_SWITCH")) {
         if (*mode != "required" && *mode != "offered") return fail("GUICHET_IDENTIFIER_SWITCH", "must be required or offered" + got(*mode));
         config.identifier_switch_required = *mode == "required";
+    }
+
+    if (auto limits = env("GUICHET_RATE_LIMITS"))
+        if (auto error = read_rate_limits(*limits, config)) return error;
+    if (auto proxies = env("GUICHET_TRUSTED_PROXIES")) {
+        for (const auto item : split_list(*proxies)) {
+            if (!Cidr::parse(item))
+                return fail("GUICHET_TRUSTED_PROXIES", "must be comma-separated addresses or CIDR blocks, e.g. 10.0.0.0/8,::1" + got(item));
+            config.trusted_proxies.emplace_back(item);
+        }
     }
 
     if (auto level = env("GUICHET_LOG_LEVEL")) {

@@ -9,8 +9,17 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace guichet::infra {
+
+// One item of GUICHET_RATE_LIMITS: a limit of domain/rules.hpp by name, with a new quota per
+// window (quota 0: off).
+struct LimitOverride {
+    std::string name;
+    int quota = 0;
+    std::chrono::seconds window{60};
+};
 
 struct Config {
     std::string listen_host = "127.0.0.1";      // GUICHET_LISTEN "host:port" ("[::1]:8080" for IPv6)
@@ -41,6 +50,10 @@ struct Config {
     std::chrono::seconds outbox_lease{60};                // GUICHET_OUTBOX_LEASE_SECONDS, reclaim after a crash
     std::string log_level = "info";             // GUICHET_LOG_LEVEL: trace|debug|info|warn|error
     bool identifier_switch_required = true;     // GUICHET_IDENTIFIER_SWITCH: required|offered after a NIR login (seed 002)
+    // GUICHET_RATE_LIMITS: "off" (every request rate off), and/or name=N/window items
+    // (window 30s, 1m, 1h, 1d; N 0 or "off" turns one off), e.g. "login=100/1m,flows=off".
+    std::vector<LimitOverride> rate_limits;
+    std::vector<std::string> trusted_proxies;   // GUICHET_TRUSTED_PROXIES: comma-separated CIDRs
 };
 
 // message is one line that starts with the variable's name and never contains a secret value,

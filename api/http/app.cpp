@@ -1,5 +1,6 @@
 #include "api/http/app.hpp"
 
+#include <algorithm>
 
 #include "api/log.hpp"
 #include "domain/text.hpp"
@@ -28,6 +29,27 @@ bool same_secret(const std::string& given, const std::string& expected) {
 
 [[noreturn]] void reject(ErrorCode code, std::string detail) { throw ProblemException(Error{code, std::move(detail)}); }
 
+Error address_limited(const LimitInfo& limit) {
+    Error e{ErrorCode::rate_limited, "trop de requêtes depuis cette adresse ; réessayez dans " +
+                                         std::to_string(limit.decision.retry_after.count()) + " s"};
+    e.limit = limit;
+    return e;
+}
+
+bool has_header(const HttpResponse& response, std::string_view name) {
+    return std::ranges::any_of(response.headers, [&](const auto& h) { return ascii_lower(h.first) == ascii_lower(std::string(name)); });
+}
+
+// What every answer carries (SPEC.md §8): nothing cached unless the route says otherwise (answers
+// hold personal data and tokens), no content sniffing, the limit taken for the client address.
+void finish(HttpResponse& response, const HttpRequest& request) {
+    if (request.limit && !has_header(response, "RateLimit"))
+        for (auto& header : limit_headers(*request.limit)) response.headers.push_back(std::move(header));
+    if (!has_header(response, "Cache-Control")) response.headers.emplace_back("Cache-Control", "no-store");
+    response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    response.headers.emplace_back("X-Request-Id", request.request_id);
+}
+
 }  // namespace
 
 HttpResponse HttpApp::dispatch(HttpRequest& request) const {
@@ -50,6 +72,11 @@ HttpResponse HttpApp::dispatch(HttpRequest& request) const {
     const Route& route = *match.route;
     request.params = std::move(match.params);
     request.route = route.pattern;
+
+    if (options_.limits != nullptr && route.rate != AddressRate::none) {
+        request.limit = options_.limits->take(route.rate, request);
+        if (request.limit && !request.limit->decision.allowed) throw ProblemException(address_limited(*request.limit));
+    }
 
     if (route.access == Access::admin) {
         if (!options_.admin_token) reject(ErrorCode::forbidden, "l'API d'administration n'est pas activée");
@@ -121,8 +148,28 @@ std::optional<HttpResponse> HttpApp::answer(HttpRequest& request, bool may_defer
         response = HttpResponse{500, "application/problem+json",
                                 R"({"type":"about:blank","title":"Erreur interne","status":500,"code":"internal_error"})", {}};
     }
-    response.headers.emplace_back("X-Request-Id", request.request_id);
+    try {
+        finish(response, request);
+    } catch (...) {
+    }
     return response;
+}
+
+std::optional<HttpResponse> HttpApp::refusal_from_memory(HttpRequest& request) const noexcept {
+    if (options_.limits == nullptr) return std::nullopt;
+    try {
+        NoWaiting scope;
+        const auto match = router_.match(request.method, request.path);
+        if (match.route == nullptr || match.route->rate == AddressRate::none) return std::nullopt;
+        const auto limit = options_.limits->take(match.route->rate, request);
+        if (!limit || limit->decision.allowed) return std::nullopt;
+        request.route = match.route->pattern;
+        auto response = problem_response(address_limited(*limit), request.path);
+        finish(response, request);
+        return response;
+    } catch (...) {
+        return std::nullopt;  // WouldWait: the database decides, on a worker
+    }
 }
 
 }  // namespace guichet::api

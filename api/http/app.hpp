@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "api/http/request_limits.hpp"
 #include "api/http/router.hpp"
 
 namespace guichet::api {
@@ -12,6 +13,7 @@ namespace guichet::api {
 struct AppOptions {
     std::size_t max_body_bytes = 64 * 1024;
     std::optional<std::string> admin_token;  // unset: the admin API answers 403
+    const RequestLimits* limits = nullptr;   // the per-address limits; none: no limit
 };
 
 class HttpApp {
@@ -21,6 +23,9 @@ public:
     // The same, inside a NoWaiting scope (domain/unit_of_work.hpp): empty when the route needs
     // to wait for the database, and must then be handled again on a worker.
     std::optional<HttpResponse> handle_without_waiting(HttpRequest& request) const noexcept;
+    // The 429 of a client address this process already knows to be over its route's limit,
+    // answered without the database (so a flood costs no worker); empty otherwise.
+    std::optional<HttpResponse> refusal_from_memory(HttpRequest& request) const noexcept;
     // What the route of (method, path) costs; light when no route matches (those answer 404/405).
     Cost cost_of(const std::string& method, const std::string& path) const;
     const Router& router() const { return router_; }

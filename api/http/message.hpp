@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/limits/limits.hpp"
+
 namespace guichet::api {
 
 struct HttpRequest {
@@ -18,10 +20,12 @@ struct HttpRequest {
     std::map<std::string, std::string> headers;  // names lower-cased
     std::string body;
     std::string request_id;
+    std::string peer;                            // the TCP peer's address
     // Filled by the router and the app before the handler runs:
     std::map<std::string, std::string> params;   // {id} segments of the route pattern
     nlohmann::json json;                         // the parsed body, for routes that take JSON
     std::string route;                           // the matched pattern, what access logs show
+    std::optional<LimitInfo> limit;              // the client address's limit taken (RateLimit headers)
 
     std::optional<std::string> header(const std::string& lower_name) const {
         auto it = headers.find(lower_name);

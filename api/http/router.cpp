@@ -42,15 +42,18 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
     return HttpResponse{status, "application/json", body.dump(), {}};
 }
 
-void Router::add(std::string method, std::string pattern, Body body, Access access, Handler handler, Cost cost) {
+Route& Router::add(std::string method, std::string pattern, Body body, Access access, Handler handler, Cost cost) {
     if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with /");
     auto segments = split_path<std::string>(pattern);
     routes_.push_back(Route{std::move(method), std::move(pattern), body, access, std::move(handler), cost, std::move(segments)});
+    routes_.back().rate = access == Access::public_ ? AddressRate::public_routes : AddressRate::none;
+    return routes_.back();
 }
 
-void Router::add(std::string method, std::string pattern, Body body, Access access, Handler handler, CostOf cost_of) {
-    add(std::move(method), std::move(pattern), body, access, std::move(handler), Cost::light);
-    routes_.back().cost_of = std::move(cost_of);
+Route& Router::add(std::string method, std::string pattern, Body body, Access access, Handler handler, CostOf cost_of) {
+    auto& route = add(std::move(method), std::move(pattern), body, access, std::move(handler), Cost::light);
+    route.cost_of = std::move(cost_of);
+    return route;
 }
 
 Router::Match Router::match(const std::string& method, const std::string& path) const {

@@ -11,7 +11,14 @@
 namespace guichet::api {
 
 enum class Body { none, json_object, json_array };
-enum class Access { public_, admin };
+// public_: anyone; member: a member's bearer token, checked by the handler through Sessions
+// (which counts the session's requests, SPEC.md §2); admin: the agents' token; operations: health,
+// the OpenAPI description and the public keys, for load balancers and relying parties.
+enum class Access { public_, member, admin, operations };
+// Which per-client-address limit of SPEC.md §2 a route counts against (RequestRates, domain/rules.hpp).
+// Public routes count against `public_routes` unless they say otherwise; other routes count
+// against none (a member's routes are limited per session).
+enum class AddressRate { none, login, flows, strength, public_routes };
 // light: a few database round trips; run on the general pool.
 // hashing: the handler runs Argon2id (or bcrypt) on a password: tens of milliseconds of one core
 // and 19 MiB each. The server runs those requests on their own small pool (api/http/server.cpp).
@@ -32,12 +39,14 @@ struct Route {
     Cost cost = Cost::light;
     std::vector<std::string> segments{};  // the pattern split at '/', once (Router::add)
     CostOf cost_of{};                     // when set, decides instead of `cost`
+    AddressRate rate = AddressRate::none;  // set by Router::add from `access`; a route may say another
 };
 
 class Router {
 public:
-    void add(std::string method, std::string pattern, Body body, Access access, Handler handler, Cost cost = Cost::light);
-    void add(std::string method, std::string pattern, Body body, Access access, Handler handler, CostOf cost_of);
+    // The route added, so that it can name its limit: `router.add(…).rate = AddressRate::login;`.
+    Route& add(std::string method, std::string pattern, Body body, Access access, Handler handler, Cost cost = Cost::light);
+    Route& add(std::string method, std::string pattern, Body body, Access access, Handler handler, CostOf cost_of);
 
     struct Match {
         const Route* route = nullptr;                // null: no route for this method and path

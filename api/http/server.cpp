@@ -43,6 +43,7 @@ HttpRequest translate(const Http::Request& in) {
         out.headers[ascii_lower(header->name())] = value.str();
     }
     out.body = in.body();
+    out.peer = in.address().host();
     out.request_id = request_id_for(out.header("x-request-id"));
     return out;
 }
@@ -92,17 +93,20 @@ public:
             auto request = std::make_shared<HttpRequest>(translate(raw));
             const HttpApp* app = app_;
             const auto cost = app->cost_of(request->method, request->path);
-            if (cost == Cost::memory)
-                // Answered here when memory has it: no hand-over to a worker and back.
-                if (auto response = app->handle_without_waiting(*request)) {
-                    try {
-                        send(writer, *response);
-                    } catch (const std::exception&) {
-                        // The client went away; nothing to answer.
-                    }
-                    access_log(*request, *response, start);
-                    return;
+            // A client address already over its limit is answered here, before any pool: a flood
+            // of logins from one address never takes a hashing thread from the others.
+            auto here = app->refusal_from_memory(*request);
+            // Answered here when memory has it: no hand-over to a worker and back.
+            if (!here && cost == Cost::memory) here = app->handle_without_waiting(*request);
+            if (here) {
+                try {
+                    send(writer, *here);
+                } catch (const std::exception&) {
+                    // The client went away; nothing to answer.
                 }
+                access_log(*request, *here, start);
+                return;
+            }
             auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
             // Logins never take a general thread, so cheap requests never wait behind Argon2id.
             WorkerPool* pool = cost == Cost::hashing ? hashing_ : general_;
@@ -119,6 +123,7 @@ public:
                 auto response = problem_response(Error{ErrorCode::unavailable, "serveur saturé"}, request->path);
                 response.headers.emplace_back("Retry-After", "1");
                 response.headers.emplace_back("X-Request-Id", request->request_id);
+                response.headers.emplace_back("X-Content-Type-Options", "nosniff");
                 send(*shared_writer, response);
                 access_log(*request, response, start);
             }

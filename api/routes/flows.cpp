@@ -67,7 +67,7 @@ void add_flow_routes(Router& router, Services& services) {
                    [&services, path](const HttpRequest& request) {
                        return flow_response(201, value_or_problem(services.flows.start(path, JsonStepRequest(request))));
                    },
-                   route_cost(spec.cost));
+                   route_cost(spec.cost)).rate = AddressRate::flows;
     }
 
     router.add("GET", "/v1/flows/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
@@ -82,7 +82,7 @@ void add_flow_routes(Router& router, Services& services) {
                },
                [&services](const std::map<std::string, std::string>& params) {
                    return route_cost(services.flows.step_cost(params.at("step")));
-               });
+               }).rate = AddressRate::flows;
     router.add("POST", "/v1/activations", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         const auto activated = value_or_problem(services.registration.activate(required_string(request.json, "token", 256)));
         return json_response(200, {{"account_id", activated.account_id},

@@ -5,16 +5,16 @@
 namespace guichet::api {
 
 void add_operations_routes(Router& router, Services& services) {
-    router.add("GET", "/health/live", Body::none, Access::public_,
+    router.add("GET", "/health/live", Body::none, Access::operations,
                [](const HttpRequest&) { return json_response(200, {{"status", "live"}}); });
 
-    router.add("GET", "/health/ready", Body::none, Access::public_, [&services](const HttpRequest& request) {
+    router.add("GET", "/health/ready", Body::none, Access::operations, [&services](const HttpRequest& request) {
         if (!services.readiness.ready())
             return problem_response(Error{ErrorCode::unavailable, "la base de données ne répond pas"}, request.path);
         return json_response(200, {{"status", "ready"}});
     });
 
-    router.add("GET", "/openapi.yaml", Body::none, Access::public_, [](const HttpRequest&) {
+    router.add("GET", "/openapi.yaml", Body::none, Access::operations, [](const HttpRequest&) {
         return HttpResponse{200, "application/yaml", openapi_yaml(), {}};
     });
 }

@@ -31,7 +31,7 @@ void add_password_routes(Router& router, Services& services) {
                    return json_response(200, {{"level", to_string(strength.level)},
                                               {"accepted", strength.accepted},
                                               {"feedback", strength.feedback}});
-               });
+               }).rate = AddressRate::strength;
 
     router.add("POST", "/v1/password-resets", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         const auto& body = request.json;
@@ -46,7 +46,7 @@ void add_password_routes(Router& router, Services& services) {
         return response;
     }, Cost::hashing);
 
-    router.add("PUT", "/v1/me/password", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
+    router.add("PUT", "/v1/me/password", Body::json_object, Access::member, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
         const auto& body = request.json;
         const auto changed = value_or_problem(services.password_change.change(

@@ -73,19 +73,19 @@ void add_session_routes(Router& router, Services& services) {
         auto body = tokens_json(tokens);
         body["offered_actions"] = actions_json(tokens.offered_actions);
         return tokens_response(std::move(body));
-    }, Cost::hashing);
+    }, Cost::hashing).rate = AddressRate::login;
 
     router.add("POST", "/v1/sessions/refresh", Body::json_object, Access::public_, [&services](const HttpRequest& request) {
         return tokens_response(tokens_json(value_or_problem(services.sessions.refresh(required_string(request.json, "refresh_token", 256)))));
     });
 
-    router.add("DELETE", "/v1/sessions/current", Body::none, Access::public_, [&services](const HttpRequest& request) {
+    router.add("DELETE", "/v1/sessions/current", Body::none, Access::member, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
         check_or_problem(services.sessions.logout(session));
         return HttpResponse{204, "application/json", "", {}};
     });
 
-    router.add("GET", "/v1/sessions", Body::none, Access::public_, [&services](const HttpRequest& request) {
+    router.add("GET", "/v1/sessions", Body::none, Access::member, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions);
         auto list = nlohmann::json::array();
         for (const auto& s : services.sessions.list(session))
@@ -97,13 +97,13 @@ void add_session_routes(Router& router, Services& services) {
         return json_response(200, list);
     });
 
-    router.add("DELETE", "/v1/sessions/{id}", Body::none, Access::public_, [&services](const HttpRequest& request) {
+    router.add("DELETE", "/v1/sessions/{id}", Body::none, Access::member, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions);
         check_or_problem(services.sessions.revoke(session, request.params.at("id")));
         return HttpResponse{204, "application/json", "", {}};
     });
 
-    router.add("GET", "/v1/me", Body::none, Access::public_, [&services](const HttpRequest& request) {
+    router.add("GET", "/v1/me", Body::none, Access::member, [&services](const HttpRequest& request) {
         const auto p = value_or_problem(services.sessions.me(bearer_token(request)));
         return json_response(200, {{"account_id", p.account_id},
                                    {"identifier_kind", p.identifier_kind},
@@ -121,7 +121,7 @@ void add_session_routes(Router& router, Services& services) {
                                    {"offered_actions", actions_json(p.offered_actions)}});
     }, Cost::memory);  // the session cache usually has it: answered on the event loop
 
-    router.add("GET", "/.well-known/jwks.json", Body::none, Access::public_, [&services](const HttpRequest&) {
+    router.add("GET", "/.well-known/jwks.json", Body::none, Access::operations, [&services](const HttpRequest&) {
         auto response = json_response(200, services.jwks);
         response.headers.emplace_back("Cache-Control", "public, max-age=300");
         return response;

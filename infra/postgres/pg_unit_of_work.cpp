@@ -10,6 +10,7 @@
 #include "infra/postgres/pg_event_log.hpp"
 #include "infra/postgres/pg_flow_repository.hpp"
 #include "infra/postgres/pg_identity_repository.hpp"
+#include "infra/postgres/pg_limits.hpp"
 #include "infra/postgres/pg_link_tokens.hpp"
 #include "infra/postgres/pg_login_throttle.hpp"
 #include "infra/postgres/pg_member_repository.hpp"
@@ -24,7 +25,7 @@ class PgTransaction final : public Transaction {
 public:
     // `read_cache` only outside a transaction: a transaction reads what it wrote, so the database.
     PgTransaction(pqxx::transaction_base& tx, const DataCipher& cipher, LockoutPolicy lockout, SessionCache* read_cache,
-                  CacheWrites& writes)
+                  CacheWrites& writes, LimitMemory* limits, bool autocommit)
         : members_(tx, cipher),
           notifier_(tx, cipher),
           accounts_(tx, cipher, writes),
@@ -34,7 +35,8 @@ public:
           codes_(tx, cipher),
           throttle_(tx, cipher, lockout),
           sessions_(tx, cipher, read_cache, writes),
-          events_(tx) {}
+          events_(tx),
+          limits_(tx, cipher, limits, autocommit) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
     AccountRepository& accounts() override { return accounts_; }
@@ -45,6 +47,7 @@ public:
     LoginThrottle& throttle() override { return throttle_; }
     SessionRepository& sessions() override { return sessions_; }
     SecurityEventLog& events() override { return events_; }
+    Limits& limits() override { return limits_; }
     CountedLogin count_attempt_and_find(const IdentifierKey& key, const NirBody& nir) override {
         return throttle_.count_attempt_and_find(key, nir);
     }
@@ -63,12 +66,13 @@ private:
     PgLoginThrottle throttle_;
     PgSessionRepository sessions_;
     PgSecurityEventLog events_;
+    PgLimits limits_;
 };
 
 // Work run where it must not wait (NoWaiting): the session cache, and WouldWait for the rest.
 class MemoryTransaction final : public Transaction {
 public:
-    explicit MemoryTransaction(const SessionCache* cache) : sessions_(cache) {}
+    MemoryTransaction(const SessionCache* cache, LimitMemory* limits) : sessions_(cache), limits_(limits) {}
     MemberRepository& members() override { throw WouldWait(); }
     Notifier& notifier() override { throw WouldWait(); }
     AccountRepository& accounts() override { throw WouldWait(); }
@@ -79,9 +83,11 @@ public:
     LoginThrottle& throttle() override { throw WouldWait(); }
     SessionRepository& sessions() override { return sessions_; }
     SecurityEventLog& events() override { throw WouldWait(); }
+    Limits& limits() override { return limits_; }
 
 private:
     CachedSessionReads sessions_;
+    MemoryLimits limits_;
 };
 
 }  // namespace
@@ -91,7 +97,7 @@ namespace {
 // One pooled connection per call; a connection found broken before commit is replaced and the
 // work runs once more (see the header). `Tx` is pqxx::work, or pqxx::nontransaction for reads.
 template <typename Tx>
-void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout, SessionCache* cache,
+void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout, SessionCache* cache, LimitMemory* limits,
               const std::function<void(Transaction&)>& work) {
     constexpr int kAttempts = 2;
     constexpr bool autocommit = std::is_same_v<Tx, pqxx::nontransaction>;
@@ -101,7 +107,7 @@ void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lock
         try {
             Tx tx(*conn);
             CacheWrites writes;
-            PgTransaction t(tx, cipher, lockout, autocommit ? cache : nullptr, writes);
+            PgTransaction t(tx, cipher, lockout, autocommit ? cache : nullptr, writes, limits, autocommit);
             work(t);
             committing = true;
             tx.commit();
@@ -125,16 +131,16 @@ void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lock
 
 void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) {
     if (NoWaiting::active()) throw WouldWait();
-    run_with<pqxx::work>(pool_, cipher_, lockout_, cache_, work);
+    run_with<pqxx::work>(pool_, cipher_, lockout_, cache_, limits_, work);
 }
 
 void PgUnitOfWork::autocommit(const std::function<void(Transaction&)>& work) {
     if (NoWaiting::active()) {
-        MemoryTransaction memory(cache_);
+        MemoryTransaction memory(cache_, limits_);
         work(memory);
         return;
     }
-    run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, cache_, work);
+    run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, cache_, limits_, work);
 }
 
 }  // namespace guichet::infra

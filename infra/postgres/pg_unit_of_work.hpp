@@ -3,6 +3,7 @@
 // call; the repositories handed to the work all write through that transaction.
 #include "domain/unit_of_work.hpp"
 #include "infra/crypto/data_cipher.hpp"
+#include "infra/postgres/limit_memory.hpp"
 #include "infra/postgres/pool.hpp"
 #include "infra/postgres/session_cache.hpp"
 
@@ -12,8 +13,10 @@ class PgUnitOfWork final : public UnitOfWork {
 public:
     // With a `cache`, autocommit reads of live sessions may be served from it, and every unit of
     // work that commits evicts the accounts it changed (infra/postgres/session_cache.hpp).
-    PgUnitOfWork(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout = {}, SessionCache* cache = nullptr)
-        : pool_(pool), cipher_(cipher), lockout_(lockout), cache_(cache) {}
+    // With `limits`, this process remembers the limits it took (limit_memory.hpp).
+    PgUnitOfWork(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout = {}, SessionCache* cache = nullptr,
+                 LimitMemory* limits = nullptr)
+        : pool_(pool), cipher_(cipher), lockout_(lockout), cache_(cache), limits_(limits) {}
     // Translates driver failures at the port: a lost connection or a commit in doubt becomes
     // guichet::Unavailable (503). When the connection broke before commit, the transaction
     // cannot have taken effect, so the work runs once more on a fresh connection: this is what
@@ -27,6 +30,7 @@ private:
     const DataCipher& cipher_;
     LockoutPolicy lockout_;
     SessionCache* cache_;
+    LimitMemory* limits_;
 };
 
 }  // namespace guichet::infra

@@ -169,14 +169,31 @@ Result<AuthenticatedSession> Sessions::authenticate(const std::string& access_to
     const auto claims = signer_.verify(access_token, clock_.now());
     if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
     std::optional<SessionInfo> session;
-    uow_.autocommit([&](Transaction& tx) { session = tx.sessions().find_active(claims->session_id, clock_.now()); });
+    LimitDecision limit;
+    uow_.autocommit([&](Transaction& tx) {
+        session = tx.sessions().find_active(claims->session_id, clock_.now());
+        if (session && session->account_id == claims->account_id) limit = count_request(tx, claims->session_id);
+    });
     if (!session || session->account_id != claims->account_id) return fail(ErrorCode::unauthorized, "session terminée");
-    if (scope == Scope::full && !claims->required_actions.empty()) {
+    if (!limit.allowed) return std::unexpected(session_limited(limit));
+    // What the token may open is the session's, not what the token says: actions done since it
+    // was signed free it, actions added since (a password replaced elsewhere) hold it.
+    AuthenticatedSession authenticated{*claims};
+    authenticated.claims.required_actions = session->required_actions;
+    if (scope == Scope::full && !session->required_actions.empty()) {
         std::string pending;
-        for (auto a : claims->required_actions) pending += (pending.empty() ? "" : ", ") + std::string(to_string(a));
+        for (auto a : session->required_actions) pending += (pending.empty() ? "" : ", ") + std::string(to_string(a));
         return fail(ErrorCode::forbidden, "actions requises d'abord : " + pending);
     }
-    return AuthenticatedSession{*claims};
+    return authenticated;
+}
+
+LimitDecision Sessions::count_request(Transaction& tx, const std::string& session_id) {
+    return tx.limits().take(rules_.rates.session, session_id, clock_.now());
+}
+
+Error Sessions::session_limited(const LimitDecision& decision) const {
+    return limited(ErrorCode::rate_limited, rules_.rates.session, decision, "trop de requêtes pour cette session");
 }
 
 Result<void> Sessions::logout(const AuthenticatedSession& session) {
@@ -222,8 +239,13 @@ Result<Profile> Sessions::me(const std::string& access_token) {
     const auto claims = signer_.verify(access_token, clock_.now());
     if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
     std::optional<AccountProfile> found;
-    uow_.autocommit([&](Transaction& tx) { found = tx.sessions().live_profile(claims->session_id, claims->account_id, clock_.now()); });
+    LimitDecision limit;
+    uow_.autocommit([&](Transaction& tx) {
+        found = tx.sessions().live_profile(claims->session_id, claims->account_id, clock_.now());
+        if (found) limit = count_request(tx, claims->session_id);
+    });
     if (!found) return fail(ErrorCode::unauthorized, "session terminée");
+    if (!limit.allowed) return std::unexpected(session_limited(limit));
     auto& [account, member] = *found;
     // Contacts the member gave us come before the registry's.
     const auto& email_text = account.contact_email ? account.contact_email : account.identity_email;

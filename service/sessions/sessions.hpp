@@ -86,6 +86,9 @@ private:
     // failure count to reset.
     SessionTokens open_after_login(const LegacyLogin& account, const std::optional<IdentifierKey>& clear,
                                    const std::optional<std::string>& rehashed, const std::string& how, bool by_nir);
+    // One request of the session, against SPEC.md §2's per-session rate.
+    LimitDecision count_request(Transaction& tx, const std::string& session_id);
+    Error session_limited(const LimitDecision& decision) const;
     UnitOfWork& uow_;
     const PasswordHasher& hasher_;
     const TokenSigner& signer_;

@@ -36,6 +36,9 @@ export_service_env() {
   export GUICHET_SIGNING_KEY; GUICHET_SIGNING_KEY=$(key)
   export GUICHET_ADMIN_TOKEN="e2e-admin-token-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   export GUICHET_MAIL_DIR="$E2E_DIR/mail" GUICHET_SMS_FILE="$E2E_DIR/sms.log"
+  # Every request of a test comes from 127.0.0.1: the per-address and per-session rates are off
+  # unless the test is about them (abuse.sh). The per-NIR and per-destination limits stay on.
+  export GUICHET_RATE_LIMITS="${GUICHET_RATE_LIMITS:-off}"
 }
 
 create_database() {

@@ -2,7 +2,8 @@
 """The dependency rule of the layers (docs/ARCHITECTURE.md), checked on every #include.
 
     domain/   the standard library and domain/ (phone.cpp and password/strength.cpp also wrap
-              libphonenumber and zxcvbn, pure libraries)
+              libphonenumber and zxcvbn, pure libraries, and network_address.cpp libc's
+              inet_pton)
     service/  the standard library, domain/ and service/
     api/      anything but infra/ and app/
     infra/    anything but service/, api/ and app/
@@ -38,6 +39,7 @@ PROJECT = set(RULES)
 WRAPPED = {
     "domain/phone.cpp": {"phonenumbers/phonenumberutil.h"},
     "domain/password/strength.cpp": {"zxcvbn.h"},
+    "domain/network_address.cpp": {"arpa/inet.h"},  # libc's inet_pton/inet_ntop: pure conversions
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 

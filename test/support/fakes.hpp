@@ -485,6 +485,23 @@ private:
     const Clock* clock_;
 };
 
+// GCRA in memory (domain/limits): the limits contract test holds PgLimits to the same answers.
+class FakeLimits final : public Limits {
+public:
+    explicit FakeLimits(std::map<std::string, LimitClock::time_point>& tats) : tats_(tats) {}
+    LimitDecision take(const LimitPolicy& policy, const std::string& key, LimitClock::time_point now) override {
+        if (!policy.enabled()) return LimitDecision{true, policy.quota, {}, {}};
+        const auto k = policy.name + ":" + key;
+        const auto it = tats_.find(k);
+        const auto step = gcra_take(policy, it == tats_.end() ? std::nullopt : std::optional(it->second), now);
+        tats_[k] = step.tat;
+        return step.decision;
+    }
+
+private:
+    std::map<std::string, LimitClock::time_point>& tats_;
+};
+
 // Transactions work on a copy that replaces the state only when the work returns normally.
 class FakeUnitOfWork final : public UnitOfWork {
 public:
@@ -505,8 +522,10 @@ public:
         auto links = links_;
         auto codes = codes_;
         auto events = events_;
-        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, codes, events, clock);
+        auto limits = limits_;
+        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, codes, events, limits, clock);
         work(tx);
+        limits_ = std::move(limits);
         codes_ = std::move(codes);
         events_ = std::move(events);
         identities_ = std::move(identities);
@@ -538,10 +557,11 @@ private:
            std::map<std::string, FakeAccountRow>& accounts, std::map<std::string, int>& failures,
            std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh,
            FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
-           std::map<std::string, FakeCodeRow>& codes, std::vector<RecordedSecurityEvent>& events, const Clock* clock)
+           std::map<std::string, FakeCodeRow>& codes, std::vector<RecordedSecurityEvent>& events,
+           std::map<std::string, LimitClock::time_point>& limits, const Clock* clock)
             : repo(rows), notifier_(messages), accounts_(accounts, rows, identities), identities_(identities, accounts),
               flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, test_rules().lockout), sessions_(sessions, refresh),
-              events_(events, clock) {
+              events_(events, clock), limits_(limits) {
             sessions_.profile_of = [this](AccountId id) { return accounts_.profile(id); };
             sessions_.on_create = [this](const SessionInfo& s) {
                 events_.record(SecurityEvent{s.account_id, SecurityEventKind::login_succeeded, s.opened_by});
@@ -557,6 +577,7 @@ private:
         LoginThrottle& throttle() override { return throttle_; }
         SessionRepository& sessions() override { return sessions_; }
         SecurityEventLog& events() override { return events_; }
+        Limits& limits() override { return limits_; }
         FakeMemberRepository repo;
         FakeNotifier notifier_;
         FakeAccountRepository accounts_;
@@ -567,6 +588,7 @@ private:
         FakeLoginThrottle throttle_;
         FakeSessionRepository sessions_;
         FakeSecurityEventLog events_;
+        FakeLimits limits_;
     };
     std::mutex mutex_;
     std::map<std::string, Member> members_;
@@ -580,6 +602,7 @@ private:
     std::map<std::string, FakeLinkRow> links_;
     std::map<std::string, FakeCodeRow> codes_;
     std::vector<RecordedSecurityEvent> events_;
+    std::map<std::string, LimitClock::time_point> limits_;
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.

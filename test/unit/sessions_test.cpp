@@ -209,3 +209,40 @@ TEST_CASE("simultaneous logins of one member never lock them for good", "[servic
     f.uow.run([&](Transaction& tx) { tx.throttle().clear_after_success({"1840275123456"}); });  // attempt 1 succeeded
     CHECK(f.sessions.login("184027512345674", "Ancien-Mot2passe!"));
 }
+
+TEST_CASE("a session's requests are limited (SPEC.md §2: 600 a minute), each session on its own", "[service][sessions][limits]") {
+    Fixture f;
+    auto tokens = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
+    REQUIRE(tokens);
+    auto other = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
+    REQUIRE(other);
+    const auto scope = Sessions::Scope::required_actions;
+    for (int i = 0; i < 300; ++i) REQUIRE(f.sessions.authenticate(tokens->access_token, scope));
+    for (int i = 0; i < 300; ++i) REQUIRE(f.sessions.me(tokens->access_token));
+    const auto refused = f.sessions.authenticate(tokens->access_token, scope);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::rate_limited);
+    REQUIRE(refused.error().limit);
+    CHECK(refused.error().limit->policy == "session");
+    CHECK(refused.error().limit->decision.retry_after == std::chrono::seconds(1));  // one back every 100 ms
+    CHECK(f.sessions.me(tokens->access_token).error().code == ErrorCode::rate_limited);
+    CHECK(f.sessions.authenticate(other->access_token, scope));
+}
+
+TEST_CASE("a token's scope is read from its session, not trusted from the token", "[service][sessions]") {
+    Fixture f;
+    auto tokens = f.sessions.login("184027512345674", "Ancien-Mot2passe!");
+    REQUIRE(tokens);
+    REQUIRE(tokens->required_actions == std::vector{RequiredAction::switch_identifier});
+    auto session = f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
+    REQUIRE(session);
+    CHECK_FALSE(f.sessions.authenticate(tokens->access_token));  // restricted
+    // The session's actions done elsewhere: the same token now opens everything.
+    f.uow.run([&](Transaction& tx) { tx.sessions().set_required_actions(session->claims.session_id, {}); });
+    CHECK(f.sessions.authenticate(tokens->access_token));
+    // And the other way: actions added to the session hold a token signed without them.
+    f.uow.run([&](Transaction& tx) { tx.sessions().set_required_actions(session->claims.session_id, {RequiredAction::change_password}); });
+    const auto held = f.sessions.authenticate(tokens->access_token);
+    REQUIRE_FALSE(held);
+    CHECK(held.error().code == ErrorCode::forbidden);
+}

@@ -1,0 +1,74 @@
+#include "infra/postgres/pg_limits.hpp"
+
+#include <pqxx/result>
+
+#include "domain/unit_of_work.hpp"
+#include "infra/postgres/conversions.hpp"
+#include "infra/postgres/statement.hpp"
+
+namespace guichet::infra {
+
+namespace {
+
+// gcra_take (domain/limits/limits.cpp) in SQL. $2 now, $3 the events' cost (interval × events)
+// and $4 the window, in microseconds. SET reads the old row everywhere, so `allowed` and the new
+// TAT come from the same old TAT; a refusal leaves the TAT as it was.
+GUICHET_SQL(limit_take, R"sql(
+INSERT INTO rate_limits AS l (key, tat_us, allowed)
+VALUES ($1::bytea, CASE WHEN $3::bigint <= $4::bigint THEN $2::bigint + $3::bigint ELSE $2::bigint END, $3::bigint <= $4::bigint)
+ON CONFLICT (key) DO UPDATE SET
+    allowed = greatest(l.tat_us, $2::bigint) + $3::bigint - $2::bigint <= $4::bigint,
+    tat_us = CASE WHEN greatest(l.tat_us, $2::bigint) + $3::bigint - $2::bigint <= $4::bigint
+                  THEN greatest(l.tat_us, $2::bigint) + $3::bigint ELSE greatest(l.tat_us, $2::bigint) END
+RETURNING tat_us, allowed
+)sql");
+
+std::int64_t micros(LimitClock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+std::string memory_key(const LimitPolicy& policy, const std::string& key) { return policy.name + ":" + key; }
+
+std::optional<LimitDecision> from_memory(LimitMemory* memory, const LimitPolicy& policy, const std::string& key,
+                                         LimitClock::time_point now, bool leases) {
+    if (!policy.enabled()) return LimitDecision{true, policy.quota, std::chrono::seconds(0), std::chrono::seconds(0)};
+    if (memory == nullptr) return std::nullopt;
+    const auto k = memory_key(policy, key);
+    if (auto refused = memory->refusal(k, now)) return refused;
+    if (leases && policy.lease > 1) return memory->spend_lease(k, now);
+    return std::nullopt;
+}
+
+}  // namespace
+
+LimitDecision PgLimits::take(const LimitPolicy& policy, const std::string& key, LimitClock::time_point now) {
+    if (auto known = from_memory(memory_, policy, key, now, autocommit_)) return *known;
+    const auto index = bytes(cipher_.blind_index("limit:" + memory_key(policy, key)));
+    const auto window = std::chrono::duration_cast<std::chrono::microseconds>(policy.window).count();
+    const auto interval = policy.interval().count();
+    int events = autocommit_ && memory_ != nullptr ? std::max(1, policy.lease) : 1;
+    auto row = tx_.exec_prepared1(limit_take.name, index, micros(now), interval * events, window);
+    if (!row["allowed"].as<bool>() && events > 1) {
+        events = 1;  // not a whole lease left: the last events one by one
+        row = tx_.exec_prepared1(limit_take.name, index, micros(now), interval, window);
+    }
+    const bool allowed = row["allowed"].as<bool>();
+    const LimitClock::time_point tat{std::chrono::microseconds(row["tat_us"].as<std::int64_t>())};
+    const auto decision = gcra_decision(policy, tat, now, allowed, events);
+    if (memory_ != nullptr) {
+        const auto k = memory_key(policy, key);
+        if (!allowed)
+            // The first time the database would allow one more: TAT + interval - window.
+            memory_->remember_refusal(k, now, tat + policy.interval() - policy.window, decision);
+        else if (events > 1)
+            memory_->add_lease(k, now, events - 1, now + policy.interval() * events, decision);
+    }
+    return decision;
+}
+
+LimitDecision MemoryLimits::take(const LimitPolicy& policy, const std::string& key, LimitClock::time_point now) {
+    if (auto known = from_memory(memory_, policy, key, now, true)) return *known;
+    throw WouldWait();
+}
+
+}  // namespace guichet::infra
