@@ -193,7 +193,7 @@ int run_serve(const infra::Config& config) {
     Unlock unlock(uow, flows, hasher, random, clock, rules);
     const infra::BlindDigest digest(cipher);
     Recovery recovery(uow, flows, hasher, random, digest, clock, rules);
-    AgentActions agent_actions(uow, hasher, random, clock);
+    AgentActions agent_actions(uow, hasher, random, clock, rules);
     IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, rules, config.brand);
     api::Services services{.readiness = readiness,
                            .password_strength = password_strength,

@@ -55,7 +55,8 @@ LimitDecision PgLimits::take(const LimitPolicy& policy, const std::string& key, 
     const bool allowed = row["allowed"].as<bool>();
     const LimitClock::time_point tat{std::chrono::microseconds(row["tat_us"].as<std::int64_t>())};
     const auto decision = gcra_decision(policy, tat, now, allowed, events);
-    if (memory_ != nullptr) {
+    // A refusal inside a transaction may count events of that transaction, which can roll back.
+    if (memory_ != nullptr && autocommit_) {
         const auto k = memory_key(policy, key);
         if (!allowed)
             // The first time the database would allow one more: TAT + interval - window.

@@ -2,6 +2,7 @@
 
 #include "domain/email.hpp"
 #include "service/accounts/account_import.hpp"
+#include "service/limits/abuse_limits.hpp"
 
 namespace guichet {
 
@@ -23,32 +24,33 @@ std::string masked_email(const std::string& email) {
     return parsed ? parsed->masked() : "";
 }
 
-Result<std::string> deliver_temporary_password(Transaction& tx, AccountId account, const Destinations& to, Channel channel,
-                                               const std::string& password, const std::string& hash,
+Result<std::string> deliver_temporary_password(Transaction& tx, const Rules& rules, AccountId account, const Destinations& to,
+                                               Channel channel, const std::string& password, const std::string& hash,
                                                std::chrono::system_clock::time_point now) {
     MessageParams params{{"first_name", to.first_name},
                          {"last_name", to.last_name},
                          {"password", password},
                          {"valid_for", channel == Channel::letter ? "30 jours" : "24 heures"}};
-    std::string destination;
+    std::string destination, recipient;
     switch (channel) {
         case Channel::sms:
             if (!to.mobile) return fail(ErrorCode::sms_not_available, "aucun portable de France métropolitaine connu", "channel");
-            tx.notifier().enqueue(OutgoingMessage{Channel::sms, to.mobile->e164(), MessageKind::temporary_password, params});
+            recipient = to.mobile->e164();
             destination = to.mobile->masked();
             break;
         case Channel::email:
             if (!to.email) return fail(ErrorCode::validation_error, "aucune adresse email connue", "channel");
-            tx.notifier().enqueue(OutgoingMessage{Channel::email, *to.email, MessageKind::temporary_password, params});
+            recipient = *to.email;
             destination = masked_email(*to.email);
             break;
         case Channel::letter:
             if (to.address.empty()) return fail(ErrorCode::validation_error, "aucun canal connu : contactez votre conseiller", "channel");
-            tx.notifier().enqueue(OutgoingMessage{Channel::letter, to.first_name + " " + to.last_name + "\n" + to.address,
-                                                  MessageKind::temporary_password, params});
+            recipient = to.first_name + " " + to.last_name + "\n" + to.address;
             destination = "courrier";
             break;
     }
+    if (auto sent = send_message(tx, rules, OutgoingMessage{channel, recipient, MessageKind::temporary_password, params}, now, account); !sent)
+        return std::unexpected(sent.error());
     tx.accounts().set_password(account, hash, now + temporary_password_lifetime(channel));
     return destination;
 }

@@ -9,6 +9,7 @@
 #include "domain/accounts/account_repository.hpp"
 #include "domain/error.hpp"
 #include "domain/notifications/message.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 
 namespace guichet {
@@ -30,8 +31,10 @@ std::string masked_email(const std::string& email);
 // password's, computed before the transaction (Argon2id is slow). Returns the masked destination
 // ("06 •• •• •• 78", "j•••@exemple.fr", "courrier"), or the error when the channel is not known
 // for the member.
-Result<std::string> deliver_temporary_password(Transaction& tx, AccountId account, const Destinations& to, Channel channel,
-                                               const std::string& password, const std::string& hash,
+// The message counts against its destination's caps (service/limits/abuse_limits.hpp): over one,
+// rate_limited and nothing is queued.
+Result<std::string> deliver_temporary_password(Transaction& tx, const Rules& rules, AccountId account, const Destinations& to,
+                                               Channel channel, const std::string& password, const std::string& hash,
                                                std::chrono::system_clock::time_point now);
 
 }  // namespace guichet

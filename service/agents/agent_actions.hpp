@@ -10,6 +10,7 @@
 #include "domain/flows/flow.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 
 namespace guichet {
@@ -34,8 +35,8 @@ struct AgentReset {
 
 class AgentActions {
 public:
-    AgentActions(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock)
-        : uow_(uow), hasher_(hasher), random_(random), clock_(clock) {}
+    AgentActions(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock, const Rules& rules)
+        : uow_(uow), hasher_(hasher), random_(random), clock_(clock), rules_(rules) {}
 
     // Exactly one of `nir` (13 or 15 characters) and `email`; not_found when no account has it.
     Result<AccountSummary> lookup(const std::string& agent, const std::optional<std::string>& nir, const std::optional<std::string>& email);
@@ -50,6 +51,7 @@ private:
     const PasswordHasher& hasher_;
     RandomSource& random_;
     const Clock& clock_;
+    const Rules& rules_;
 };
 
 }  // namespace guichet

@@ -5,6 +5,7 @@
 #include "domain/texts/catalogue.hpp"
 #include "service/accounts/channels.hpp"
 #include "service/identities/identity_proof.hpp"
+#include "service/limits/abuse_limits.hpp"
 
 namespace guichet {
 
@@ -229,7 +230,7 @@ Result<StepAnswer> IdentifierSwitch::connect_password(const AuthenticatedSession
     if (!identity->validated) {
         // Seed 002: "Vous allez recevoir un email avec un lien pour réinitialiser votre mot de passe",
         // then log in again with the NIR to resume the switch.
-        uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_, rules_); });
+        uow_.run([&](Transaction& tx) { static_cast<void>(mail_reset_link(tx, *identity, random_, clock_, rules_)); });
         return fail(ErrorCode::connect_identity_not_validated,
                     "un lien pour réinitialiser votre mot de passe vous est envoyé par email ; reconnectez-vous ensuite "
                     "avec votre numéro de sécurité sociale pour reprendre le changement d'identifiant");
@@ -253,7 +254,10 @@ Result<StepAnswer> IdentifierSwitch::finish(const AuthenticatedSession& session,
         tx.links().issue(LinkPurpose::email_validation, token, LinkSubject{account, std::nullopt, flow.record.id}, link_expiry);
         MessageParams params{{"token", token}, {"email", email.value()}};
         if (const auto profile = tx.accounts().profile(account)) params["first_name"] = profile->member.first_name;
-        tx.notifier().enqueue(OutgoingMessage{Channel::email, email.value(), MessageKind::identifier_validation_link, params});
+        if (auto queued = send_message(tx, rules_, OutgoingMessage{Channel::email, email.value(), MessageKind::identifier_validation_link, params},
+                                       clock_.now());
+            !queued)
+            return queued;
         tx.events().record(SecurityEvent{account, SecurityEventKind::identifier_validation_sent, email.masked()});
         return {};
     });

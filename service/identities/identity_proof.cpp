@@ -1,10 +1,15 @@
 #include "service/identities/identity_proof.hpp"
 
+#include "service/limits/abuse_limits.hpp"
+
 namespace guichet {
 
-bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock, const Rules& rules) {
+Result<bool> mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock,
+                             const Rules& rules) {
     const LinkSubject subject{identity.account_id, identity.id};
     const auto now = clock.now();
+    if (auto counted = count_message(tx, rules, destination_key(Channel::email, identity.email), now); !counted)
+        return std::unexpected(counted.error());
     if (tx.links().issued_since(LinkPurpose::password_reset, subject, now - rules.reset_link_cooldown)) return false;
     const auto token = random_token(random, 32);
     tx.links().issue(LinkPurpose::password_reset, token, subject, now + rules.reset_link_lifetime);
@@ -25,7 +30,8 @@ Result<ConnectIdentity> IdentityProof::prove(const Email& email, const std::stri
     if (!rules_.lockout.allows_check(counted)) {
         if (rules_.lockout.first_refusal(counted))
             uow_.run([&](Transaction& tx) {
-                if (const auto identity = tx.identities().find_by_email(email)) mail_reset_link(tx, *identity, random_, clock_, rules_);
+                if (const auto identity = tx.identities().find_by_email(email))
+                    static_cast<void>(mail_reset_link(tx, *identity, random_, clock_, rules_));  // over its caps: no mail, same answer
             });
         return fail(ErrorCode::connect_identity_locked, "un lien pour réinitialiser le mot de passe est envoyé par email");
     }

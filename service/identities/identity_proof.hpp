@@ -18,8 +18,11 @@
 namespace guichet {
 
 // Issues a password-reset link for the identity and queues its email, in `tx`; nothing when one
-// was mailed within the cooldown. Returns whether a mail was queued.
-bool mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock, const Rules& rules);
+// was mailed within the cooldown. Every call counts against the address's caps first (cooldown or
+// not, as a decoy's request does), and is refused rate_limited over them. Returns whether a mail
+// was queued.
+Result<bool> mail_reset_link(Transaction& tx, const ConnectIdentity& identity, RandomSource& random, const Clock& clock,
+                             const Rules& rules);
 
 // A wrong password on an attempt the throttle counted `counted`: login_failed, and account_locked
 // when this failure is the one that reached the limit. Every counted password check records so.

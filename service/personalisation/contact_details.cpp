@@ -1,5 +1,7 @@
 #include "service/personalisation/contact_details.hpp"
 
+#include "service/limits/abuse_limits.hpp"
+
 #include <algorithm>
 
 #include "domain/text.hpp"
@@ -66,25 +68,30 @@ Result<AccessToken> ContactDetails::confirm(const AuthenticatedSession& session,
 Result<CodeSent> ContactDetails::send_email_code(const AuthenticatedSession& session) {
     if (auto ok = may_do(session, RequiredAction::verify_email); !ok) return std::unexpected(ok.error());
     Result<CodeSent> outcome = fail(ErrorCode::validation_error, "aucune adresse email : confirmez d'abord vos coordonnées", "email");
-    uow_.run([&](Transaction& tx) {
+    const auto sent = uow_.attempt([&](Transaction& tx) -> Result<void> {
         const auto profile = tx.accounts().profile(session.claims.account_id);
         const auto address = profile ? email_to_verify(*profile) : std::nullopt;
-        if (!address) return;
+        if (!address) return {};
         const auto owner = owner_of(session.claims.account_id);
         const auto now = clock_.now();
         if (const auto last = tx.codes().last_issued(CodePurpose::email_verification, owner); last && *last > now - policy_.resend_cooldown) {
             outcome = fail(ErrorCode::rate_limited, "un code vient d'être envoyé : patientez une minute avant d'en demander un autre");
-            return;
+            return {};
         }
         const auto code = generate_code(random_, policy_.digits);
         tx.codes().issue(CodePurpose::email_verification, owner, code, now + policy_.lifetime);
-        tx.notifier().enqueue(OutgoingMessage{Channel::email, *address, MessageKind::email_verification_code,
-                                              {{"code", code}, {"first_name", profile->member.first_name}}});
+        if (auto queued = send_message(tx, rules_, OutgoingMessage{Channel::email, *address, MessageKind::email_verification_code,
+                                                                   {{"code", code}, {"first_name", profile->member.first_name}}},
+                                       now);
+            !queued)
+            return queued;
         const auto parsed = Email::parse(*address);
         outcome = CodeSent{parsed ? parsed->masked() : "", now + policy_.lifetime};
         tx.events().record(SecurityEvent{session.claims.account_id, SecurityEventKind::code_sent,
                                          "email verification, email " + (parsed ? parsed->masked() : std::string())});
+        return {};
     });
+    if (!sent) return std::unexpected(sent.error());
     return outcome;
 }
 

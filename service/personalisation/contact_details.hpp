@@ -30,7 +30,7 @@ struct CodeSent {
 class ContactDetails {
 public:
     ContactDetails(UnitOfWork& uow, Sessions& sessions, RandomSource& random, const Clock& clock, const Rules& rules)
-        : uow_(uow), sessions_(sessions), random_(random), clock_(clock), policy_(rules.contact_codes) {}
+        : uow_(uow), sessions_(sessions), random_(random), clock_(clock), rules_(rules), policy_(rules.contact_codes) {}
 
     Result<AccessToken> confirm(const AuthenticatedSession& session, const ContactsInput& input);
     // Mails a code to the contact email; again only after the cooldown.
@@ -44,6 +44,7 @@ private:
     Sessions& sessions_;
     RandomSource& random_;
     const Clock& clock_;
+    const Rules& rules_;
     const CodePolicy& policy_;
 };
 

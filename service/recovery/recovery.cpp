@@ -50,6 +50,7 @@ void RecoveryData::fields(FlowFields& f) {
     f.choice("outcome", outcome, channel_text, channel_from);
     f.text("outcome_destination", outcome_destination);
     f.text("outcome_reason", outcome_reason);
+    f.text("decoy", decoy);
 }
 
 Recovery::Recovery(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, RandomSource& random, const KeyedDigest& digest,
@@ -61,7 +62,7 @@ Recovery::Recovery(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, 
                 {State::temp_password_sent, "temp_password_sent"},
                 {State::letter_sent, "letter_sent"},
                 {State::link_sent, "link_sent"}}),
-      uow_(uow), hasher_(hasher), digest_(digest), clock_(clock), rules_(rules), policy_(rules.recovery_codes) {
+      uow_(uow), hasher_(hasher), digest_(digest), clock_(clock), rules_(rules), checks_(uow, clock, rules), policy_(rules.recovery_codes) {
     starts_with({"start", {{"identifier", 254}, {"birth_date", 32, false}}}, [this](const StepInput& in) {
         return answer(start(in.text("identifier"), in.optional("birth_date")));
     });
@@ -86,6 +87,7 @@ Result<FlowView> Recovery::start(const std::string& identifier, const std::optio
         return fail(ErrorCode::validation_error, "obligatoire avec un numéro de sécurité sociale (jj/mm/aaaa)", "birth_date");
     const auto birth = BirthDate::parse_french(*birth_text, clock_.today());
     if (!birth) return std::unexpected(birth.error());
+    if (auto counted = checks_.count(body->value()); !counted) return std::unexpected(counted.error());
 
     std::optional<LegacyLogin> account;
     std::optional<AccountProfile> profile;
@@ -104,7 +106,9 @@ Result<FlowView> Recovery::start(const std::string& identifier, const std::optio
         if (d.mobile) data.channels.push_back({"sms", d.mobile->masked()});
         if (d.email) data.channels.push_back({"email", masked_email(*d.email)});
     } else {
-        data.channels = decoy_channels(digest_.digest("recovery:" + body->value() + ":" + birth->date().iso()));
+        const auto d = digest_.digest("recovery:" + body->value() + ":" + birth->date().iso());
+        data.channels = decoy_channels(d);
+        data.decoy = std::to_string(d);
     }
     // By post, to the registry's address, needs no proof: always offered.
     data.channels.push_back({"letter", "courrier"});
@@ -121,9 +125,14 @@ Result<FlowView> Recovery::start_by_email(const std::string& text) {
     data.chosen_destination = email->masked();
     std::optional<ConnectIdentity> identity;
     uow_.autocommit([&](Transaction& tx) { identity = tx.identities().find_by_email(*email); });
-    auto flow = open(State::link_sent, std::move(data), rules_.recovery_flow_lifetime);
-    if (identity) uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_, rules_); });
-    return show(flow);
+    // Counted against the address whether or not it is an identity's (mail_reset_link counts itself).
+    auto sent = uow_.attempt([&](Transaction& tx) -> Result<void> {
+        if (!identity) return count_message(tx, rules_, destination_key(Channel::email, email->lookup_key()), clock_.now());
+        if (auto mailed = mail_reset_link(tx, *identity, random_, clock_, rules_); !mailed) return std::unexpected(mailed.error());
+        return {};
+    });
+    if (!sent) return std::unexpected(sent.error());
+    return show(open(State::link_sent, std::move(data), rules_.recovery_flow_lifetime));
 }
 
 Result<FlowView> Recovery::choose_channel(const std::string& flow_id, const std::string& channel) {
@@ -162,7 +171,7 @@ Result<FlowView> Recovery::send_code(Flow& flow) {
         // A decoy flow gets a code too, never sent, so its tries, expiry and resends behave alike.
         const auto code = generate_code(random_, policy_.digits);
         tx.codes().issue(CodePurpose::security, owner, code, now + policy_.lifetime);
-        if (!data.account) return {};
+        if (!data.account) return count_message(tx, rules_, decoy_destination(*data.chosen, data.decoy), now);
         const auto profile = tx.accounts().profile(*data.account);
         if (!profile) return fail(ErrorCode::not_found);
         const auto d = destinations_of(*profile);
@@ -171,12 +180,10 @@ Result<FlowView> Recovery::send_code(Flow& flow) {
                                          "recovery, " + std::string(to_string(*data.chosen)) + " " + data.chosen_destination});
         if (data.chosen == Channel::sms) {
             if (!d.mobile) return fail(ErrorCode::sms_not_available, "", "channel");
-            tx.notifier().enqueue(OutgoingMessage{Channel::sms, d.mobile->e164(), MessageKind::security_code, params});
-        } else {
-            if (!d.email) return fail(ErrorCode::validation_error, "aucune adresse email connue", "channel");
-            tx.notifier().enqueue(OutgoingMessage{Channel::email, *d.email, MessageKind::security_code, params});
+            return send_message(tx, rules_, OutgoingMessage{Channel::sms, d.mobile->e164(), MessageKind::security_code, params}, now);
         }
-        return {};
+        if (!d.email) return fail(ErrorCode::validation_error, "aucune adresse email connue", "channel");
+        return send_message(tx, rules_, OutgoingMessage{Channel::email, *d.email, MessageKind::security_code, params}, now);
     });
     if (!moved) return std::unexpected(moved.error());
     return show(flow);
@@ -239,12 +246,12 @@ Result<FlowView> Recovery::finish(Flow& flow, Channel channel, const std::string
     flow.data.outcome_destination = channel == Channel::letter ? "courrier" : data.chosen_destination;
     const auto to = channel == Channel::letter ? State::letter_sent : State::temp_password_sent;
     auto moved = move(flow, to, [&](Transaction& tx) -> Result<void> {
-        if (!data.account) return {};
+        if (!data.account) return channel == Channel::letter ? count_decoy_letter(tx, rules_, data.decoy, now) : Result<void>{};
         const auto account = *data.account;
         const auto profile = tx.accounts().profile(account);
         if (!profile) return fail(ErrorCode::not_found);
         const auto d = destinations_of(*profile);
-        auto sent = deliver_temporary_password(tx, account, d, channel, temporary, hash, now);
+        auto sent = deliver_temporary_password(tx, rules_, account, d, channel, temporary, hash, now);
         if (!sent) return std::unexpected(sent.error());
         tx.events().record(SecurityEvent{account, SecurityEventKind::temporary_password_sent,
                                          "recovery (" + reason + "), " + std::string(to_string(channel)) + " " + *sent});

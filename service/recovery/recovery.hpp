@@ -27,6 +27,7 @@
 #include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/flows/flow_type.hpp"
+#include "service/limits/abuse_limits.hpp"
 
 namespace guichet {
 
@@ -44,6 +45,7 @@ struct RecoveryData {
     std::optional<Channel> outcome;      // where the temporary password went
     std::string outcome_destination;
     std::string outcome_reason;          // chosen, proven, answered, answer_wrong, no_online_check
+    std::string decoy;                   // a decoy's stand-in destination (its digest), counted as a member's
     void fields(FlowFields& f);
 };
 
@@ -75,6 +77,7 @@ private:
     const KeyedDigest& digest_;
     const Clock& clock_;
     const Rules& rules_;
+    IdentityChecks checks_;  // per NIR, before any comparison (SPEC.md §2)
     const CodePolicy& policy_;
 };
 

@@ -41,7 +41,7 @@ Registration::Registration(UnitOfWork& uow, Flows& flows, const PasswordHasher& 
                            RandomSource& random, const Clock& clock, const Rules& rules)
     : FlowType(flows, random, type, "registration",
                {{State::identity, "identity"}, {State::personal_info, "personal_info"}, {State::activation_sent, "activation_sent"}}),
-      uow_(uow), hasher_(hasher), strength_(strength), clock_(clock), rules_(rules), policy_(rules.registration) {
+      uow_(uow), hasher_(hasher), strength_(strength), clock_(clock), rules_(rules), checks_(uow, clock, rules), policy_(rules.registration) {
     starts_with({"start", {{"nir", 32}}}, [this](const StepInput& in) { return answer(start(in.text("nir"))); });
     // Hashes the new password and secret answer, or verifies an existing identity's password.
     step(State::identity,
@@ -142,6 +142,8 @@ Result<FlowView> Registration::personal_info(Flow& flow, const PersonalInfoStep&
     const int tries = count_attempt(flow);
     if (tries > policy_.identity_check_tries)
         return fail(ErrorCode::too_many_attempts, "trop d'essais : recommencez la création de votre espace");
+    // And per NIR across flows: a new flow per guess would otherwise get 3 more.
+    if (auto counted = checks_.count(data.nir); !counted) return std::unexpected(counted.error());
 
     const auto body = NirBody::parse(data.nir);
     const Result<Nir> nir = body ? Nir::from_body_and_key(*body, trim(step.nir_key)) : Result<Nir>(fail(ErrorCode::invalid_nir));
@@ -172,9 +174,10 @@ Result<FlowView> Registration::personal_info(Flow& flow, const PersonalInfoStep&
 
         const auto token = random_token(random_, 32);
         tx.links().issue(LinkPurpose::activation, token, LinkSubject{*account, *identity}, clock_.now() + policy_.activation_link_lifetime);
-        tx.notifier().enqueue(OutgoingMessage{Channel::email, email->lookup_key(), MessageKind::activation_link,
-                                              {{"token", token}, {"first_name", member->first_name}, {"last_name", member->last_name}}});
-        return {};
+        return send_message(tx, rules_,
+                            OutgoingMessage{Channel::email, email->lookup_key(), MessageKind::activation_link,
+                                            {{"token", token}, {"first_name", member->first_name}, {"last_name", member->last_name}}},
+                            clock_.now());
     });
     if (!moved) return std::unexpected(moved.error());
     return show(flow);
@@ -215,12 +218,14 @@ Result<Activated> Registration::activate(const std::string& token) {
 Result<void> Registration::resend_activation(const std::string& email_text) {
     const auto email = parse_email(email_text);
     if (!email) return std::unexpected(email.error());
-    uow_.run([&](Transaction& tx) {
-        const auto identity = tx.identities().find_by_email(*email);
-        if (!identity || !identity->account_id || identity->account_status != "pending_activation") return;
-        const LinkSubject subject{identity->account_id, identity->id};
+    return uow_.attempt([&](Transaction& tx) -> Result<void> {
         const auto now = clock_.now();
-        if (tx.links().issued_since(LinkPurpose::activation, subject, now - policy_.resend_cooldown)) return;
+        // Every request counts against the address, sent or not, known or not: the answer is the same.
+        if (auto counted = count_message(tx, rules_, destination_key(Channel::email, email->lookup_key()), now); !counted) return counted;
+        const auto identity = tx.identities().find_by_email(*email);
+        if (!identity || !identity->account_id || identity->account_status != "pending_activation") return {};
+        const LinkSubject subject{identity->account_id, identity->id};
+        if (tx.links().issued_since(LinkPurpose::activation, subject, now - policy_.resend_cooldown)) return {};
         const auto profile = tx.accounts().profile(*identity->account_id);
         const auto token = random_token(random_, 32);
         tx.links().issue(LinkPurpose::activation, token, subject, now + policy_.activation_link_lifetime);
@@ -230,8 +235,8 @@ Result<void> Registration::resend_activation(const std::string& email_text) {
             params["last_name"] = profile->member.last_name;
         }
         tx.notifier().enqueue(OutgoingMessage{Channel::email, identity->email, MessageKind::activation_link, params});
+        return {};
     });
-    return {};
 }
 
 }  // namespace guichet

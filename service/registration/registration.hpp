@@ -21,6 +21,7 @@
 #include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/flows/flow_type.hpp"
+#include "service/limits/abuse_limits.hpp"
 #include "service/identities/new_credentials.hpp"
 #include "service/passwords/password_strength.hpp"
 
@@ -83,6 +84,7 @@ private:
     const PasswordStrengthCheck& strength_;
     const Clock& clock_;
     const Rules& rules_;
+    IdentityChecks checks_;  // per NIR, before any comparison (SPEC.md §2)
     const RegistrationRules& policy_;
 };
 

@@ -130,7 +130,7 @@ Result<SessionTokens> Sessions::login_by_email(const Email& email, const std::st
         return fail(ErrorCode::account_not_activated,
                     "suivez le lien du message d'activation, ou demandez-en un autre (POST /v1/activations/resend)");
     if (!identity->validated) {
-        uow_.run([&](Transaction& tx) { mail_reset_link(tx, *identity, random_, clock_, rules_); });
+        uow_.run([&](Transaction& tx) { static_cast<void>(mail_reset_link(tx, *identity, random_, clock_, rules_)); });
         return fail(ErrorCode::connect_identity_not_validated, "un lien pour réinitialiser votre mot de passe vous est envoyé par email");
     }
     if (!identity->account_id)

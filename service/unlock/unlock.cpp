@@ -5,6 +5,7 @@
 #include "domain/texts/catalogue.hpp"
 #include "service/accounts/account_import.hpp"
 #include "service/accounts/channels.hpp"
+#include "service/limits/abuse_limits.hpp"
 
 namespace guichet {
 
@@ -27,7 +28,7 @@ Unlock::Unlock(UnitOfWork& uow, Flows& flows, const PasswordHasher& hasher, Rand
                const Rules& rules)
     : FlowType(flows, random, type, "unlock",
                {{State::choose_channel, "choose_channel"}, {State::temp_password_sent, "temp_password_sent"}, {State::link_sent, "link_sent"}}),
-      uow_(uow), hasher_(hasher), clock_(clock), rules_(rules) {
+      uow_(uow), hasher_(hasher), clock_(clock), rules_(rules), checks_(uow, clock, rules) {
     // A single known channel sends a temporary password at once (hashed).
     starts_with({"start", {{"nir", 32}, {"birth_date", 32}}, StepCost::hashing}, [this](const StepInput& in) {
         return answer(start(in.text("nir"), in.text("birth_date")));
@@ -42,6 +43,7 @@ Result<FlowView> Unlock::start(const std::string& nir_text, const std::string& b
     if (!body) return fail(ErrorCode::invalid_nir, "13 ou 15 caractères", "nir");
     const auto birth = BirthDate::parse_french(birth_text, clock_.today());
     if (!birth) return std::unexpected(birth.error());
+    if (auto counted = checks_.count(body->value()); !counted) return std::unexpected(counted.error());
 
     std::optional<LegacyLogin> account;
     std::optional<AccountProfile> profile;
@@ -104,14 +106,17 @@ Result<FlowView> Unlock::send(Flow& flow, Channel channel) {
             const auto credentials = tx.accounts().credentials(account);
             tx.links().issue(LinkPurpose::password_reset, token, LinkSubject{account, credentials ? credentials->identity : std::nullopt},
                              now + rules_.reset_link_lifetime);
-            tx.notifier().enqueue(OutgoingMessage{Channel::email, *d.email, MessageKind::reset_link,
-                                                  {{"first_name", d.first_name}, {"last_name", d.last_name}, {"token", token}}});
+            if (auto sent = send_message(tx, rules_, OutgoingMessage{Channel::email, *d.email, MessageKind::reset_link,
+                                                                     {{"first_name", d.first_name}, {"last_name", d.last_name}, {"token", token}}},
+                                         now);
+                !sent)
+                return sent;
             tx.events().record(SecurityEvent{account, SecurityEventKind::reset_link_sent, "unlock, email " + flow.data.destination});
             return {};
         }
         // The temporary password replaces the forgotten one and lifts the lock: logging in with it
         // proves the channel, and it must be personalised (seed 004).
-        auto sent = deliver_temporary_password(tx, account, d, channel, temporary, hash, now);
+        auto sent = deliver_temporary_password(tx, rules_, account, d, channel, temporary, hash, now);
         if (!sent) return std::unexpected(sent.error());
         tx.throttle().set_locked(IdentifierKey{flow.data.nir}, false);
         tx.events().record(SecurityEvent{account, SecurityEventKind::temporary_password_sent,

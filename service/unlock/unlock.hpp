@@ -16,6 +16,7 @@
 #include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 #include "service/flows/flow_type.hpp"
+#include "service/limits/abuse_limits.hpp"
 
 namespace guichet {
 
@@ -48,6 +49,7 @@ private:
     const PasswordHasher& hasher_;
     const Clock& clock_;
     const Rules& rules_;
+    IdentityChecks checks_;  // per NIR, before any comparison (SPEC.md §2)
 };
 
 }  // namespace guichet

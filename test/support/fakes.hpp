@@ -498,6 +498,7 @@ public:
         return step.decision;
     }
 
+
 private:
     std::map<std::string, LimitClock::time_point>& tats_;
 };

@@ -34,7 +34,7 @@ struct ServiceGraph {
     Unlock unlock{uow, flows, hasher, random, clock, test_rules()};
     FakeDigest digest;
     Recovery recovery{uow, flows, hasher, random, digest, clock, test_rules()};
-    AgentActions agent_actions{uow, hasher, random, clock};
+    AgentActions agent_actions{uow, hasher, random, clock, test_rules()};
     IdentifierSwitch identifier_switch{uow, flows, sessions, hasher, strength, random, clock, test_rules(), "MGEN"};
     api::Services services{.readiness = readiness,
                            .password_strength = strength,

@@ -24,7 +24,7 @@ struct Fixture {
     SequenceRandom random;
     PlainHasher hasher;
     FakeDigest digest;
-    AgentActions agents{uow, hasher, random, clock};
+    AgentActions agents{uow, hasher, random, clock, test_rules()};
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
     infra::JsonFlowDataCodec flow_codec;

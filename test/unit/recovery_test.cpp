@@ -240,3 +240,70 @@ TEST_CASE("security question: what each member type is asked, and what counts as
     CHECK_FALSE(security_question_for(MemberType::tiers));
     CHECK(security_question_for(MemberType::entreprise)->kind == "wage_contributions");
 }
+
+TEST_CASE("recovery: 5 identity checks a day per NIR, known or not, then too_many_attempts whatever is typed", "[service][recovery][limits]") {
+    Fixture f;
+    for (const char* nir : {kNir, "2990175123456"}) {  // a member's NIR, and nobody's
+        INFO(nir);
+        for (int i = 0; i < 5; ++i) REQUIRE(f.recovery.start(nir, std::string(i % 2 ? "29/02/1984" : "01/01/1990")));
+        const auto refused = f.recovery.start(nir, std::string("29/02/1984"));  // even the right birth date
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().code == ErrorCode::too_many_attempts);
+        REQUIRE(refused.error().limit);
+        CHECK(refused.error().limit->policy == "identity_checks");
+        CHECK(refused.error().limit->decision.retry_after > std::chrono::hours(4));
+    }
+    f.clock.t += std::chrono::hours(5);  // one check comes back every 24 h / 5
+    CHECK(f.recovery.start(kNir, std::string("29/02/1984")));
+}
+
+TEST_CASE("recovery: codes to one destination are capped at 5 an hour across flows, decoys alike, and nothing is queued beyond", "[service][recovery][limits]") {
+    Fixture f;
+    const auto codes_to = [&](const char* nir, const char* birth) {
+        int sent = 0;
+        for (int flow_no = 0; flow_no < 3; ++flow_no) {
+            f.clock.t += std::chrono::minutes(2);
+            auto flow = f.recovery.start(nir, std::string(birth));
+            REQUIRE(flow);
+            REQUIRE(flow->channels.front().channel != "letter");  // the decoy's first channel, like the member's SMS
+            auto step = f.recovery.choose_channel(flow->id, flow->channels.front().channel);
+            for (int resend = 0; step && resend < 2; ++resend) {
+                ++sent;
+                f.clock.t += std::chrono::minutes(1);
+                step = f.recovery.resend_code(flow->id);
+            }
+            if (step) ++sent;
+            if (!step) {
+                CHECK(step.error().code == ErrorCode::rate_limited);
+                REQUIRE(step.error().limit);
+                CHECK(step.error().limit->policy == "destination_hour");
+                return sent;
+            }
+        }
+        return sent;
+    };
+    const auto before = f.sent();
+    CHECK(codes_to(kNir, "29/02/1984") == 5);
+    CHECK(f.sent() - before == 5);
+    CHECK(codes_to("2990175123456", "01/01/1990") == 5);  // a decoy: counted alike, nothing sent
+    CHECK(f.sent() - before == 5);
+}
+
+TEST_CASE("recovery: at most 2 letters per account in 30 days, decoys alike", "[service][recovery][limits]") {
+    Fixture f;
+    for (const char* nir : {kNir, "2990175123456"}) {
+        INFO(nir);
+        for (int i = 0; i < 2; ++i) {
+            f.clock.t += std::chrono::hours(1);
+            auto flow = f.recovery.start(nir, std::string("29/02/1984"));
+            REQUIRE(flow);
+            CHECK(f.recovery.choose_channel(flow->id, "letter"));
+        }
+        auto flow = f.recovery.start(nir, std::string("29/02/1984"));
+        REQUIRE(flow);
+        const auto third = f.recovery.choose_channel(flow->id, "letter");
+        REQUIRE_FALSE(third);
+        CHECK(third.error().code == ErrorCode::rate_limited);
+        CHECK(third.error().limit->policy == "letters");
+    }
+}
