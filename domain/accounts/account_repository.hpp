@@ -36,6 +36,13 @@ struct LegacyLogin {
     std::optional<std::string> identity_password_hash{};  // of the linked Connect identity
     std::vector<std::string> pending_actions{};            // required actions left from a previous session
     bool has_logged_in{false};
+    // A temporary password waiting beside the current one (AccountRepository::set_pending_password).
+    std::optional<std::string> pending_password_hash{};
+    std::optional<std::chrono::system_clock::time_point> pending_password_expires_at{};
+
+    bool pending_password_usable(std::chrono::system_clock::time_point now) const {
+        return pending_password_hash && (!pending_password_expires_at || *pending_password_expires_at > now);
+    }
 };
 
 // An account created by the registration flow (seed 003): linked to a Connect identity from the
@@ -102,8 +109,15 @@ public:
     virtual void set_contacts(AccountId id, const Email& email, const std::optional<Phone>& mobile,
                               const std::optional<Phone>& landline, const std::optional<Phone>& fax) = 0;
     virtual void mark_email_verified(AccountId id) = 0;
-    // Replaces the account's password (on its identity when it has one). `temporary_until` marks a
-    // temporary password and its expiry; empty: a password the member chose.
+    // A temporary password sent where the member has not proved to be (a letter; an unlock's SMS):
+    // it waits beside the current password, which keeps working (SPEC.md §3.4, §8). A newer one
+    // replaces it; a password set or a login with the current password clears it.
+    virtual void set_pending_password(AccountId id, const std::string& password_hash,
+                                      std::chrono::system_clock::time_point expires_at) = 0;
+    // The pending password was used: it becomes the account's password, temporary until it expires.
+    virtual void promote_pending_password(AccountId id) = 0;
+    // Replaces the account's password (on its identity when it has one), and clears a pending one.
+    // `temporary_until` marks a temporary password and its expiry; empty: a password the member chose.
     virtual void set_password(AccountId id, const std::string& password_hash,
                               std::optional<std::chrono::system_clock::time_point> temporary_until) = 0;
     // The identifier switch (seed 002): the account now logs in with the identity, whose password

@@ -22,15 +22,28 @@ RETURNING id
 // The view's columns (migration 0011) that legacy_login_from() reads.
 GUICHET_SQL(account_find_legacy_login, R"sql(
 SELECT id, nir_password_hash, password_is_temporary, temporary_password_expires_at, migrated, identity_password_hash,
-       pending_actions, has_logged_in
+       pending_actions, has_logged_in, pending_password_hash, pending_password_expires_at
 FROM legacy_logins WHERE nir_index = $1
 )sql");
 
 // Writes only when something changes (a first login, a rehash): most logins leave the row, its
 // WAL and the session cache's notification alone.
+// A login with the current password also ends a temporary password waiting beside it.
 GUICHET_SQL(account_record_login, R"sql(
-UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_password_hash)
-WHERE id = $1 AND (NOT has_logged_in OR $2::text IS NOT NULL)
+UPDATE accounts SET has_logged_in = true, nir_password_hash = coalesce($2, nir_password_hash),
+                    pending_password_hash = NULL, pending_password_expires_at = NULL
+WHERE id = $1 AND (NOT has_logged_in OR $2::text IS NOT NULL OR pending_password_hash IS NOT NULL)
+)sql");
+
+GUICHET_SQL(account_set_pending_password, R"sql(
+UPDATE accounts SET pending_password_hash = $2, pending_password_expires_at = to_timestamp($3) WHERE id = $1
+)sql");
+
+GUICHET_SQL(account_promote_pending_password, R"sql(
+UPDATE accounts SET nir_password_hash = pending_password_hash, password_is_temporary = true,
+                    temporary_password_expires_at = pending_password_expires_at,
+                    pending_password_hash = NULL, pending_password_expires_at = NULL
+WHERE id = $1 AND pending_password_hash IS NOT NULL AND identity_id IS NULL
 )sql");
 
 // The account's columns, then the member's under member_find_by_nir's names.
@@ -104,7 +117,8 @@ GUICHET_SQL(account_set_password, R"sql(
 WITH account AS (
     UPDATE accounts
     SET nir_password_hash = CASE WHEN identity_id IS NULL THEN $2 ELSE nir_password_hash END,
-        password_is_temporary = $3, temporary_password_expires_at = to_timestamp($4)
+        password_is_temporary = $3, temporary_password_expires_at = to_timestamp($4),
+        pending_password_hash = NULL, pending_password_expires_at = NULL
     WHERE id = $1
     RETURNING identity_id
 )
@@ -163,6 +177,8 @@ std::optional<LegacyLogin> legacy_login_from(const pqxx::row& row) {
     if (!row["identity_password_hash"].is_null()) login.identity_password_hash = row["identity_password_hash"].as<std::string>();
     for (auto a : split_actions(row["pending_actions"].as<std::string>())) login.pending_actions.emplace_back(to_string(a));
     login.has_logged_in = row["has_logged_in"].as<bool>();
+    if (!row["pending_password_hash"].is_null()) login.pending_password_hash = row["pending_password_hash"].as<std::string>();
+    login.pending_password_expires_at = optional_time(row["pending_password_expires_at"]);
     return login;
 }
 
@@ -258,6 +274,17 @@ void PgAccountRepository::set_password(AccountId id, const std::string& password
     const auto until = temporary_until ? std::optional(std::to_string(epoch(*temporary_until))) : std::nullopt;
     tx_.exec_prepared(account_set_password.name, id, password_hash, temporary_until.has_value(),
                       until ? until->c_str() : nullptr);
+}
+
+void PgAccountRepository::set_pending_password(AccountId id, const std::string& password_hash,
+                                               std::chrono::system_clock::time_point expires_at) {
+    writes_.account(id);
+    tx_.exec_prepared(account_set_pending_password.name, id, password_hash, epoch(expires_at));
+}
+
+void PgAccountRepository::promote_pending_password(AccountId id) {
+    writes_.account(id);
+    tx_.exec_prepared(account_promote_pending_password.name, id);
 }
 
 bool PgAccountRepository::switch_to_identity(AccountId id, IdentityId identity) {

@@ -25,6 +25,8 @@ public:
     void set_contacts(AccountId id, const Email& email, const std::optional<Phone>& mobile, const std::optional<Phone>& landline,
                       const std::optional<Phone>& fax) override;
     void mark_email_verified(AccountId id) override;
+    void set_pending_password(AccountId id, const std::string& password_hash, std::chrono::system_clock::time_point expires_at) override;
+    void promote_pending_password(AccountId id) override;
     void set_password(AccountId id, const std::string& password_hash,
                       std::optional<std::chrono::system_clock::time_point> temporary_until) override;
     bool switch_to_identity(AccountId id, IdentityId identity) override;

@@ -29,7 +29,7 @@ WITH counted AS (
     RETURNING failures
 )
 SELECT counted.failures, l.id, l.nir_password_hash, l.password_is_temporary, l.temporary_password_expires_at, l.migrated,
-       l.identity_password_hash, l.pending_actions, l.has_logged_in
+       l.identity_password_hash, l.pending_actions, l.has_logged_in, l.pending_password_hash, l.pending_password_expires_at
 FROM counted LEFT JOIN legacy_logins l ON l.nir_index = $3
 )sql");
 

@@ -26,7 +26,7 @@ std::string masked_email(const std::string& email) {
 
 Result<std::string> deliver_temporary_password(Transaction& tx, const Rules& rules, AccountId account, const Destinations& to,
                                                Channel channel, const std::string& password, const std::string& hash,
-                                               std::chrono::system_clock::time_point now) {
+                                               std::chrono::system_clock::time_point now, TemporaryPassword use) {
     MessageParams params{{"first_name", to.first_name},
                          {"last_name", to.last_name},
                          {"password", password},
@@ -51,7 +51,11 @@ Result<std::string> deliver_temporary_password(Transaction& tx, const Rules& rul
     }
     if (auto sent = send_message(tx, rules, OutgoingMessage{channel, recipient, MessageKind::temporary_password, params}, now, account); !sent)
         return std::unexpected(sent.error());
-    tx.accounts().set_password(account, hash, now + temporary_password_lifetime(channel));
+    const auto until = now + temporary_password_lifetime(channel);
+    if (use == TemporaryPassword::waits)
+        tx.accounts().set_pending_password(account, hash, until);
+    else
+        tx.accounts().set_password(account, hash, until);
     return destination;
 }
 

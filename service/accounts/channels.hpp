@@ -31,10 +31,15 @@ std::string masked_email(const std::string& email);
 // password's, computed before the transaction (Argon2id is slow). Returns the masked destination
 // ("06 •• •• •• 78", "j•••@exemple.fr", "courrier"), or the error when the channel is not known
 // for the member.
+// Whether a temporary password replaces the current one at once (the member proved the channel, or
+// an agent vouched), or waits beside it until first used (a letter, an unlock: nothing changes
+// before proof, SPEC.md §8; AccountRepository::set_pending_password).
+enum class TemporaryPassword { replaces, waits };
+
 // The message counts against its destination's caps (service/limits/abuse_limits.hpp): over one,
 // rate_limited and nothing is queued.
 Result<std::string> deliver_temporary_password(Transaction& tx, const Rules& rules, AccountId account, const Destinations& to,
                                                Channel channel, const std::string& password, const std::string& hash,
-                                               std::chrono::system_clock::time_point now);
+                                               std::chrono::system_clock::time_point now, TemporaryPassword use);
 
 }  // namespace guichet

@@ -73,7 +73,7 @@ Result<AgentReset> AgentActions::reset_password(const std::string& agent, Accoun
     auto written = uow_.attempt([&](Transaction& tx) -> Result<void> {
         const auto p = tx.accounts().profile(account);
         if (!p) return fail(ErrorCode::not_found, "aucun espace personnel avec cet identifiant");
-        auto sent = deliver_temporary_password(tx, rules_, account, destinations_of(*p), *channel, temporary, hash, now);
+        auto sent = deliver_temporary_password(tx, rules_, account, destinations_of(*p), *channel, temporary, hash, now, TemporaryPassword::replaces);
         if (!sent) return std::unexpected(sent.error());
         done.destination = *sent;
         // The member's password changed under them: their sessions end and the lock goes.

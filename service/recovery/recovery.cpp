@@ -251,7 +251,10 @@ Result<FlowView> Recovery::finish(Flow& flow, Channel channel, const std::string
         const auto profile = tx.accounts().profile(account);
         if (!profile) return fail(ErrorCode::not_found);
         const auto d = destinations_of(*profile);
-        auto sent = deliver_temporary_password(tx, rules_, account, d, channel, temporary, hash, now);
+        // A letter is proved by being received: it waits beside the current password (SPEC.md §3.4).
+        const bool proven = channel != Channel::letter;
+        auto sent = deliver_temporary_password(tx, rules_, account, d, channel, temporary, hash, now,
+                                               proven ? TemporaryPassword::replaces : TemporaryPassword::waits);
         if (!sent) return std::unexpected(sent.error());
         tx.events().record(SecurityEvent{account, SecurityEventKind::temporary_password_sent,
                                          "recovery (" + reason + "), " + std::string(to_string(channel)) + " " + *sent});
@@ -263,9 +266,10 @@ Result<FlowView> Recovery::finish(Flow& flow, Channel channel, const std::string
             else if (data.chosen == Channel::email && d.email)
                 tx.notifier().enqueue(OutgoingMessage{Channel::email, *d.email, MessageKind::letter_on_its_way, params});
         }
-        // The member proved a channel (or will receive the letter at home): the lock and the
-        // failure count of the NIR go, as with an unlock.
+        // The member proved a channel: the lock and the failure count of the NIR go, as with an
+        // unlock. A letter lifts them when its password is first used.
         const IdentifierKey nir{data.nir};
+        if (!proven) return {};
         if (tx.throttle().is_locked(nir)) tx.events().record(SecurityEvent{account, SecurityEventKind::account_unlocked, "recovery"});
         tx.throttle().set_locked(nir, false);
         return {};

@@ -15,7 +15,11 @@
 //                          of their member type → security_question; `tiers`: no online check,
 //                          a temporary password by letter and a message on the channel → letter_sent.
 //   security_answer {answer} → one try: right → temp_password_sent; wrong → letter_sent.
-// The current password keeps working until the code is used: only then is it replaced.
+// The current password keeps working until the code is used: only then is it replaced. A letter
+// (chosen, after a wrong answer, or for a tiers) is proved by being received: its temporary
+// password waits beside the current one, which works until the letter's is first used (§3.4).
+// Checks of NIR + birth date count per NIR (5 a day), codes and letters per destination and
+// account, decoys alike (service/limits/abuse_limits.hpp).
 #include <optional>
 #include <string>
 

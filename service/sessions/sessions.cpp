@@ -57,10 +57,15 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         attempt = nir ? tx.count_attempt_and_find(key, *nir) : CountedLogin{tx.throttle().count_attempt(key), std::nullopt};
     });
     const int counted = attempt.counted;
-    if (!rules_.lockout.allows_check(counted))
-        return fail(ErrorCode::account_locked, "trop d'essais : débloquez votre compte (POST /v1/flows/unlock)");
-
     const auto& account = attempt.account;
+    // A temporary password waiting beside the current one (a letter, an unlock) opens the account
+    // when first used, locked or not: using it is the proof of the channel it was sent on.
+    const bool pending = account && !account->migrated && account->pending_password_usable(clock_.now());
+    if (!rules_.lockout.allows_check(counted)) {
+        if (pending && hasher_.verify(*account->pending_password_hash, password)) return open_with_pending(*account, key);
+        return fail(ErrorCode::account_locked, "trop d'essais : débloquez votre compte (POST /v1/flows/unlock)");
+    }
+
     if (!account) {
         hasher_.verify_dummy(password);
         return fail(ErrorCode::invalid_credentials);
@@ -77,10 +82,11 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
         uow_.autocommit([&](Transaction& tx) { tx.throttle().clear_after_success(key); });
         return fail(ErrorCode::identifier_migrated);
     }
-    if (!account->nir_password_hash) return fail(ErrorCode::password_not_created, "utilisez la procédure « mot de passe oublié »");
+    if (!account->nir_password_hash && !pending) return fail(ErrorCode::password_not_created, "utilisez la procédure « mot de passe oublié »");
     const bool expired = account->password_is_temporary && account->temporary_password_expires_at &&
                          *account->temporary_password_expires_at <= clock_.now();
-    if (!hasher_.verify(*account->nir_password_hash, password) || expired) {
+    if (!account->nir_password_hash || !hasher_.verify(*account->nir_password_hash, password) || expired) {
+        if (pending && hasher_.verify(*account->pending_password_hash, password)) return open_with_pending(*account, key);
         uow_.autocommit([&](Transaction& tx) {
             record_failed_check(tx, rules_, account->id, counted, expired ? "nir, expired temporary password" : "nir");
         });
@@ -90,6 +96,17 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
     std::optional<std::string> rehashed;
     if (!account->password_is_temporary && hasher_.needs_rehash(*account->nir_password_hash)) rehashed = hasher_.hash(password);
     return open_after_login(*account, key, rehashed, "nir", true);
+}
+
+SessionTokens Sessions::open_with_pending(LegacyLogin account, const IdentifierKey& key) {
+    uow_.run([&](Transaction& tx) {
+        tx.accounts().promote_pending_password(account.id);
+        if (tx.throttle().is_locked(key)) tx.events().record(SecurityEvent{account.id, SecurityEventKind::account_unlocked, "temporary password used"});
+        tx.throttle().set_locked(key, false);
+    });
+    account.password_is_temporary = true;
+    account.pending_password_hash.reset();
+    return open_after_login(account, key, std::nullopt, "nir", true);
 }
 
 SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::optional<IdentifierKey>& clear,
@@ -113,7 +130,8 @@ SessionTokens Sessions::open_after_login(const LegacyLogin& account, const std::
     // the failure count in the same statement.
     SessionTokens tokens;
     uow_.autocommit([&](Transaction& tx) {
-        if (!account.has_logged_in || rehashed) tx.accounts().record_login(account.id, rehashed);  // most logins: nothing to record
+        // Most logins: nothing to record. A temporary password still waiting is ended by this login.
+        if (!account.has_logged_in || rehashed || account.pending_password_hash) tx.accounts().record_login(account.id, rehashed);
         if (new_pending) tx.accounts().set_pending_actions(account.id, names_of(kept));
         tokens = open_session(account.id, actions, account.password_is_temporary ? how + ", temporary password" : how, tx, clear);
     });

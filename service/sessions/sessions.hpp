@@ -84,6 +84,9 @@ private:
     // After the right password: a session, restricted to the required actions a temporary password,
     // an unfinished personalisation or (`by_nir`) the identifier switch call for; `clear` is the
     // failure count to reset.
+    // The pending temporary password was right: it becomes the password, the lock goes, and the
+    // session opens as with any temporary password.
+    SessionTokens open_with_pending(LegacyLogin account, const IdentifierKey& key);
     SessionTokens open_after_login(const LegacyLogin& account, const std::optional<IdentifierKey>& clear,
                                    const std::optional<std::string>& rehashed, const std::string& how, bool by_nir);
     // One request of the session, against SPEC.md §2's per-session rate.

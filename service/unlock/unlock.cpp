@@ -114,14 +114,13 @@ Result<FlowView> Unlock::send(Flow& flow, Channel channel) {
             tx.events().record(SecurityEvent{account, SecurityEventKind::reset_link_sent, "unlock, email " + flow.data.destination});
             return {};
         }
-        // The temporary password replaces the forgotten one and lifts the lock: logging in with it
-        // proves the channel, and it must be personalised (seed 004).
-        auto sent = deliver_temporary_password(tx, rules_, account, d, channel, temporary, hash, now);
+        // Anyone with the NIR and the birth date gets this far: the temporary password waits beside
+        // the lock and the forgotten password, and logging in with it proves the channel, lifts the
+        // lock and makes it the password, to be personalised (seed 004; Sessions::login).
+        auto sent = deliver_temporary_password(tx, rules_, account, d, channel, temporary, hash, now, TemporaryPassword::waits);
         if (!sent) return std::unexpected(sent.error());
-        tx.throttle().set_locked(IdentifierKey{flow.data.nir}, false);
         tx.events().record(SecurityEvent{account, SecurityEventKind::temporary_password_sent,
                                          "unlock, " + std::string(to_string(channel)) + " " + *sent});
-        tx.events().record(SecurityEvent{account, SecurityEventKind::account_unlocked, "unlock"});
         return {};
     });
     if (!moved) return std::unexpected(moved.error());

@@ -4,8 +4,12 @@
 //                              otherwise the channels known for the member, masked. A phone that
 //                              is not a metropolitan mobile is never offered for SMS.
 //                              With one channel it is used at once and the flow says which.
-//   channel {channel}        → sms: a temporary password (24 h), the lock is lifted, and the
-//                              member logs in with it and personalises it (state temp_password_sent);
+//                              NIR + birth date are counted per NIR before they are compared
+//                              (5 a day, SPEC.md §2), and the messages per destination.
+//   channel {channel}        → sms: a temporary password (24 h) that waits beside the lock and
+//                              the current password: logging in with it proves the phone, lifts the
+//                              lock and makes it the password, to personalise (temp_password_sent);
+//                              with no channel, the same by letter (30 days);
 //                              email: a reset link (1 h, POST /v1/password-resets sets the new
 //                              password, unlocks and opens a session; state link_sent).
 #include <string>

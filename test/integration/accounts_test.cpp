@@ -78,6 +78,37 @@ void account_contract(UnitOfWork& uow) {
     CHECK(attempt.counted == 2);  // no key: nothing cleared
     uow.autocommit([&](Transaction& tx) { found = tx.sessions().find_active(second_session.id, now); });
     CHECK(found);
+
+    // A pending temporary password: read with the login, ended by a login with the current
+    // password or by a password set, promoted (temporary, with its expiry) when used.
+    const auto until = now + std::chrono::hours(24 * 30);
+    const auto pending = [&] {
+        std::optional<LegacyLogin> login;
+        uow.autocommit([&](Transaction& tx) { login = tx.accounts().find_legacy_login(member.nir.body()); });
+        REQUIRE(login);
+        return *login;
+    };
+    uow.run([&](Transaction& tx) { tx.accounts().set_pending_password(*first, "$2b$10$letter", until); });
+    CHECK(pending().pending_password_hash == std::optional<std::string>("$2b$10$letter"));
+    CHECK(pending().pending_password_usable(now));
+    CHECK_FALSE(pending().pending_password_usable(until));
+    uow.autocommit([&](Transaction& tx) { attempt = tx.count_attempt_and_find(key, member.nir.body()); });
+    CHECK(attempt.account->pending_password_hash == std::optional<std::string>("$2b$10$letter"));
+    CHECK(attempt.account->nir_password_hash == std::optional<std::string>("$2b$10$abc"));  // the current one stays
+    uow.run([&](Transaction& tx) { tx.accounts().record_login(*first, std::nullopt); });
+    CHECK_FALSE(pending().pending_password_hash);
+    uow.run([&](Transaction& tx) { tx.accounts().set_pending_password(*first, "$2b$10$letter2", until); });
+    uow.run([&](Transaction& tx) { tx.accounts().promote_pending_password(*first); });
+    const auto promoted = pending();
+    CHECK(promoted.nir_password_hash == std::optional<std::string>("$2b$10$letter2"));
+    CHECK(promoted.password_is_temporary);
+    REQUIRE(promoted.temporary_password_expires_at);
+    CHECK(std::chrono::abs(*promoted.temporary_password_expires_at - until) < std::chrono::seconds(1));
+    CHECK_FALSE(promoted.pending_password_hash);
+    uow.run([&](Transaction& tx) { tx.accounts().set_pending_password(*first, "$2b$10$letter3", until); });
+    uow.run([&](Transaction& tx) { tx.accounts().set_password(*first, "$2b$10$chosen", std::nullopt); });
+    CHECK_FALSE(pending().pending_password_hash);
+    CHECK_FALSE(pending().password_is_temporary);
 }
 
 }  // namespace

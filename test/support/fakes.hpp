@@ -79,6 +79,8 @@ struct FakeAccountRow {
     std::optional<std::string> contact_email{};
     std::optional<Phone> fax{};
     bool email_verified = false;
+    std::optional<std::string> pending_password{};
+    std::optional<std::chrono::system_clock::time_point> pending_until{};
 };
 
 struct FakeIdentityRow {
@@ -118,6 +120,8 @@ public:
                 if (row.identity) login.identity_password_hash = identities_.at(*row.identity).password_hash;
                 login.pending_actions = row.pending;
                 login.has_logged_in = row.account.has_logged_in;
+                login.pending_password_hash = row.pending_password;
+                login.pending_password_expires_at = row.pending_until;
                 return login;
             }
         return std::nullopt;
@@ -127,6 +131,8 @@ public:
             if (row.id == id) {
                 row.account.has_logged_in = true;
                 if (rehashed) row.account.nir_password_hash = rehashed;
+                row.pending_password.reset();
+                row.pending_until.reset();
             }
     }
     std::optional<AccountOverview> overview(AccountId id) {
@@ -200,6 +206,25 @@ public:
                 else row.account.nir_password_hash = hash;
                 row.account.password_is_temporary = until.has_value();
                 row.account.temporary_password_expires_at = until;
+                row.pending_password.reset();
+                row.pending_until.reset();
+            }
+    }
+    void set_pending_password(AccountId id, const std::string& hash, std::chrono::system_clock::time_point until) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id) {
+                row.pending_password = hash;
+                row.pending_until = until;
+            }
+    }
+    void promote_pending_password(AccountId id) override {
+        for (auto& [key, row] : rows_)
+            if (row.id == id && row.pending_password && !row.identity) {
+                row.account.nir_password_hash = row.pending_password;
+                row.account.password_is_temporary = true;
+                row.account.temporary_password_expires_at = row.pending_until;
+                row.pending_password.reset();
+                row.pending_until.reset();
             }
     }
     bool switch_to_identity(AccountId id, IdentityId identity) override {

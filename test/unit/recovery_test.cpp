@@ -307,3 +307,50 @@ TEST_CASE("recovery: at most 2 letters per account in 30 days, decoys alike", "[
         CHECK(third.error().limit->policy == "letters");
     }
 }
+
+TEST_CASE("recovery by letter: the current password keeps working until the letter's is first used", "[service][recovery][abuse]") {
+    Fixture f;
+    auto flow = f.recovery.start(kNir, std::string("29/02/1984"));
+    REQUIRE(flow);
+    REQUIRE(f.recovery.choose_channel(flow->id, "letter"));
+    REQUIRE(f.last().channel == Channel::letter);
+    const auto letter = f.last().params.at("password");
+    // A stranger who knows the NIR and the birth date cut no one off.
+    CHECK(f.sessions.login(kNir, kPassword));
+    // That login ended the letter's password: the member had theirs.
+    CHECK(f.sessions.login(kNir, letter).error().code == ErrorCode::invalid_credentials);
+
+    // Another letter, and the member uses it: it becomes the password, to personalise.
+    f.clock.t += std::chrono::hours(1);
+    auto again = f.recovery.start(kNir, std::string("29/02/1984"));
+    REQUIRE(again);
+    REQUIRE(f.recovery.choose_channel(again->id, "letter"));
+    const auto second = f.last().params.at("password");
+    auto tokens = f.sessions.login(kNir, second);
+    REQUIRE(tokens);
+    CHECK(tokens->required_actions.front() == RequiredAction::change_password);
+    CHECK(f.sessions.login(kNir, kPassword).error().code == ErrorCode::invalid_credentials);
+}
+
+TEST_CASE("recovery by letter: a letter's password opens a locked account and lifts the lock; an expired one does not", "[service][recovery][abuse]") {
+    Fixture f;
+    for (int i = 0; i < 3; ++i) f.sessions.login(kNir, "faux");
+    REQUIRE(f.sessions.login(kNir, kPassword).error().code == ErrorCode::account_locked);
+    auto flow = f.recovery.start(kNir, std::string("29/02/1984"));
+    REQUIRE(flow);
+    REQUIRE(f.recovery.choose_channel(flow->id, "letter"));
+    const auto letter = f.last().params.at("password");
+    CHECK(f.sessions.login(kNir, kPassword).error().code == ErrorCode::account_locked);  // still locked: nothing proved
+    {
+        Fixture g;
+        for (int i = 0; i < 3; ++i) g.sessions.login(kNir, "faux");
+        auto other = g.recovery.start(kNir, std::string("29/02/1984"));
+        REQUIRE(other);
+        REQUIRE(g.recovery.choose_channel(other->id, "letter"));
+        const auto late = g.last().params.at("password");
+        g.clock.t += std::chrono::hours(24 * 31);
+        CHECK(g.sessions.login(kNir, late).error().code == ErrorCode::account_locked);
+    }
+    REQUIRE(f.sessions.login(kNir, letter));
+    CHECK(f.sessions.login(kNir, "faux").error().code == ErrorCode::invalid_credentials);  // unlocked: counted afresh
+}

@@ -114,3 +114,22 @@ TEST_CASE("unlock with one known channel uses it at once, an overseas mobile is 
     CHECK(g.last().channel == Channel::letter);
     CHECK(g.last().params.at("valid_for") == "30 jours");
 }
+
+TEST_CASE("unlock: nothing changes before proof: the lock holds until the temporary password is used, which lifts it", "[service][unlock][abuse]") {
+    Fixture f;
+    f.lock("184027512345674");
+    auto flow = f.unlock.start("184027512345674", "29/02/1984");
+    REQUIRE(flow);
+    REQUIRE(f.unlock.choose_channel(flow->id, "sms"));
+    const auto temporary = f.last().params.at("password");
+    // Whoever started the unlock with the NIR and the birth date changed nothing yet.
+    CHECK(f.sessions.login("184027512345674", "Ancien-Mot2passe!").error().code == ErrorCode::account_locked);
+    CHECK(f.sessions.login("184027512345674", "faux").error().code == ErrorCode::account_locked);
+    // The member, who received it, logs in with it: the lock goes, the password is to personalise.
+    auto tokens = f.sessions.login("184027512345674", temporary);
+    REQUIRE(tokens);
+    CHECK(tokens->required_actions.front() == RequiredAction::change_password);
+    CHECK(f.sessions.login("184027512345674", "Ancien-Mot2passe!").error().code == ErrorCode::invalid_credentials);
+    const auto& events = f.uow.events();
+    CHECK(std::ranges::any_of(events, [](const auto& e) { return e.event.kind == SecurityEventKind::account_unlocked; }));
+}
