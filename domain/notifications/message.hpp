@@ -23,7 +23,9 @@ std::optional<Channel> channel_from(std::string_view text);
     X(identifier_validation_link) /* seed 002: validate the new email identifier */                     \
     X(letter_on_its_way)          /* seed 004: "a letter is on its way" */                              \
     X(password_changed)           /* seed 004: notice after a change */                                 \
-    X(identifier_changed)         /* seed 002: notice after the switch to an email identifier */
+    X(identifier_changed)         /* seed 002: notice after the switch to an email identifier */         \
+    X(identity_already_exists)    /* registration "new" with an address that is already an identity */  \
+    X(contacts_changed)           /* notice to the previous email and mobile after a contact change */
 
 enum class MessageKind {
 #define GUICHET_KIND_ENUM(name) name,

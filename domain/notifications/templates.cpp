@@ -13,6 +13,8 @@
 //   letter_on_its_way           email, sms          none; optional first_name
 //   password_changed            email, sms          none; optional first_name
 //   identifier_changed          email, sms          email (the new identifier, masked); optional first_name
+//   identity_already_exists     email               none; optional first_name
+//   contacts_changed            email, sms          none; optional first_name
 //
 // Secrets (code, password, token) go in the text only, never in a subject. SMS texts keep to the
 // GSM 7-bit alphabet (no «», no °, no ç...) so that one SMS holds 160 characters.
@@ -40,11 +42,13 @@ bool supports(MessageKind kind, Channel channel) {
         case MessageKind::email_verification_code:
         case MessageKind::reset_link:
         case MessageKind::identifier_validation_link:
+        case MessageKind::identity_already_exists:
             return channel == Channel::email;
         case MessageKind::security_code:
         case MessageKind::letter_on_its_way:
         case MessageKind::password_changed:
         case MessageKind::identifier_changed:
+        case MessageKind::contacts_changed:
             return channel == Channel::email || channel == Channel::sms;
         case MessageKind::temporary_password:
             return true;
@@ -68,6 +72,8 @@ std::vector<std::string> required_params(MessageKind kind) {
             return {"email"};
         case MessageKind::letter_on_its_way:
         case MessageKind::password_changed:
+        case MessageKind::identity_already_exists:
+        case MessageKind::contacts_changed:
             return {};
     }
     return {};
@@ -84,6 +90,8 @@ bool known_kind(MessageKind kind) {
         case MessageKind::letter_on_its_way:
         case MessageKind::password_changed:
         case MessageKind::identifier_changed:
+        case MessageKind::identity_already_exists:
+        case MessageKind::contacts_changed:
             return true;
     }
     return false;
@@ -361,6 +369,34 @@ RenderedMessage identifier_changed(const Writer& w, Channel channel) {
             })};
 }
 
+// SPEC.md §8: registration "new" with an address that is already a Connect identity goes on as
+// usual (the form tells nobody), and the owner of the address learns how to link it instead.
+RenderedMessage identity_already_exists(const Writer& w) {
+    return {"Création de votre " + w.espace(),
+            w.email({
+                "Une demande de création d'" + w.espace() + " a été faite avec cette adresse email, qui est "
+                "déjà votre identifiant " + w.brand() + " Connect.",
+                "Pour créer votre espace personnel, recommencez la démarche et choisissez « J'ai déjà un "
+                "compte " + w.brand() + " Connect » avec le mot de passe de cet identifiant. Si vous ne vous en "
+                "souvenez plus, utilisez « Mot de passe oublié » sur " + w.site() + ".",
+                "Si vous n'êtes pas à l'origine de cette demande, vous pouvez ignorer ce message : rien n'a "
+                "été modifié.",
+            })};
+}
+
+// SPEC.md §8: sent to the email and mobile the account had before a change of its contacts.
+RenderedMessage contacts_changed(const Writer& w, Channel channel) {
+    if (channel == Channel::sms)
+        return {"", w.brand() + " : les coordonnees de votre Espace personnel ont ete modifiees. Si ce n'est pas vous, "
+                                "contactez " + w.brand() + " sans attendre."};
+    return {"Vos coordonnées ont été modifiées - " + w.espace(),
+            w.email({
+                "Les coordonnées de contact (adresse email ou téléphone portable) de votre " + w.espace() +
+                    " ont été modifiées. Ce message est envoyé aux coordonnées que vous aviez jusqu'ici.",
+                "Si vous n'êtes pas à l'origine de ce changement, contactez " + w.brand() + " sans attendre.",
+            })};
+}
+
 }  // namespace
 
 Result<RenderedMessage> render(const OutgoingMessage& message, const BrandSettings& brand) {
@@ -399,6 +435,8 @@ Result<RenderedMessage> render(const OutgoingMessage& message, const BrandSettin
         case MessageKind::letter_on_its_way: return letter_on_its_way(w, message.channel);
         case MessageKind::password_changed: return password_changed(w, message.channel);
         case MessageKind::identifier_changed: return identifier_changed(w, message.channel);
+        case MessageKind::identity_already_exists: return identity_already_exists(w);
+        case MessageKind::contacts_changed: return contacts_changed(w, message.channel);
     }
     return fail(ErrorCode::validation_error, "type de message inconnu", "kind");
 }

@@ -21,10 +21,12 @@ bool carries_secret(MessageKind kind) {
         case MessageKind::temporary_password:
         case MessageKind::reset_link:
         case MessageKind::identifier_validation_link:
+        case MessageKind::identity_already_exists:  // stands for an activation link: counted alike
             return true;
         case MessageKind::letter_on_its_way:
         case MessageKind::password_changed:
         case MessageKind::identifier_changed:
+        case MessageKind::contacts_changed:
             return false;
     }
     return true;

@@ -95,12 +95,8 @@ Result<FlowView> Registration::identity(Flow& flow, const IdentityStep& step) {
         const CredentialsInput input{step.password, step.password_confirmation, step.secret_question_id, step.secret_answer};
         if (auto ok = check_new_credentials(strength_, input, StrengthContext{.email = email->value(), .nir = data.nir}); !ok)
             return std::unexpected(ok.error());
-        bool taken = false;
-        uow_.run([&](Transaction& tx) { taken = tx.identities().find_by_email(*email).has_value(); });
-        if (taken)
-            return fail(ErrorCode::email_already_used,
-                        "cette adresse est déjà un identifiant MGEN Connect : choisissez « J'ai déjà un compte MGEN Connect »",
-                        "email");
+        // Whether the address is already an identity is not said here (SPEC.md §8): the flow goes
+        // on alike, the same two hashes, and its owner is told by mail at the last step.
         data.credentials = hash_credentials(hasher_, input);  // slow: outside any transaction
     } else {
         return fail(ErrorCode::validation_error, "« new » ou « existing »", "mode");
@@ -165,8 +161,13 @@ Result<FlowView> Registration::personal_info(Flow& flow, const PersonalInfoStep&
             identity = data.identity_id;
         } else {
             identity = tx.identities().create(NewIdentity{*email, data.credentials.password_hash, data.credentials.secret_question, data.credentials.secret_answer_hash});
-            if (!identity)  // taken since the identity step
-                return fail(ErrorCode::email_already_used, "cette adresse est devenue un identifiant MGEN Connect entre-temps", "email");
+            // Already an identity: the answer is the same as for a free address; its owner learns by
+            // mail how to link it (nothing is created: only its password can link it).
+            if (!identity)
+                return send_message(tx, rules_,
+                                    OutgoingMessage{Channel::email, email->lookup_key(), MessageKind::identity_already_exists,
+                                                    {{"first_name", member->first_name}}},
+                                    clock_.now());
         }
         if (!identity) return fail(ErrorCode::internal_error, "flow data");
         const auto account = tx.accounts().create_registered(RegisteredAccount{*nir, *identity, mobile, landline});

@@ -9,7 +9,9 @@
 // The registry is only consulted at the last step, with the NIR key, last name and birth date
 // together, so the first steps tell nobody whether a NIR belongs to a member. An existing Connect
 // identity is linked only once its password is proven (never on the email alone); those attempts
-// count towards the identity's lockout like logins do.
+// count towards the identity's lockout like logins do. The "new" mode with an address that is
+// already an identity goes on exactly as with a free one (same answers, same hashes), and ends
+// with a mail to that address explaining how to link it instead of an activation link (§8).
 #include <chrono>
 #include <optional>
 #include <string>

@@ -128,10 +128,20 @@ admin_call POST /v1/admin/identities "{\"email\":\"Elodie.Lefevre@exemple.fr\",\
 check "an email identifies one identity" is_problem 409 email_already_used
 login elodie.lefevre@exemple.fr 'Forum-Mot2passe!'
 check "an identity without an account cannot log in to the portal" is_problem 403 no_account
+# A new identity on an address that already is one: nothing tells it (SPEC.md §8), the flow ends
+# as usual, and the address's owner is mailed how to link it instead of an activation link.
+NEW_ON_TAKEN='{"mode":"new","email":"elodie.lefevre@exemple.fr","password":"Autre-Mot2passe!","password_confirmation":"Autre-Mot2passe!","secret_question_id":"'"$QUESTION"'","secret_answer":"Brest"}'
 json_call POST /v1/flows/registration '{"nir":"2690299350042"}'
 FLOW=$(jq -r .id <<<"$BODY")
-step "$FLOW" identity '{"mode":"new","email":"elodie.lefevre@exemple.fr","password":"Autre-Mot2passe!","password_confirmation":"Autre-Mot2passe!","secret_question_id":"'"$QUESTION"'","secret_answer":"Brest"}'
-check "a new identity on an address that already is one is refused" is_problem 409 email_already_used
+step "$FLOW" identity "$NEW_ON_TAKEN"
+check "a new identity on an address that already is one goes on as with a free one" json_true '.state == "personal_info"'
+step "$FLOW" personal_info '{"nir_key":"20","last_name":"LEFEVRE","birth_date":"01/02/1969"}'
+check "… and ends as usual" json_true '.state == "activation_sent"'
+mailed_linking() { mail_texts elodie.lefevre@exemple.fr | grep -q 'déjà votre identifiant'; }
+check "… with a mail to the address about linking it" wait_for 30 mailed_linking
+check "… and no activation link" test -z "$(links_to /activation elodie.lefevre@exemple.fr)"
+json_call POST /v1/flows/registration '{"nir":"2690299350042"}'
+FLOW=$(jq -r .id <<<"$BODY")
 step "$FLOW" identity '{"mode":"existing","email":"elodie.lefevre@exemple.fr","password":"Pas-le-bon1!"}'
 check "an existing identity needs its password" is_problem 401 invalid_credentials
 step "$FLOW" identity '{"mode":"existing","email":"elodie.lefevre@exemple.fr","password":"Forum-Mot2passe!"}'

@@ -67,6 +67,9 @@ std::vector<Case> supported_cases() {
         {MessageKind::password_changed, Channel::sms, {}, {}},
         {MessageKind::identifier_changed, Channel::email, {{"email", "j•••@exemple.fr"}}, {}},
         {MessageKind::identifier_changed, Channel::sms, {{"email", "j•••@exemple.fr"}}, {}},
+        {MessageKind::identity_already_exists, Channel::email, {}, {}},
+        {MessageKind::contacts_changed, Channel::email, {}, {}},
+        {MessageKind::contacts_changed, Channel::sms, {}, {}},
     };
 }
 
@@ -163,7 +166,7 @@ TEST_CASE("a kind on a channel it does not support is refused on field channel",
             ++refused;
         }
     }
-    CHECK(refused == 12);  // 9 kinds x 3 channels - 15 supported pairs
+    CHECK(refused == 15);  // 11 kinds x 3 channels - 18 supported pairs
     CHECK(failure(MessageKind::activation_link, Channel::sms, {{"token", "t"}}).field == "channel");
     CHECK(failure(MessageKind::security_code, Channel::letter, {{"code", "123456"}}).field == "channel");
 }

@@ -236,9 +236,21 @@ TEST_CASE("an existing identity is linked only by its password, one account per 
     REQUIRE(anne);
     IdentityStep existing{"existing", "jean.martin@exemple.fr", kPassword, std::nullopt, std::nullopt, std::nullopt};
     CHECK(f.registration.submit_identity(anne->id, existing).error().code == ErrorCode::email_already_used);
-    // A new identity on an address that already is one.
-    CHECK(f.registration.submit_identity(anne->id, f.new_identity("jean.martin@exemple.fr")).error().code ==
-          ErrorCode::email_already_used);
+    // A new identity on an address that already is one: nothing says so, the flow goes on alike and
+    // ends as usual, the address's owner gets a mail about linking it, and nothing is created.
+    auto taken = f.registration.start("2690299350042");
+    REQUIRE(taken);
+    const auto activations = f.count(MessageKind::activation_link);
+    const auto after_identity = f.registration.submit_identity(taken->id, f.new_identity("jean.martin@exemple.fr"));
+    REQUIRE(after_identity);
+    CHECK(after_identity->state == "personal_info");
+    const auto ended = f.registration.submit_personal_info(taken->id, PersonalInfoStep{"20", "Lefèvre-Dupré", "10/02/1969", std::nullopt, std::nullopt});
+    REQUIRE(ended);
+    CHECK(ended->state == "activation_sent");
+    CHECK(f.count(MessageKind::activation_link) == activations);
+    CHECK(f.count(MessageKind::identity_already_exists) == 1);
+    CHECK(f.uow.outbox().back().recipient == "jean.martin@exemple.fr");
+    CHECK(f.uow.identities().size() == 1);
 
     // An identity of another site (no account): wrong password refused, right one linked.
     f.uow.run([&](Transaction& tx) {
