@@ -51,8 +51,7 @@ void add_password_routes(Router& router, Services& services) {
         const auto& body = request.json;
         const auto changed = value_or_problem(services.password_change.change(
             session, optional_string(body, "current_password", 1024),
-            NewPassword{required_string(body, "password", 1024), required_string(body, "password_confirmation", 1024)},
-            optional_bool(body, "end_other_sessions").value_or(false)));
+            NewPassword{required_string(body, "password", 1024), required_string(body, "password_confirmation", 1024)}));
         return access_response(text(Text::password_changed), changed.access,
                                {{"other_sessions_ended", changed.other_sessions_ended}});
     }, Cost::hashing);

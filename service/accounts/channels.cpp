@@ -24,6 +24,18 @@ std::string masked_email(const std::string& email) {
     return parsed ? parsed->masked() : "";
 }
 
+int password_replaced(Transaction& tx, AccountId account, const std::string& keep_session, const std::optional<std::string>& told) {
+    const int ended = tx.sessions().revoke_all(account, keep_session);
+    const auto profile = tx.accounts().profile(account);
+    if (!profile) return ended;
+    const auto to = destinations_of(*profile);
+    const MessageParams params{{"first_name", to.first_name}};
+    if (to.email && to.email != told) tx.notifier().enqueue(OutgoingMessage{Channel::email, *to.email, MessageKind::password_changed, params});
+    if (to.mobile && to.mobile->e164() != told)
+        tx.notifier().enqueue(OutgoingMessage{Channel::sms, to.mobile->e164(), MessageKind::password_changed, params});
+    return ended;
+}
+
 Result<std::string> deliver_temporary_password(Transaction& tx, const Rules& rules, AccountId account, const Destinations& to,
                                                Channel channel, const std::string& password, const std::string& hash,
                                                std::chrono::system_clock::time_point now, TemporaryPassword use) {
@@ -49,13 +61,15 @@ Result<std::string> deliver_temporary_password(Transaction& tx, const Rules& rul
             destination = "courrier";
             break;
     }
+    const auto until = now + temporary_password_lifetime(channel);
+    if (use == TemporaryPassword::waits) {
+        tx.accounts().set_pending_password(account, hash, until);
+    } else {
+        tx.accounts().set_password(account, hash, until);
+        password_replaced(tx, account, "", recipient);
+    }
     if (auto sent = send_message(tx, rules, OutgoingMessage{channel, recipient, MessageKind::temporary_password, params}, now, account); !sent)
         return std::unexpected(sent.error());
-    const auto until = now + temporary_password_lifetime(channel);
-    if (use == TemporaryPassword::waits)
-        tx.accounts().set_pending_password(account, hash, until);
-    else
-        tx.accounts().set_password(account, hash, until);
     return destination;
 }
 

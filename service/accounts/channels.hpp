@@ -31,6 +31,12 @@ std::string masked_email(const std::string& email);
 // password's, computed before the transaction (Argon2id is slow). Returns the masked destination
 // ("06 •• •• •• 78", "j•••@exemple.fr", "courrier"), or the error when the channel is not known
 // for the member.
+// SPEC.md §8: a password replaced in any way (recovery, unlock, reset link, agent, personalisation,
+// change) ends every session and refresh token of the account but `keep_session` (empty: all) and
+// tells the member's known contacts, email and mobile, but `told` (where the new temporary
+// password itself just went). Returns how many sessions ended.
+int password_replaced(Transaction& tx, AccountId account, const std::string& keep_session, const std::optional<std::string>& told = {});
+
 // Whether a temporary password replaces the current one at once (the member proved the channel, or
 // an agent vouched), or waits beside it until first used (a letter, an unlock: nothing changes
 // before proof, SPEC.md §8; AccountRepository::set_pending_password).

@@ -76,9 +76,8 @@ Result<AgentReset> AgentActions::reset_password(const std::string& agent, Accoun
         auto sent = deliver_temporary_password(tx, rules_, account, destinations_of(*p), *channel, temporary, hash, now, TemporaryPassword::replaces);
         if (!sent) return std::unexpected(sent.error());
         done.destination = *sent;
-        // The member's password changed under them: their sessions end and the lock goes.
+        // The member's password changed under them: their sessions ended with it; the lock goes.
         for (const auto& key : identifier_keys(*p)) tx.throttle().set_locked(key, false);
-        tx.sessions().revoke_all(account, "");
         tx.events().record(SecurityEvent{account, SecurityEventKind::agent_password_reset, channel_text + " " + *sent, agent});
         return {};
     });

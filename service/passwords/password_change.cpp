@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/folding.hpp"
+#include "service/accounts/channels.hpp"
 #include "service/identities/identity_proof.hpp"
 
 namespace guichet {
@@ -29,18 +30,12 @@ Result<void> check_new(const PasswordStrengthCheck& strength, const NewPassword&
     return {};
 }
 
-// Where the notice of a change goes: the email identifier, else the registry's contact email.
-std::optional<std::string> notice_address(const std::optional<std::string>& identity_email, const std::optional<Member>& member) {
-    if (identity_email) return identity_email;
-    if (member && member->email) return member->email->value();
-    return std::nullopt;
-}
-
-void enqueue_notice(Transaction& tx, const std::optional<std::string>& address, const std::optional<Member>& member) {
-    if (!address) return;
+// The notice to a Connect identity of another site (no account, so no other contacts).
+void enqueue_notice(Transaction& tx, const std::string& address, const std::optional<Member>& member) {
+    if (address.empty()) return;
     MessageParams params;
     if (member) params["first_name"] = member->first_name;
-    tx.notifier().enqueue(OutgoingMessage{Channel::email, *address, MessageKind::password_changed, params});
+    tx.notifier().enqueue(OutgoingMessage{Channel::email, address, MessageKind::password_changed, params});
 }
 
 }  // namespace
@@ -93,7 +88,7 @@ Result<PasswordResetDone> PasswordChange::reset(const std::string& token, const 
             const IdentifierKey nir{account->nir.body().value()};
             if (tx.throttle().is_locked(nir)) tx.events().record(SecurityEvent{account->id, SecurityEventKind::account_unlocked, "reset link"});
             tx.throttle().set_locked(nir, false);
-            tx.sessions().revoke_all(account->id, "");
+            password_replaced(tx, account->id, "");
             tx.events().record(SecurityEvent{account->id, SecurityEventKind::password_changed, "reset link"});
         }
         if (identity) {
@@ -103,7 +98,7 @@ Result<PasswordResetDone> PasswordChange::reset(const std::string& token, const 
         } else if (account && account->identity_email) {
             tx.throttle().set_locked(IdentifierKey{*account->identity_email}, false);
         }
-        enqueue_notice(tx, email.empty() ? notice_address(std::nullopt, member) : std::optional(email), member);
+        if (!account) enqueue_notice(tx, email, member);  // an identity of another site: its address
     });
     if (!used) return fail(ErrorCode::link_expired);
     PasswordResetDone done;
@@ -113,7 +108,7 @@ Result<PasswordResetDone> PasswordChange::reset(const std::string& token, const 
 }
 
 Result<PasswordChanged> PasswordChange::change(const AuthenticatedSession& session, const std::optional<std::string>& current,
-                                               const NewPassword& password, bool end_other_sessions) {
+                                               const NewPassword& password) {
     auto actions = session.claims.required_actions;
     const bool personalising = std::ranges::find(actions, RequiredAction::change_password) != actions.end();
     if (!actions.empty() && !personalising) return fail(ErrorCode::forbidden, "le mot de passe est déjà personnalisé");
@@ -150,10 +145,9 @@ Result<PasswordChanged> PasswordChange::change(const AuthenticatedSession& sessi
     int ended = 0;
     uow_.run([&](Transaction& tx) {
         tx.accounts().set_password(account->id, hash, std::nullopt);
-        if (end_other_sessions) ended = tx.sessions().revoke_all(account->id, session.claims.session_id);
+        ended = password_replaced(tx, account->id, session.claims.session_id);
         tx.events().record(SecurityEvent{account->id, SecurityEventKind::password_changed,
                                          personalising ? "temporary password personalised" : "change"});
-        enqueue_notice(tx, notice_address(account->identity_email, member), member);
     });
     return PasswordChanged{sessions_.reissue(session, actions), ended};
 }

@@ -42,9 +42,10 @@ public:
 
     Result<PasswordResetDone> reset(const std::string& token, const NewPassword& password,
                                     const std::optional<std::string>& secret_answer);
-    // `current` is required unless the session must personalise a temporary password.
+    // `current` is required unless the session must personalise a temporary password. Every
+    // other session of the account ends (SPEC.md §8).
     Result<PasswordChanged> change(const AuthenticatedSession& session, const std::optional<std::string>& current,
-                                   const NewPassword& password, bool end_other_sessions);
+                                   const NewPassword& password);
 
 private:
     UnitOfWork& uow_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/text.hpp"
+#include "service/accounts/channels.hpp"
 #include "service/identities/identity_proof.hpp"
 
 namespace guichet {
@@ -101,6 +102,7 @@ Result<SessionTokens> Sessions::login(const std::string& identifier, const std::
 SessionTokens Sessions::open_with_pending(LegacyLogin account, const IdentifierKey& key) {
     uow_.run([&](Transaction& tx) {
         tx.accounts().promote_pending_password(account.id);
+        password_replaced(tx, account.id, "");  // the sessions of before end; the contacts are told
         if (tx.throttle().is_locked(key)) tx.events().record(SecurityEvent{account.id, SecurityEventKind::account_unlocked, "temporary password used"});
         tx.throttle().set_locked(key, false);
     });

@@ -312,7 +312,7 @@ TEST_CASE("identifier switch: after half a personalisation, the email login asks
     PasswordChange change(f.uow, f.hasher, f.strength, f.sessions, f.clock, test_rules());
     ContactDetails contacts(f.uow, f.sessions, f.random, f.clock, test_rules());
     auto s1 = *f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
-    auto changed = change.change(s1, std::nullopt, NewPassword{kNewPassword, kNewPassword}, false);
+    auto changed = change.change(s1, std::nullopt, NewPassword{kNewPassword, kNewPassword});
     REQUIRE(changed);
     auto s2 = *f.sessions.authenticate(changed->access.access_token, Sessions::Scope::required_actions);
     auto confirmed = contacts.confirm(s2, ContactsInput{"pierre.dubois@exemple.fr", std::nullopt, std::nullopt, std::nullopt});

@@ -2,6 +2,8 @@
 // temporary password (seeds 000, 002, 004; issue 5).
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include <algorithm>
 
 #include "infra/crypto/jwt_signer.hpp"
@@ -90,7 +92,7 @@ TEST_CASE("a locked Connect identity resets its password by the mailed link, wit
     REQUIRE(done);
     REQUIRE(done->session);
     CHECK(f.sessions.authenticate(done->session->access_token));
-    CHECK(f.count(MessageKind::password_changed) == 1);
+    CHECK(f.count(MessageKind::password_changed) == 2);  // the member's known contacts: email and mobile
     CHECK(f.change.reset(token, good, std::string("quimper")).error().code == ErrorCode::link_expired);  // single use
 
     // Unlocked, with the new password only.
@@ -121,10 +123,10 @@ TEST_CASE("a wrong current password is a failed login: recorded, and the third l
         return std::ranges::count_if(f.uow.events(), [&](const RecordedSecurityEvent& e) { return e.event.kind == kind; });
     };
     for (int i = 0; i < 3; ++i)
-        CHECK(f.change.change(session, std::string("faux"), good, false).error().code == ErrorCode::invalid_credentials);
+        CHECK(f.change.change(session, std::string("faux"), good).error().code == ErrorCode::invalid_credentials);
     CHECK(count(SecurityEventKind::login_failed) == 3);
     CHECK(count(SecurityEventKind::account_locked) == 1);
-    CHECK(f.change.change(session, std::string(kPassword), good, false).error().code == ErrorCode::connect_identity_locked);
+    CHECK(f.change.change(session, std::string(kPassword), good).error().code == ErrorCode::connect_identity_locked);
 }
 
 TEST_CASE("change the password while logged in: the current one, the rules, a notice, other sessions ended",
@@ -137,20 +139,23 @@ TEST_CASE("change the password while logged in: the current one, the rules, a no
     REQUIRE(laptop);
     const auto session = f.session_of(*laptop);
     NewPassword good{kNewPassword, kNewPassword};
-    CHECK(f.change.change(session, std::nullopt, good, false).error().code == ErrorCode::validation_error);
-    CHECK(f.change.change(session, std::string("faux"), good, false).error().code == ErrorCode::invalid_credentials);
-    CHECK(f.change.change(session, std::string(kPassword), NewPassword{kPassword, kPassword}, false).error().code ==
+    CHECK(f.change.change(session, std::nullopt, good).error().code == ErrorCode::validation_error);
+    CHECK(f.change.change(session, std::string("faux"), good).error().code == ErrorCode::invalid_credentials);
+    CHECK(f.change.change(session, std::string(kPassword), NewPassword{kPassword, kPassword}).error().code ==
           ErrorCode::password_policy);  // not the same again
-    CHECK(f.change.change(session, std::string(kPassword), NewPassword{"Martin1984!", "Martin1984!"}, false).error().code ==
+    CHECK(f.change.change(session, std::string(kPassword), NewPassword{"Martin1984!", "Martin1984!"}).error().code ==
           ErrorCode::password_too_weak);
-    auto changed = f.change.change(session, std::string(kPassword), good, true);
+    auto changed = f.change.change(session, std::string(kPassword), good);
     REQUIRE(changed);
     CHECK(changed->other_sessions_ended == 1);
     CHECK(changed->access.required_actions.empty());
     CHECK_FALSE(f.sessions.authenticate(phone->access_token));  // the other session is over
     CHECK(f.sessions.authenticate(laptop->access_token));        // not this one
-    CHECK(f.count(MessageKind::password_changed) == 1);
-    CHECK(f.last(MessageKind::password_changed).recipient == "jean.martin@exemple.fr");
+    CHECK(f.count(MessageKind::password_changed) == 2);  // SPEC.md §8: the known contacts, email and mobile
+    std::set<std::string> told;
+    for (const auto& m : f.uow.outbox())
+        if (m.kind == MessageKind::password_changed) told.insert(m.recipient);
+    CHECK(told == std::set<std::string>{"jean.martin@exemple.fr", "+33612345678"});
     CHECK(f.sessions.login("jean.martin@exemple.fr", kNewPassword));
 }
 
@@ -162,16 +167,16 @@ TEST_CASE("a temporary password is personalised without the current one, then th
     auto tokens = f.sessions.login("184027512345674", temporary);
     REQUIRE(tokens);
     const auto session = f.session_of(*tokens);
-    CHECK(f.change.change(session, std::nullopt, NewPassword{temporary, temporary}, false).error().code ==
+    CHECK(f.change.change(session, std::nullopt, NewPassword{temporary, temporary}).error().code ==
           ErrorCode::password_policy);  // a new one
-    auto changed = f.change.change(session, std::nullopt, NewPassword{kNewPassword, kNewPassword}, false);
+    auto changed = f.change.change(session, std::nullopt, NewPassword{kNewPassword, kNewPassword});
     REQUIRE(changed);
     CHECK(changed->access.required_actions == std::vector{RequiredAction::confirm_contacts, RequiredAction::verify_email});
     // The new token still opens only what remains; the password step is done.
     CHECK(f.sessions.authenticate(changed->access.access_token).error().code == ErrorCode::forbidden);
     auto next = f.sessions.authenticate(changed->access.access_token, Sessions::Scope::required_actions);
     REQUIRE(next);
-    CHECK(f.change.change(*next, std::nullopt, NewPassword{"Hiver-Neige2028!", "Hiver-Neige2028!"}, false).error().code ==
+    CHECK(f.change.change(*next, std::nullopt, NewPassword{"Hiver-Neige2028!", "Hiver-Neige2028!"}).error().code ==
           ErrorCode::forbidden);
     // The password is no longer temporary, but the contacts and the email are still to confirm.
     auto again = f.sessions.login("184027512345674", kNewPassword);

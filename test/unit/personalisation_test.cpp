@@ -59,7 +59,7 @@ TEST_CASE("first login: password, then contacts, then the email code, and only t
     CHECK(f.contacts.confirm(s1, f.input()).error().code == ErrorCode::forbidden);  // the password comes first
     CHECK(f.contacts.send_email_code(s1).error().code == ErrorCode::forbidden);
 
-    auto after_password = f.passwords.change(s1, std::nullopt, NewPassword{"Automne-Pluie2027?", "Automne-Pluie2027?"}, false);
+    auto after_password = f.passwords.change(s1, std::nullopt, NewPassword{"Automne-Pluie2027?", "Automne-Pluie2027?"});
     REQUIRE(after_password);
     auto s2 = f.session(after_password->access.access_token);
     CHECK(f.contacts.send_email_code(s2).error().code == ErrorCode::forbidden);  // contacts before the email
@@ -104,7 +104,7 @@ TEST_CASE("an email code: 5 tries, then dead, expired after 30 minutes, a new on
     Fixture f;
     auto tokens = f.sessions.login("184027512345674", f.temporary);
     auto s1 = f.session(tokens->access_token);
-    auto s2 = f.session(f.passwords.change(s1, std::nullopt, NewPassword{"Automne-Pluie2027?", "Automne-Pluie2027?"}, false)->access.access_token);
+    auto s2 = f.session(f.passwords.change(s1, std::nullopt, NewPassword{"Automne-Pluie2027?", "Automne-Pluie2027?"})->access.access_token);
     auto s3 = f.session(f.contacts.confirm(s2, f.input())->access_token);
     REQUIRE(f.contacts.send_email_code(s3));
     const auto code = f.last(MessageKind::email_verification_code).params.at("code");

@@ -332,7 +332,7 @@ TEST_CASE("recovery by letter: the current password keeps working until the lett
     CHECK(f.sessions.login(kNir, kPassword).error().code == ErrorCode::invalid_credentials);
 }
 
-TEST_CASE("recovery by letter: a letter's password opens a locked account and lifts the lock; an expired one does not", "[service][recovery][abuse]") {
+TEST_CASE("recovery by letter: a letter opens a locked account and lifts the lock, an expired letter does not", "[service][recovery][abuse]") {
     Fixture f;
     for (int i = 0; i < 3; ++i) f.sessions.login(kNir, "faux");
     REQUIRE(f.sessions.login(kNir, kPassword).error().code == ErrorCode::account_locked);
@@ -353,4 +353,33 @@ TEST_CASE("recovery by letter: a letter's password opens a locked account and li
     }
     REQUIRE(f.sessions.login(kNir, letter));
     CHECK(f.sessions.login(kNir, "faux").error().code == ErrorCode::invalid_credentials);  // unlocked: counted afresh
+}
+
+TEST_CASE("a password replaced by a recovery or by a letter's first use ends the sessions of before and tells the contacts",
+          "[service][recovery][abuse]") {
+    Fixture f;
+    auto before = f.sessions.login(kNir, kPassword);
+    REQUIRE(before);
+    f.through_code("sms");  // the code proved the phone: the temporary password replaces the old one
+    CHECK_FALSE(f.sessions.refresh(before->refresh_token));
+    CHECK_FALSE(f.sessions.authenticate(before->access_token, Sessions::Scope::required_actions));
+    int notices = 0;
+    for (const auto& m : f.uow.outbox())
+        if (m.kind == MessageKind::password_changed) {
+            ++notices;
+            CHECK(m.recipient == "jean.martin@exemple.fr");  // not the phone, which got the password itself
+        }
+    CHECK(notices == 1);
+
+    Fixture g;
+    auto stolen = g.sessions.login(kNir, kPassword);
+    REQUIRE(stolen);
+    auto flow = g.recovery.start(kNir, std::string("29/02/1984"));
+    REQUIRE(flow);
+    REQUIRE(g.recovery.choose_channel(flow->id, "letter"));
+    const auto letter = g.last().params.at("password");
+    const auto rotated = g.sessions.refresh(stolen->refresh_token);  // nothing changed yet
+    REQUIRE(rotated);
+    REQUIRE(g.sessions.login(kNir, letter));
+    CHECK_FALSE(g.sessions.refresh(rotated->refresh_token));  // the letter's first use ended it
 }
