@@ -189,7 +189,7 @@ int run_serve(const infra::Config& config) {
     // Each flow type, once built, is served by the flow routes (service/flows/flow_type.hpp).
     Registration registration(uow, flows, hasher, password_strength, random, clock, rules);
     PasswordChange password_change(uow, hasher, password_strength, sessions, clock, rules);
-    ContactDetails contact_details(uow, sessions, random, clock, rules);
+    ContactDetails contact_details(uow, sessions, hasher, random, clock, rules);
     Unlock unlock(uow, flows, hasher, random, clock, rules);
     const infra::BlindDigest digest(cipher);
     Recovery recovery(uow, flows, hasher, random, digest, clock, rules);

@@ -13,9 +13,10 @@ void add_personalisation_routes(Router& router, Services& services) {
         const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);
         const auto& body = request.json;
         const ContactsInput input{required_string(body, "email", 254), optional_string(body, "mobile_phone", 32),
-                                  optional_string(body, "landline_phone", 32), optional_string(body, "fax", 32)};
+                                  optional_string(body, "landline_phone", 32), optional_string(body, "fax", 32),
+                                  optional_string(body, "current_password", 1024)};
         return access_response(text(Text::contacts_confirmed), value_or_problem(services.contact_details.confirm(session, input)));
-    });
+    }, Cost::hashing);  // a change of email or mobile checks the current password
 
     router.add("POST", "/v1/me/email-verification", Body::none, Access::member, [&services](const HttpRequest& request) {
         const auto session = authenticated(request, services.sessions, Sessions::Scope::required_actions);

@@ -65,6 +65,7 @@ struct AccountOverview {
     std::optional<Phone> landline_phone{};
     std::optional<std::string> contact_email{};  // confirmed by the member (seed 004)
     std::optional<Phone> fax{};
+    bool email_verified = false;  // the contact email was proved with a code (seed 004)
 };
 
 // What GET /v1/me shows: the account and its member, read together.

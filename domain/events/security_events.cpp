@@ -5,7 +5,7 @@
 namespace guichet {
 
 namespace {
-constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 16> kNames{{
+constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 17> kNames{{
     {SecurityEventKind::login_succeeded, "login_succeeded"},
     {SecurityEventKind::login_failed, "login_failed"},
     {SecurityEventKind::account_locked, "account_locked"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 16> kNames{
     {SecurityEventKind::agent_events_read, "agent_events_read"},
     {SecurityEventKind::identifier_validation_sent, "identifier_validation_sent"},
     {SecurityEventKind::identifier_switched, "identifier_switched"},
+    {SecurityEventKind::contacts_changed, "contacts_changed"},
 }};
 }  // namespace
 

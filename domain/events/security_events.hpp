@@ -30,6 +30,7 @@ enum class SecurityEventKind {
     agent_events_read,
     identifier_validation_sent,  // seed 002: a link to validate the chosen email identifier
     identifier_switched,         // seed 002: the account now logs in with an email identifier
+    contacts_changed,            // SPEC.md §8: a new email or mobile, the previous ones told
 };
 std::string_view to_string(SecurityEventKind kind);
 std::optional<SecurityEventKind> security_event_kind_from(std::string_view text);

@@ -49,7 +49,7 @@ WHERE id = $1 AND pending_password_hash IS NOT NULL AND identity_id IS NULL
 // The account's columns, then the member's under member_find_by_nir's names.
 GUICHET_SQL(account_profile, R"sql(
 SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL AS migrated, a.has_logged_in, a.status,
-       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.fax AS account_fax,
+       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.email_verified_at IS NOT NULL AS email_verified, a.fax AS account_fax,
        m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
        m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts
 FROM accounts a JOIN members m ON m.id = a.member_id LEFT JOIN connect_identities i ON i.id = a.identity_id
@@ -144,6 +144,7 @@ AccountOverview overview_from(const pqxx::row& row, const DataCipher& cipher) {
     overview.landline_phone = phone(row["account_landline"]);
     if (!row["contact_email"].is_null()) overview.contact_email = row["contact_email"].as<std::string>();
     overview.fax = phone(row["account_fax"]);
+    overview.email_verified = row["email_verified"].as<bool>();
     return overview;
 }
 

@@ -64,7 +64,7 @@ UPDATE sessions SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND rev
 // account_profile, for a live session of that account only.
 GUICHET_SQL(session_live_profile, R"sql(
 SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_id IS NOT NULL AS migrated, a.has_logged_in, a.status,
-       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.fax AS account_fax,
+       i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.email_verified_at IS NOT NULL AS email_verified, a.fax AS account_fax,
        m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
        m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts,
        extract(epoch FROM s.expires_at)::float8 AS session_expires_at

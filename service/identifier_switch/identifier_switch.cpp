@@ -79,6 +79,7 @@ Result<void> make_switch(Transaction& tx, const SwitchData& data, const std::str
 void SwitchData::fields(FlowFields& f) {
     f.number("account_id", account_id);
     f.text("proposed", proposed);
+    f.flag("proposed_trusted", proposed_trusted);
     f.text("email", email);
     f.number("identity_id", identity_id);
     credentials.fields(f);
@@ -125,6 +126,10 @@ IdentifierSwitch::IdentifierSwitch(UnitOfWork& uow, Flows& flows, Sessions& sess
 }
 
 Result<FlowView> IdentifierSwitch::start(const AuthenticatedSession& session) {
+    // Seed 002 comes after the first login's personalisation (SPEC.md §8: required actions in order).
+    const auto& pending = session.claims.required_actions;
+    if (!pending.empty() && pending.front() != RequiredAction::switch_identifier)
+        return fail(ErrorCode::forbidden, "étape suivante d'abord : " + std::string(to_string(pending.front())));
     std::optional<AccountProfile> profile;
     std::optional<Email> proposed;
     uow_.autocommit([&](Transaction& tx) {
@@ -144,7 +149,12 @@ Result<FlowView> IdentifierSwitch::start(const AuthenticatedSession& session) {
 
     SwitchData data;
     data.account_id = profile->account.id;
-    if (proposed) data.proposed = proposed->lookup_key();
+    if (proposed) {
+        data.proposed = proposed->lookup_key();
+        const auto& registry = profile->member.email;
+        data.proposed_trusted = (profile->account.contact_email && profile->account.email_verified) ||
+                                (registry && registry->lookup_key() == proposed->lookup_key());
+    }
     return show(open(State::choose_email, std::move(data), policy_.flow_lifetime));
 }
 
@@ -243,7 +253,7 @@ Result<StepAnswer> IdentifierSwitch::finish(const AuthenticatedSession& session,
     const auto account = flow.data.account_id;
     // Seed 002: "Si vous choisissez comme identifiant une autre adresse email que celle proposée
     // par défaut, vous recevrez un email de validation."
-    const bool proposed = flow.data.proposed == email.lookup_key();
+    const bool proposed = flow.data.proposed_trusted && flow.data.proposed == email.lookup_key();
     // The flow keeps the credentials until the link is followed, and lives as long as it.
     const auto link_expiry = clock_.now() + policy_.validation_link_lifetime;
     const auto data = flow.data;

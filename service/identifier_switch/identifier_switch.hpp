@@ -39,6 +39,9 @@ enum class SwitchState { choose_email, new_credentials, connect_password, valida
 struct SwitchData {
     AccountId account_id = 0;             // the account of the session that started the flow
     std::optional<std::string> proposed;  // the contact email proposed, when free
+    // Whether the insurer knows the proposed address (the registry's) or the member proved it with
+    // a code: only then does choosing it switch without a validation link (SPEC.md §8).
+    bool proposed_trusted = false;
     std::string email;                    // the email chosen
     std::optional<IdentityId> identity_id;  // a Connect identity of no account, to prove
     HashedCredentials credentials;  // new credentials, hashed

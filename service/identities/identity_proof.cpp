@@ -18,6 +18,23 @@ Result<bool> mail_reset_link(Transaction& tx, const ConnectIdentity& identity, R
     return true;
 }
 
+Result<void> check_current_password(UnitOfWork& uow, const PasswordHasher& hasher, const Rules& rules,
+                                    const AccountCredentials& account, const std::optional<std::string>& current) {
+    if (!current || current->empty()) return fail(ErrorCode::validation_error, "votre mot de passe actuel", "current_password");
+    if (!account.password_hash) return fail(ErrorCode::invalid_credentials, "", "current_password");
+    const IdentifierKey key{account.identity_email ? *account.identity_email : account.nir.body().value()};
+    int counted = 0;
+    uow.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });
+    if (!rules.lockout.allows_check(counted))
+        return fail(account.identity_email ? ErrorCode::connect_identity_locked : ErrorCode::account_locked);
+    if (!hasher.verify(*account.password_hash, *current)) {
+        uow.autocommit([&](Transaction& tx) { record_failed_check(tx, rules, account.id, counted, "current password"); });
+        return fail(ErrorCode::invalid_credentials, "", "current_password");
+    }
+    uow.run([&](Transaction& tx) { tx.throttle().clear_after_success(key); });
+    return {};
+}
+
 void record_failed_check(Transaction& tx, const Rules& rules, AccountId account, int counted, const std::string& how) {
     tx.events().record(SecurityEvent{account, SecurityEventKind::login_failed, how});
     if (counted == rules.lockout.max_failures) tx.events().record(SecurityEvent{account, SecurityEventKind::account_locked, how});

@@ -28,6 +28,12 @@ Result<bool> mail_reset_link(Transaction& tx, const ConnectIdentity& identity, R
 // when this failure is the one that reached the limit. Every counted password check records so.
 void record_failed_check(Transaction& tx, const Rules& rules, AccountId account, int counted, const std::string& how);
 
+// The current password of a logged-in member (a password change, a change of contacts), counted
+// like a login before it is compared, so a stolen session cannot guess it: validation_error when
+// missing, account_locked / connect_identity_locked, invalid_credentials on `current_password`.
+Result<void> check_current_password(UnitOfWork& uow, const PasswordHasher& hasher, const Rules& rules,
+                                    const AccountCredentials& account, const std::optional<std::string>& current);
+
 class IdentityProof {
 public:
     IdentityProof(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock, const Rules& rules)

@@ -121,20 +121,8 @@ Result<PasswordChanged> PasswordChange::change(const AuthenticatedSession& sessi
     });
     if (!account || !account->password_hash) return fail(ErrorCode::not_found, "compte introuvable");
 
-    if (!personalising) {
-        // The current password, counted like a login: a stolen session cannot guess it.
-        if (!current || current->empty()) return fail(ErrorCode::validation_error, "votre mot de passe actuel", "current_password");
-        const IdentifierKey key{account->identity_email ? *account->identity_email : account->nir.body().value()};
-        int counted = 0;
-        uow_.run([&](Transaction& tx) { counted = tx.throttle().count_attempt(key); });
-        if (!rules_.lockout.allows_check(counted))
-            return fail(account->identity_email ? ErrorCode::connect_identity_locked : ErrorCode::account_locked);
-        if (!hasher_.verify(*account->password_hash, *current)) {
-            uow_.autocommit([&](Transaction& tx) { record_failed_check(tx, rules_, account->id, counted, "current password"); });
-            return fail(ErrorCode::invalid_credentials, "", "current_password");
-        }
-        uow_.run([&](Transaction& tx) { tx.throttle().clear_after_success(key); });
-    }
+    if (!personalising)
+        if (auto ok = check_current_password(uow_, hasher_, rules_, *account, current); !ok) return std::unexpected(ok.error());
     const std::string email = account->identity_email.value_or("");
     if (auto ok = check_new(strength_, password, context_of(member, &*account, email)); !ok) return std::unexpected(ok.error());
     if (hasher_.verify(*account->password_hash, password.password))

@@ -1,5 +1,7 @@
 #include "service/personalisation/contact_details.hpp"
 
+#include "service/accounts/channels.hpp"
+#include "service/identities/identity_proof.hpp"
 #include "service/limits/abuse_limits.hpp"
 
 #include <algorithm>
@@ -58,9 +60,39 @@ Result<AccessToken> ContactDetails::confirm(const AuthenticatedSession& session,
     const auto landline = parse_optional(input.landline_phone, "landline_phone", error);
     const auto fax = parse_optional(input.fax, "fax", error);
     if (error) return std::unexpected(*error);
-    uow_.run([&](Transaction& tx) { tx.accounts().set_contacts(session.claims.account_id, *email, mobile, landline, fax); });
+    const auto account = session.claims.account_id;
     const bool pending = std::ranges::find(session.claims.required_actions, RequiredAction::confirm_contacts) !=
                          session.claims.required_actions.end();
+
+    // Contacts confirmed before: a new email or mobile needs the current password, and the
+    // previous ones are told. During the first login's personalisation the member has just set
+    // the password; those contacts are the registry's, confirmed here for the first time.
+    std::optional<AccountProfile> profile;
+    std::optional<AccountCredentials> credentials;
+    uow_.autocommit([&](Transaction& tx) {
+        profile = tx.accounts().profile(account);
+        credentials = tx.accounts().credentials(account);
+    });
+    if (!profile || !credentials) return fail(ErrorCode::not_found, "compte introuvable");
+    const auto before = destinations_of(*profile);
+    const bool email_changes = !before.email || ascii_lower(*before.email) != email->lookup_key();
+    const auto& known_mobile = profile->account.mobile_phone ? profile->account.mobile_phone : profile->member.mobile_phone;
+    const bool mobile_changes = (mobile ? mobile->e164() : "") != (known_mobile ? known_mobile->e164() : "");
+    const bool moves = !pending && (email_changes || mobile_changes);
+    if (moves)
+        if (auto ok = check_current_password(uow_, hasher_, rules_, *credentials, input.current_password); !ok)
+            return std::unexpected(ok.error());
+
+    uow_.run([&](Transaction& tx) {
+        tx.accounts().set_contacts(account, *email, mobile, landline, fax);
+        if (!moves) return;
+        const MessageParams params{{"first_name", before.first_name}};
+        if (before.email) tx.notifier().enqueue(OutgoingMessage{Channel::email, *before.email, MessageKind::contacts_changed, params});
+        if (before.mobile) tx.notifier().enqueue(OutgoingMessage{Channel::sms, before.mobile->e164(), MessageKind::contacts_changed, params});
+        tx.events().record(SecurityEvent{account, SecurityEventKind::contacts_changed,
+                                         std::string(email_changes ? "email" : "") + (email_changes && mobile_changes ? ", " : "") +
+                                             (mobile_changes ? "mobile" : "")});
+    });
     if (!pending) return sessions_.reissue(session, session.claims.required_actions);
     return done(session, RequiredAction::confirm_contacts);
 }

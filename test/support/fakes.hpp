@@ -144,6 +144,7 @@ public:
                 o.landline_phone = row.landline_phone;
                 o.contact_email = row.contact_email;
                 o.fax = row.fax;
+                o.email_verified = row.email_verified;
                 return o;
             }
         return std::nullopt;

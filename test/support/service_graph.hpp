@@ -30,7 +30,7 @@ struct ServiceGraph {
     Flows flows{uow, clock, flow_codec};
     Registration registration{uow, flows, hasher, strength, random, clock, test_rules()};
     PasswordChange password_change{uow, hasher, strength, sessions, clock, test_rules()};
-    ContactDetails contact_details{uow, sessions, random, clock, test_rules()};
+    ContactDetails contact_details{uow, sessions, hasher, random, clock, test_rules()};
     Unlock unlock{uow, flows, hasher, random, clock, test_rules()};
     FakeDigest digest;
     Recovery recovery{uow, flows, hasher, random, digest, clock, test_rules()};

@@ -292,7 +292,7 @@ TEST_CASE("identifier switch: the flow is its account's, and only the NIR accoun
     CHECK(f.switcher.choose_email(jean, flow->id, "jean.perso@exemple.fr").error().code == ErrorCode::flow_expired);
 }
 
-TEST_CASE("identifier switch: after half a personalisation, the email login asks only what is left of it",
+TEST_CASE("identifier switch: after the whole personalisation, in order; a contact email proved by its code needs no link",
           "[service][identifier_switch]") {
     Fixture f;
     const char* pierre = "175057505612393";
@@ -310,7 +310,7 @@ TEST_CASE("identifier switch: after half a personalisation, the email login asks
     CHECK(tokens->required_actions == std::vector{RequiredAction::change_password, RequiredAction::confirm_contacts,
                                                   RequiredAction::verify_email, RequiredAction::switch_identifier});
     PasswordChange change(f.uow, f.hasher, f.strength, f.sessions, f.clock, test_rules());
-    ContactDetails contacts(f.uow, f.sessions, f.random, f.clock, test_rules());
+    ContactDetails contacts(f.uow, f.sessions, f.hasher, f.random, f.clock, test_rules());
     auto s1 = *f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
     auto changed = change.change(s1, std::nullopt, NewPassword{kNewPassword, kNewPassword});
     REQUIRE(changed);
@@ -320,31 +320,39 @@ TEST_CASE("identifier switch: after half a personalisation, the email login asks
     CHECK(confirmed->required_actions == std::vector{RequiredAction::verify_email, RequiredAction::switch_identifier});
 
     auto s3 = *f.sessions.authenticate(confirmed->access_token, Sessions::Scope::required_actions);
-    auto flow = f.switcher.start(s3);
-    CHECK(flow->proposed_email == "pierre.dubois@exemple.fr");  // the contact email he confirmed
-    REQUIRE(f.switcher.choose_email(s3, flow->id, "pierre.dubois@exemple.fr"));
-    auto done = f.switcher.submit_credentials(s3, flow->id, Fixture::credentials("Hiver-Neige2028!"));
+    // SPEC.md §8: required actions in order; the switch comes after the email is verified.
+    CHECK(f.switcher.start(s3).error().code == ErrorCode::forbidden);
+    REQUIRE(contacts.send_email_code(s3));
+    auto verified = contacts.confirm_email_code(s3, f.last(MessageKind::email_verification_code).params.at("code"));
+    REQUIRE(verified);
+    CHECK(verified->required_actions == std::vector{RequiredAction::switch_identifier});
+    auto s4 = *f.sessions.authenticate(verified->access_token, Sessions::Scope::required_actions);
+    auto flow = f.switcher.start(s4);
+    CHECK(flow->proposed_email == "pierre.dubois@exemple.fr");  // the contact email he confirmed and proved
+    REQUIRE(f.switcher.choose_email(s4, flow->id, "pierre.dubois@exemple.fr"));
+    auto done = f.switcher.submit_credentials(s4, flow->id, Fixture::credentials("Hiver-Neige2028!"));
     REQUIRE(done);
-    CHECK(done->access->required_actions == std::vector{RequiredAction::verify_email});
-    // The switch is made: it is no longer asked, only the email verification left over.
+    CHECK(done->flow.state == "done");  // proved by the code: no validation link
+    CHECK(done->access->required_actions.empty());
     auto by_email = f.sessions.login("pierre.dubois@exemple.fr", "Hiver-Neige2028!");
     REQUIRE(by_email);
-    CHECK(by_email->required_actions == std::vector{RequiredAction::verify_email});
+    CHECK(by_email->required_actions.empty());
 }
 
-TEST_CASE("identifier switch: the session a validation link opens is held to the contacts still to confirm",
-          "[service][identifier_switch]") {
+TEST_CASE("identifier switch: a contact email the member only typed is proposed but needs its validation link",
+          "[service][identifier_switch][abuse]") {
     Fixture f;
-    f.uow.run([&](Transaction& tx) { tx.accounts().set_password(2, "plain$x", f.clock.now() + std::chrono::hours(24)); });
-    auto tokens = f.sessions.login(kOtherNir, "x");  // Claire, with a temporary password
-    REQUIRE(tokens);
-    auto session = *f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
+    // Claire typed an address once and never proved it (no code): the insurer does not know it.
+    f.uow.run([&](Transaction& tx) {
+        tx.accounts().set_contacts(2, *Email::parse("claire.tapee@exemple.fr"), std::nullopt, std::nullopt, std::nullopt);
+    });
+    const auto session = f.login(kOtherNir);
     auto flow = f.switcher.start(session);
-    REQUIRE(f.switcher.choose_email(session, flow->id, "claire@exemple.fr"));
-    REQUIRE(f.switcher.submit_credentials(session, flow->id, Fixture::credentials()));
-    auto validated = f.switcher.validate_email(f.last(MessageKind::identifier_validation_link).params.at("token"));
-    REQUIRE(validated);
-    // The chosen password replaced the temporary one; the contacts and the email are still to confirm.
-    CHECK(validated->required_actions == std::vector{RequiredAction::confirm_contacts, RequiredAction::verify_email});
-    CHECK(f.sessions.login("claire@exemple.fr", kNewPassword)->required_actions == validated->required_actions);
+    REQUIRE(flow);
+    CHECK(flow->proposed_email == "claire.tapee@exemple.fr");
+    REQUIRE(f.switcher.choose_email(session, flow->id, "claire.tapee@exemple.fr"));
+    auto sent = f.switcher.submit_credentials(session, flow->id, Fixture::credentials());
+    REQUIRE(sent);
+    CHECK(sent->flow.state == "validation_sent");  // like any other address
+    CHECK(f.last(MessageKind::identifier_validation_link).recipient == "claire.tapee@exemple.fr");
 }

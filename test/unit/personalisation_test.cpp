@@ -24,7 +24,7 @@ struct Fixture {
     // (identifier_switch_test.cpp holds the switch to its turn).
     Sessions sessions{uow, hasher, signer, random, clock, offered_switch_rules()};
     PasswordChange passwords{uow, hasher, strength, sessions, clock, test_rules()};
-    ContactDetails contacts{uow, sessions, random, clock, test_rules()};
+    ContactDetails contacts{uow, sessions, hasher, random, clock, test_rules()};
     std::string temporary;
 
     Fixture() {
@@ -127,4 +127,47 @@ TEST_CASE("an email code: 5 tries, then dead, expired after 30 minutes, a new on
     auto again = f.sessions.login("184027512345674", "Automne-Pluie2027?");
     REQUIRE(again);
     CHECK(again->required_actions == std::vector{RequiredAction::verify_email});
+}
+
+TEST_CASE("confirmed contacts: a new email or mobile needs the current password and tells the previous ones", "[service][personalisation][abuse]") {
+    Fixture f;
+    // Through the first login: password, contacts, email; then a full session.
+    auto tokens = f.sessions.login("184027512345674", f.temporary);
+    REQUIRE(tokens);
+    auto s = f.session(tokens->access_token);
+    auto step = f.passwords.change(s, std::nullopt, NewPassword{"Automne-Pluie2027?", "Automne-Pluie2027?"});
+    REQUIRE(step);
+    s = f.session(step->access.access_token);
+    auto contacts = f.contacts.confirm(s, f.input());
+    REQUIRE(contacts);
+    s = f.session(contacts->access_token);
+    REQUIRE(f.contacts.send_email_code(s));
+    auto verified = f.contacts.confirm_email_code(s, f.last(MessageKind::email_verification_code).params.at("code"));
+    REQUIRE(verified);
+    s = f.session(verified->access_token);
+    const auto notices = [&] {
+        std::vector<std::string> to;
+        for (const auto& m : f.uow.outbox())
+            if (m.kind == MessageKind::contacts_changed) to.push_back(m.recipient);
+        return to;
+    };
+
+    // The landline and the fax change freely; the same email and mobile need nothing either.
+    auto same = f.input();
+    same.landline_phone = "0299887766";
+    CHECK(f.contacts.confirm(s, same));
+    CHECK(notices().empty());
+
+    // A stolen session cannot move where codes and passwords go.
+    ContactsInput moved{"voleur@exemple.fr", std::string("0611223344"), std::nullopt, std::nullopt};
+    CHECK(f.contacts.confirm(s, moved).error().field == "current_password");
+    moved.current_password = "Pas-le-bon1!";
+    CHECK(f.contacts.confirm(s, moved).error().code == ErrorCode::invalid_credentials);
+    CHECK(f.sessions.me(verified->access_token)->member.email->value() == "jean.nouveau@exemple.fr");  // unchanged
+    moved.current_password = "Automne-Pluie2027?";
+    REQUIRE(f.contacts.confirm(s, moved));
+    CHECK(notices() == std::vector<std::string>{"jean.nouveau@exemple.fr", "+33611223344"});
+    // A new mobile alone also needs it.
+    ContactsInput phone{"voleur@exemple.fr", std::string("0799887766"), std::nullopt, std::nullopt};
+    CHECK(f.contacts.confirm(s, phone).error().field == "current_password");
 }
