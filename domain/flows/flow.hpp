@@ -22,6 +22,7 @@ struct FlowRecord {
     int attempts = 0;  // tries spent on the current step (identity checks, codes)
     std::string data;
     std::chrono::system_clock::time_point expires_at;
+    int version = 0;  // bumped by every move (FlowRepository::advance)
 };
 
 class FlowRepository {
@@ -29,10 +30,12 @@ public:
     virtual ~FlowRepository() = default;
     virtual void create(const FlowRecord& flow) = 0;
     virtual std::optional<FlowRecord> find(const std::string& id) = 0;
-    // Moves the flow from `from` to `to` with new data and a fresh count of attempts; false when
-    // it is no longer in `from`. Locks the flow until the transaction ends, so a parallel
-    // submission of the same step waits, then finds it moved.
-    virtual bool advance(const std::string& id, const std::string& from, const std::string& to, const std::string& data) = 0;
+    // Moves the flow from `from` at `version` to `to` with new data and a fresh count of attempts,
+    // and bumps its version; false when it is no longer in `from` at `version`. Locks the flow
+    // until the transaction ends, so a parallel submission of the same step waits, then finds it
+    // moved (even a step that stays in its state, such as a resend).
+    virtual bool advance(const std::string& id, const std::string& from, int version, const std::string& to,
+                         const std::string& data) = 0;
     // Counts one try on the current step, atomically, and returns the new count.
     virtual int count_attempt(const std::string& id) = 0;
     // A new expiry (a flow that waits for a link lives as long as the link).

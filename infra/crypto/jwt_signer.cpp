@@ -1,5 +1,7 @@
 #include "infra/crypto/jwt_signer.hpp"
 
+#include <algorithm>
+
 namespace guichet::infra {
 
 namespace {
@@ -13,6 +15,7 @@ std::string JwtSigner::sign(const AccessClaims& claims) const {
     for (auto a : claims.required_actions) actions.push_back(to_string(a));
     const auto exp = epoch_seconds(claims.expires_at);
     return jws_.sign({{"iss", issuer_},
+                      {"aud", audience_},
                       {"sub", std::to_string(claims.account_id)},
                       {"sid", claims.session_id},
                       {"act", actions},
@@ -44,6 +47,11 @@ std::optional<AccessClaims> JwtSigner::check(std::string_view token, std::chrono
     try {
         const auto& c = *claims;
         if (c.value("iss", "") != issuer_) return std::nullopt;
+        // RFC 7519 §4.1.3: one audience, or a list that holds ours.
+        const auto& aud = c.at("aud");
+        const bool ours = aud.is_string() ? aud.get<std::string>() == audience_
+                                          : aud.is_array() && std::ranges::find(aud, nlohmann::json(audience_)) != aud.end();
+        if (!ours) return std::nullopt;
         AccessClaims out{std::stoll(c.at("sub").get<std::string>()), c.at("sid").get<std::string>(), {},
                          std::chrono::system_clock::time_point(std::chrono::seconds(c.at("exp").get<std::int64_t>()))};
         for (const auto& a : c.at("act")) {

@@ -16,7 +16,9 @@ namespace guichet::infra {
 
 class JwtSigner final : public TokenSigner {
 public:
-    JwtSigner(const SigningKey& key, std::string issuer) : jws_(key), issuer_(std::move(issuer)) {}
+    // `aud` of the tokens (SPEC.md §8): the API they open, "{issuer}/v1"; a token of another
+    // audience (one the same key signed for something else) is refused.
+    JwtSigner(const SigningKey& key, std::string issuer) : jws_(key), issuer_(std::move(issuer)), audience_(issuer_ + "/v1") {}
     std::string sign(const AccessClaims& claims) const override;
     std::optional<AccessClaims> verify(std::string_view token, std::chrono::system_clock::time_point now) const override;
     nlohmann::json jwks() const { return jws_.jwks(); }
@@ -26,6 +28,7 @@ private:
     std::optional<AccessClaims> check(std::string_view token, std::chrono::system_clock::time_point now) const;
     JwsSigner jws_;
     std::string issuer_;
+    std::string audience_;
     mutable std::mutex memo_mutex_;
     mutable std::unordered_map<std::string, AccessClaims> memo_;
 };

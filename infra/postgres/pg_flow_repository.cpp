@@ -15,12 +15,12 @@ INSERT INTO flows (id, type, state, sealed, expires_at) VALUES ($1, $2, $3, $4, 
 )sql");
 
 GUICHET_SQL(flow_find, R"sql(
-SELECT id, type, state, attempts, sealed, extract(epoch FROM expires_at)::float8 AS expires_at FROM flows WHERE id = $1
+SELECT id, type, state, attempts, sealed, extract(epoch FROM expires_at)::float8 AS expires_at, version FROM flows WHERE id = $1
 )sql");
 
 GUICHET_SQL(flow_advance, R"sql(
-UPDATE flows SET state = $3, sealed = $4, attempts = 0, updated_at = now()
-WHERE id = $1 AND state = $2
+UPDATE flows SET state = $3, sealed = $4, attempts = 0, version = version + 1, updated_at = now()
+WHERE id = $1 AND state = $2 AND version = $5
 RETURNING id
 )sql");
 
@@ -47,11 +47,13 @@ std::optional<FlowRecord> PgFlowRepository::find(const std::string& id) {
     auto data = cipher_.decrypt(sealed.str(), "flow:" + id);
     if (!data) throw std::runtime_error("flow data does not decrypt");
     return FlowRecord{row["id"].as<std::string>(), row["type"].as<std::string>(), row["state"].as<std::string>(),
-                      row["attempts"].as<int>(), std::move(*data), from_epoch(row["expires_at"].as<double>())};
+                      row["attempts"].as<int>(), std::move(*data), from_epoch(row["expires_at"].as<double>()),
+                      row["version"].as<int>()};
 }
 
-bool PgFlowRepository::advance(const std::string& id, const std::string& from, const std::string& to, const std::string& data) {
-    return !tx_.exec_prepared(flow_advance.name, id, from, to, bytes(cipher_.encrypt(data, "flow:" + id))).empty();
+bool PgFlowRepository::advance(const std::string& id, const std::string& from, int version, const std::string& to,
+                               const std::string& data) {
+    return !tx_.exec_prepared(flow_advance.name, id, from, to, bytes(cipher_.encrypt(data, "flow:" + id)), version).empty();
 }
 
 void PgFlowRepository::extend(const std::string& id, std::chrono::system_clock::time_point expires_at) {

@@ -13,7 +13,7 @@ public:
     PgFlowRepository(pqxx::transaction_base& tx, const DataCipher& cipher) : tx_(tx), cipher_(cipher) {}
     void create(const FlowRecord& flow) override;
     std::optional<FlowRecord> find(const std::string& id) override;
-    bool advance(const std::string& id, const std::string& from, const std::string& to, const std::string& data) override;
+    bool advance(const std::string& id, const std::string& from, int version, const std::string& to, const std::string& data) override;
     int count_attempt(const std::string& id) override;
     void extend(const std::string& id, std::chrono::system_clock::time_point expires_at) override;
 

@@ -117,9 +117,10 @@ protected:
     // and the flow moved together); false when the flow is no longer where it was loaded.
     bool advance_in(Transaction& tx, Flow& flow, State to) {
         const auto data = encode(flow.data);
-        if (!tx.flows().advance(flow.record.id, flow.record.state, name(to), data)) return false;
+        if (!tx.flows().advance(flow.record.id, flow.record.state, flow.record.version, name(to), data)) return false;
         flow.state = to;
         flow.record.state = name(to);
+        ++flow.record.version;
         flow.record.data = data;
         flow.record.attempts = 0;
         return true;

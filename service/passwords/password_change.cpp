@@ -62,13 +62,16 @@ Result<PasswordResetDone> PasswordChange::reset(const std::string& token, const 
     if (answer_hash) {
         if (!secret_answer || secret_answer->empty())
             return fail(ErrorCode::validation_error, "la réponse à votre question secrète", "secret_answer");
+        // Counted (and committed) before it is compared: answers sent in parallel get one try each.
+        int tries = 0;
+        uow_.run([&](Transaction& tx) { tries = tx.links().count_attempt(LinkPurpose::password_reset, token); });
+        const auto spent = [&] {
+            uow_.run([&](Transaction& tx) { tx.links().consume(LinkPurpose::password_reset, token, clock_.now()); });
+            return fail(ErrorCode::too_many_attempts, "ce lien n'est plus valable : demandez-en un autre");
+        };
+        if (tries > kSecretAnswerTries) return spent();
         if (!hasher_.verify(*answer_hash, comparable_text(*secret_answer))) {
-            int tries = 0;
-            uow_.run([&](Transaction& tx) {
-                tries = tx.links().count_attempt(LinkPurpose::password_reset, token);
-                if (tries >= kSecretAnswerTries) tx.links().consume(LinkPurpose::password_reset, token, clock_.now());
-            });
-            if (tries >= kSecretAnswerTries) return fail(ErrorCode::too_many_attempts, "ce lien n'est plus valable : demandez-en un autre");
+            if (tries == kSecretAnswerTries) return spent();
             return fail(ErrorCode::identity_check_failed, "réponse incorrecte ; il vous reste " + std::to_string(kSecretAnswerTries - tries) + " essai(s)",
                         "secret_answer");
         }

@@ -82,8 +82,8 @@ void registration_contract(UnitOfWork& uow) {
     uow.run([&](Transaction& tx) { tries = tx.flows().count_attempt(flow.id); });
     uow.run([&](Transaction& tx) { tries = tx.flows().count_attempt(flow.id); });
     CHECK(tries == 2);
-    uow.run([&](Transaction& tx) { moved = tx.flows().advance(flow.id, "identity", "personal_info", R"({"step":2})"); });
-    uow.run([&](Transaction& tx) { replayed = tx.flows().advance(flow.id, "identity", "personal_info", R"({"step":3})"); });
+    uow.run([&](Transaction& tx) { moved = tx.flows().advance(flow.id, "identity", 0, "personal_info", R"({"step":2})"); });
+    uow.run([&](Transaction& tx) { replayed = tx.flows().advance(flow.id, "identity", 0, "personal_info", R"({"step":3})"); });
     CHECK(moved);
     CHECK_FALSE(replayed);
     std::optional<FlowRecord> loaded;
@@ -93,6 +93,13 @@ void registration_contract(UnitOfWork& uow) {
     CHECK(loaded->data == R"({"step":2})");
     CHECK(loaded->attempts == 0);
     CHECK(std::chrono::abs(loaded->expires_at - flow.expires_at) < std::chrono::milliseconds(1));
+    // A step that stays in its state (a resend) moves only from the version it was loaded at.
+    CHECK(loaded->version == 1);
+    bool resent = false, stale = true;
+    uow.run([&](Transaction& tx) { resent = tx.flows().advance(flow.id, "personal_info", 1, "personal_info", R"({"step":4})"); });
+    uow.run([&](Transaction& tx) { stale = tx.flows().advance(flow.id, "personal_info", 1, "personal_info", R"({"step":5})"); });
+    CHECK(resent);
+    CHECK_FALSE(stale);
     uow.run([&](Transaction& tx) { loaded = tx.flows().find("absent"); });
     CHECK_FALSE(loaded);
     uow.autocommit([&](Transaction& tx) { loaded = tx.flows().find(flow.id); });  // reads see what is committed
@@ -154,7 +161,7 @@ TEST_CASE("parallel submissions of one step: exactly one moves the flow", "[post
     for (int i = 0; i < 16; ++i)
         threads.emplace_back([&] {
             bool ok = false;
-            uow.run([&](Transaction& tx) { ok = tx.flows().advance("flow-race", "personal_info", "activation_sent", "{}"); });
+            uow.run([&](Transaction& tx) { ok = tx.flows().advance("flow-race", "personal_info", 0, "activation_sent", "{}"); });
             if (ok) ++moved;
         });
     for (auto& t : threads) t.join();

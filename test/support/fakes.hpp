@@ -302,9 +302,10 @@ public:
         auto it = rows_.find(id);
         return it == rows_.end() ? std::nullopt : std::optional(it->second);
     }
-    bool advance(const std::string& id, const std::string& from, const std::string& to, const std::string& data) override {
+    bool advance(const std::string& id, const std::string& from, int version, const std::string& to, const std::string& data) override {
         auto it = rows_.find(id);
-        if (it == rows_.end() || it->second.state != from) return false;
+        if (it == rows_.end() || it->second.state != from || it->second.version != version) return false;
+        ++it->second.version;
         it->second.state = to;
         it->second.data = data;
         it->second.attempts = 0;

@@ -292,7 +292,7 @@ TEST_CASE("identifier switch: the flow is its account's, and only the NIR accoun
     CHECK(f.switcher.choose_email(jean, flow->id, "jean.perso@exemple.fr").error().code == ErrorCode::flow_expired);
 }
 
-TEST_CASE("identifier switch: after the whole personalisation, in order; a contact email proved by its code needs no link",
+TEST_CASE("identifier switch: after the whole personalisation, in order, a contact email proved by its code needs no link",
           "[service][identifier_switch]") {
     Fixture f;
     const char* pierre = "175057505612393";

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "infra/crypto/jws.hpp"
+#include "infra/crypto/jwt_signer.hpp"
 
 using guichet::infra::base64url_decode;
 using guichet::infra::base64url_encode;
@@ -464,4 +465,23 @@ TEST_CASE("The JWK set publishes the current key then the previous ones, public 
         const auto x = bytes_from_b64url<32>(key["x"].get<std::string>());
         CHECK(jws_verify_compact(token, x) == (key["kid"] == kid));
     }
+}
+
+TEST_CASE("Access tokens carry aud, and a token signed by the same key for another audience is refused", "[jws]") {
+    const guichet::infra::JwtSigner signer(signing_key_from_seed(seed_of(3)), "https://auth.exemple.fr");
+    const auto clock_now = std::chrono::system_clock::now();
+    const guichet::AccessClaims claims{42, "ses_1", {}, clock_now + std::chrono::minutes(15)};
+    const auto token = signer.sign(claims);
+    const auto payload = json::parse(decoded(parts_of(token)[1]));
+    CHECK(payload["aud"] == "https://auth.exemple.fr/v1");
+    CHECK(signer.verify(token, clock_now));
+    // The same key, another audience (or none): not a token of this API.
+    const JwsSigner raw(signing_key_from_seed(seed_of(3)));
+    auto other = payload;
+    other["aud"] = "https://forum.exemple.fr";
+    CHECK_FALSE(signer.verify(raw.sign(other), clock_now));
+    other["aud"] = json::array({"https://forum.exemple.fr", "https://auth.exemple.fr/v1"});
+    CHECK(signer.verify(raw.sign(other), clock_now));
+    other.erase("aud");
+    CHECK_FALSE(signer.verify(raw.sign(other), clock_now));
 }
