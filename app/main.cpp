@@ -2,6 +2,7 @@
 // configuration, builds the adapters and hands them to the use cases and the HTTP layer.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -114,8 +115,9 @@ void apply_limit_overrides(Rules& rules, const std::vector<infra::LimitOverride>
             if (policy->name == o.name) {
                 policy->quota = o.quota;
                 policy->window = o.window;
-                // A leased policy leases 1 % of its quota (domain/rules.hpp); the others stay exact.
-                if (policy->lease > 1) policy->lease = std::max(1, o.quota / 100);
+                // A leased policy leases 1 % of its quota, at most 100 events (domain/rules.hpp); the
+                // others stay exact.
+                if (policy->lease > 1) policy->lease = std::clamp(o.quota / 100, 1, 100);
             }
 }
 
