@@ -223,6 +223,17 @@ std::optional<ConfigError> read_rate_limits(std::string_view text, Config& confi
     return std::nullopt;
 }
 
+// A bearer token callers send, compared in full: long enough not to be guessed, and fit for a
+// header. Never quoted.
+std::optional<ConfigError> read_token(const Environment& env, const char* name, std::optional<std::string>& out) {
+    auto token = env(name);
+    if (!token) return std::nullopt;
+    if (has_space_or_control(*token)) return fail(name, "must not contain spaces or control characters");
+    if (token->size() < 16) return fail(name, "must be at least 16 characters (got " + std::to_string(token->size()) + ")");
+    out = std::move(*token);
+    return std::nullopt;
+}
+
 // The checks, in the order of SPEC.md §4; the first failure is reported.
 std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Config& config) {
     if (const auto listen = env("GUICHET_LISTEN"))
@@ -297,14 +308,15 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
         config.sms_token = std::move(*token);
     }
 
-    if (auto token = env("GUICHET_ADMIN_TOKEN")) {
-        if (has_space_or_control(*token))
-            return fail("GUICHET_ADMIN_TOKEN", "must not contain spaces or control characters");
-        if (token->size() < 16)
-            return fail("GUICHET_ADMIN_TOKEN",
-                        "must be at least 16 characters (got " + std::to_string(token->size()) + ")");
-        config.admin_token = std::move(*token);
-    }
+    // One token per kind of caller, so that each opens only its own routes (api/http/app.cpp).
+    if (auto error = read_token(env, "GUICHET_ADMIN_TOKEN", config.admin_token)) return error;
+    if (auto error = read_token(env, "GUICHET_PRINT_TOKEN", config.print_token)) return error;
+    if (config.print_token && config.print_token == config.admin_token)
+        return fail("GUICHET_PRINT_TOKEN", "must differ from GUICHET_ADMIN_TOKEN (one token, one kind of caller)");
+    if (auto error = read_token(env, "GUICHET_METRICS_TOKEN", config.metrics_token)) return error;
+    if (config.metrics_token && (config.metrics_token == config.admin_token || config.metrics_token == config.print_token))
+        return fail("GUICHET_METRICS_TOKEN",
+                    "must differ from GUICHET_ADMIN_TOKEN and GUICHET_PRINT_TOKEN (one token, one kind of caller)");
 
     if (auto error = read_key(env, "GUICHET_DATA_KEY", true, config.data_key)) return error;
     const bool serving = needs == ConfigNeeds::everything;
