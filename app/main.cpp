@@ -220,7 +220,8 @@ int run_serve(const infra::Config& config) {
                                                                   .admin_token = config.admin_token,
                                                                   .limits = &request_limits,
                                                                   .print_token = config.print_token,
-                                                                  .metrics_token = config.metrics_token});
+                                                                  .metrics_token = config.metrics_token,
+                                                                  .cors_origins = config.cors_origins});
     api::ServerOptions server_options{config.listen_host, config.listen_port, 2, config.worker_threads, 1024};
     server_options.hashing_threads = config.hashing_threads;
     api::HttpServer server(app, server_options);
@@ -242,6 +243,7 @@ int run_serve(const infra::Config& config) {
                                         {"url", "http://" + config.listen_host + ":" + std::to_string(server.port())},
                                         {"admin_api", config.admin_token.has_value()},
                                         {"print_api", config.print_token.has_value()},
+                                        {"cors_origins", config.cors_origins.size()},
                                         {"email", config.smtp_url ? "smtp" : "files in " + config.mail_dir},
                                         {"sms", config.sms_url ? "provider" : "lines in " + config.sms_file},
                                         {"delivery_workers", config.outbox_workers}});

@@ -56,6 +56,9 @@ struct Config {
     // (window 30s, 1m, 1h, 1d; N 0 or "off" turns one off), e.g. "login=100/1m,flows=off".
     std::vector<LimitOverride> rate_limits;
     std::vector<std::string> trusted_proxies;   // GUICHET_TRUSTED_PROXIES: comma-separated CIDRs
+    // GUICHET_CORS_ORIGINS: exact origins (scheme://host[:port], lower-cased as browsers send
+    // them) allowed to call the API from a browser; empty: no CORS headers.
+    std::vector<std::string> cors_origins;
 };
 
 // message is one line that starts with the variable's name and never contains a secret value,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "api/http/cors.hpp"
 #include "api/log.hpp"
 #include "domain/text.hpp"
 #include "api/problem.hpp"
@@ -43,7 +44,7 @@ bool has_header(const HttpResponse& response, std::string_view name) {
 
 // What every answer carries (SPEC.md §8): nothing cached unless the route says otherwise (answers
 // hold personal data and tokens), no content sniffing, the limit taken for the client address.
-void finish(HttpResponse& response, const HttpRequest& request) {
+void add_common_headers(HttpResponse& response, const HttpRequest& request) {
     if (request.limit && !has_header(response, "RateLimit"))
         for (auto& header : limit_headers(*request.limit)) response.headers.push_back(std::move(header));
     if (!has_header(response, "Cache-Control")) response.headers.emplace_back("Cache-Control", "no-store");
@@ -99,11 +100,13 @@ HttpResponse HttpApp::dispatch(HttpRequest& request) const {
 
     auto match = router_.match(request.method, request.path);
     if (match.route == nullptr) {
-        if (match.allowed.empty()) reject(ErrorCode::not_found, "aucune ressource à cette adresse");
+        if (match.others.empty()) reject(ErrorCode::not_found, "aucune ressource à cette adresse");
+        // A browser asks before calling another origin; no route has OPTIONS, so it is answered here.
+        if (!options_.cors_origins.empty() && is_preflight(request)) return preflight_response(request, match.others, options_.cors_origins);
         std::string allow;
-        for (const auto& m : match.allowed) {
+        for (const auto* other : match.others) {
             if (!allow.empty()) allow += ", ";
-            allow += m;
+            allow += other->method;
         }
         auto response = problem_response(Error{ErrorCode::method_not_allowed, "méthodes acceptées : " + allow}, request.path);
         response.headers.emplace_back("Allow", allow);
@@ -183,6 +186,14 @@ std::optional<HttpResponse> HttpApp::answer(HttpRequest& request, bool may_defer
     } catch (...) {
     }
     return response;
+}
+
+void HttpApp::finish(HttpResponse& response, const HttpRequest& request) const {
+    if (!options_.cors_origins.empty()) {
+        const auto match = router_.match(request.method, request.path);
+        add_cors_headers(response, request, match.route ? std::vector{match.route} : match.others, options_.cors_origins);
+    }
+    add_common_headers(response, request);
 }
 
 std::optional<HttpResponse> HttpApp::refusal_from_memory(HttpRequest& request) const noexcept {

@@ -54,7 +54,7 @@ public:
     struct Match {
         const Route* route = nullptr;                // null: no route for this method and path
         std::map<std::string, std::string> params;
-        std::vector<std::string> allowed;            // methods of the path, when only the method is wrong
+        std::vector<const Route*> others;            // the path's routes, when only the method is wrong
     };
     Match match(const std::string& method, const std::string& path) const;
     const std::vector<Route>& routes() const { return routes_; }

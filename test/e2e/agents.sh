@@ -6,6 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_real_delivery
+export GUICHET_CORS_ORIGINS="$GUICHET_PUBLIC_URL"  # the portal's origin
 start_server
 "$GUICHET_BIN" import-members "$GUICHET_SOURCE_DIR/examples/members.csv" >/dev/null
 
@@ -123,5 +124,28 @@ call GET /metrics
 check "/metrics is not readable anonymously" is_problem 401 unauthorized
 call GET /metrics -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
 check "… the agents' token reads it" bash -c 'grep -q "^guichet_outbox_pending " <<<"$0"' "$BODY"
+
+# 7. CORS: the portal's origin may call the member routes from a browser, no other origin may,
+#    and no origin gets CORS on the back-office routes.
+PORTAL=(-H "Origin: $GUICHET_PUBLIC_URL")
+lacks() { ! grep -qi "^$1" "$HEADERS"; }  # lacks PREFIX: no header of the last answer starts so
+call OPTIONS /v1/sessions "${PORTAL[@]}" -H "Access-Control-Request-Method: POST" -H "Access-Control-Request-Headers: content-type"
+check "a preflight from the portal's origin: 204" status_is 204
+check "… naming the origin" header_is Access-Control-Allow-Origin "$GUICHET_PUBLIC_URL"
+check "… the path's methods" header_is Access-Control-Allow-Methods "POST, GET"
+check "… the headers a front-end sends" header_is Access-Control-Allow-Headers "Authorization, Content-Type, X-Request-Id"
+check "… for 10 minutes" header_is Access-Control-Max-Age 600
+check "… varying by origin" header_is Vary Origin
+check "… and never credentials" lacks Access-Control-Allow-Credentials
+call OPTIONS /v1/sessions -H "Origin: https://ailleurs.example" -H "Access-Control-Request-Method: POST"
+check "a preflight from another origin is refused" is_problem 403 forbidden
+check "… without allowing it anything" lacks Access-Control-Allow-
+call OPTIONS /v1/admin/members "${PORTAL[@]}" -H "Access-Control-Request-Method: POST"
+check "a preflight to the admin API, even from the portal, is refused" is_problem 403 forbidden
+check "… without any CORS header" bash -c '! grep -qi -e "^Access-Control-" -e "^Vary:" "$0"' "$HEADERS"
+json_call POST /v1/password-strength '{"password":"Secret123!"}' "${PORTAL[@]}"
+check "an answer to the portal names its origin" header_is Access-Control-Allow-Origin "$GUICHET_PUBLIC_URL"
+check "… and lets it read the limits and the request id" \
+  header_is Access-Control-Expose-Headers "Retry-After, RateLimit, RateLimit-Policy, X-Request-Id"
 
 finish

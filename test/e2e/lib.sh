@@ -188,6 +188,9 @@ status_is() { [ "$STATUS" = "$1" ]; }
 json_true() { jq -e "$1" <<<"$BODY" >/dev/null 2>&1; }  # json_true JQ_FILTER: the filter holds on BODY
 json_is() { [ "$(jq -r "$1" <<<"$BODY" 2>/dev/null)" = "$2" ]; }
 header_has() { grep -qi "^$1:" "$HEADERS"; }
+header_is() {  # header_is NAME VALUE: the last answer's first NAME header is exactly VALUE
+  [ "$(grep -i "^$1:" "$HEADERS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r')" = "$2" ]
+}
 is_problem() {  # is_problem STATUS CODE: problem+json with that status and code, and a request id
   [ "$STATUS" = "$1" ] && grep -qi '^content-type: application/problem+json' "$HEADERS" \
     && json_is .code "$2" && json_is .status "$1" && header_has X-Request-Id

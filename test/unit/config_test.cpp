@@ -67,6 +67,7 @@ TEST_CASE("config: the documented defaults apply when only the required variable
     CHECK_FALSE(config->admin_token);  // admin API disabled
     CHECK_FALSE(config->print_token);  // print queue disabled
     CHECK_FALSE(config->metrics_token);
+    CHECK(config->cors_origins.empty());  // no CORS headers
     CHECK(config->mail_dir == "data/mail");
     CHECK(config->sms_file == "data/sms.log");
     CHECK(config->max_body_bytes == 65536);
@@ -93,6 +94,7 @@ TEST_CASE("config: every variable is read when set", "[config]") {
     env["GUICHET_ADMIN_TOKEN"] = "0123456789abcdef";
     env["GUICHET_PRINT_TOKEN"] = "print-0123456789abcdef";
     env["GUICHET_METRICS_TOKEN"] = "metrics-0123456789abcdef";
+    env["GUICHET_CORS_ORIGINS"] = "https://espace.mgen.fr, HTTPS://Appli.MGEN.fr:8443,http://localhost:3000";
     env["GUICHET_MAIL_DIR"] = "/var/lib/guichet/mail";
     env["GUICHET_SMS_FILE"] = "/var/lib/guichet/sms.log";
     env["GUICHET_MAX_BODY_BYTES"] = "1024";
@@ -115,6 +117,7 @@ TEST_CASE("config: every variable is read when set", "[config]") {
     CHECK(config->admin_token == "0123456789abcdef");
     CHECK(config->print_token == "print-0123456789abcdef");
     CHECK(config->metrics_token == "metrics-0123456789abcdef");
+    CHECK(config->cors_origins == std::vector<std::string>{"https://espace.mgen.fr", "https://appli.mgen.fr:8443", "http://localhost:3000"});
     CHECK(config->mail_dir == "/var/lib/guichet/mail");
     CHECK(config->sms_file == "/var/lib/guichet/sms.log");
     CHECK(config->max_body_bytes == 1024);
@@ -280,6 +283,22 @@ TEST_CASE("config: one token per kind of back-office caller", "[config]") {
     CHECK_FALSE(load(env).has_value());
     env["GUICHET_METRICS_TOKEN"] = "metrics-token-0123456789";
     CHECK(load(env).has_value());
+}
+
+TEST_CASE("config: GUICHET_CORS_ORIGINS lists exact origins, scheme://host[:port] and nothing more", "[config]") {
+    for (const char* bad : {"*", "null", "espace.mgen.fr", "https://espace.mgen.fr/", "https://espace.mgen.fr/portail",
+                            "https://espace.mgen.fr?x=1", "https://espace.mgen.fr#top", "ftp://espace.mgen.fr",
+                            "https://user@espace.mgen.fr", "https://espace.mgen.fr:0", "https://espace.mgen.fr:70000",
+                            "https://espace.mgen.fr:443", "http://espace.mgen.fr:80", "https://", "https://espace.mgen.fr,https://*.mgen.fr",
+                            "https://[*]:8443"}) {
+        const auto error = refused("GUICHET_CORS_ORIGINS", bad);
+        CHECK(error.message.find("origin") != std::string::npos);
+    }
+    Env env = minimal();
+    env["GUICHET_CORS_ORIGINS"] = "https://[::1]:8443,http://127.0.0.1:8080,https://espace.mgen.fr:8443";
+    const auto config = load(env);
+    REQUIRE(config.has_value());
+    CHECK(config->cors_origins == std::vector<std::string>{"https://[::1]:8443", "http://127.0.0.1:8080", "https://espace.mgen.fr:8443"});
 }
 
 TEST_CASE("config: keys must be base64 of exactly 32 bytes, never echoed", "[config]") {
