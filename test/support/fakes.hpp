@@ -474,7 +474,7 @@ class FakeSecurityEventLog final : public SecurityEventLog {
 public:
     FakeSecurityEventLog(std::vector<RecordedSecurityEvent>& rows, const Clock* clock) : rows_(rows), clock_(clock) {}
     void record(const SecurityEvent& e) override {
-        // As the table's constraint (migrations/0013): an event of no account is an agent's.
+        // As the table's constraint (migrations/0014): an event of no account is an agent's.
         if (!e.account_id && !e.agent_id) throw std::invalid_argument("an event of no account names its agent");
         rows_.push_back(RecordedSecurityEvent{e, clock_ ? clock_->now() : std::chrono::system_clock::now()});
     }
