@@ -95,7 +95,8 @@ int run_import(const infra::Config& config, const std::string& file) {
     infra::PgUnitOfWork uow(pool, cipher);
     infra::SystemClock clock;
     MemberImport import(uow, clock);
-    auto result = import.run(*records);
+    // Whoever can run the command on the host is the operator; the event says it came from here.
+    auto result = import.run("command-line", *records);
     if (!result) {
         for (const auto& e : result.error())
             std::cerr << file << ":" << e.position << ": " << e.field << ": " << to_string(e.code)
@@ -197,6 +198,7 @@ int run_serve(const infra::Config& config) {
     Recovery recovery(uow, flows, hasher, random, digest, clock, rules);
     AgentActions agent_actions(uow, hasher, random, clock, rules);
     IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, rules, config.brand);
+    OutboxActions outbox_actions(uow);
     api::Services services{.readiness = readiness,
                            .password_strength = password_strength,
                            .member_import = member_import,
@@ -211,11 +213,17 @@ int run_serve(const infra::Config& config) {
                            .password_change = password_change,
                            .contact_details = contact_details,
                            .agent_actions = agent_actions,
-                           .identifier_switch = identifier_switch};
+                           .identifier_switch = identifier_switch,
+                           .outbox_actions = outbox_actions};
     std::vector<Cidr> trusted_proxies;
     for (const auto& cidr : config.trusted_proxies) trusted_proxies.push_back(*Cidr::parse(cidr));
     const api::RequestLimits request_limits(uow, clock, rules.rates, std::move(trusted_proxies));
-    api::HttpApp app(api::build_router(services), api::AppOptions{config.max_body_bytes, config.admin_token, &request_limits});
+    api::HttpApp app(api::build_router(services), api::AppOptions{.max_body_bytes = config.max_body_bytes,
+                                                                  .admin_token = config.admin_token,
+                                                                  .limits = &request_limits,
+                                                                  .print_token = config.print_token,
+                                                                  .metrics_token = config.metrics_token,
+                                                                  .cors_origins = config.cors_origins});
     api::ServerOptions server_options{config.listen_host, config.listen_port, 2, config.worker_threads, 1024};
     server_options.hashing_threads = config.hashing_threads;
     api::HttpServer server(app, server_options);
@@ -236,6 +244,8 @@ int run_serve(const infra::Config& config) {
     api::log_json(spdlog::level::info, {{"event", "listening"},
                                         {"url", "http://" + config.listen_host + ":" + std::to_string(server.port())},
                                         {"admin_api", config.admin_token.has_value()},
+                                        {"print_api", config.print_token.has_value()},
+                                        {"cors_origins", config.cors_origins.size()},
                                         {"email", config.smtp_url ? "smtp" : "files in " + config.mail_dir},
                                         {"sms", config.sms_url ? "provider" : "lines in " + config.sms_file},
                                         {"delivery_workers", config.outbox_workers}});

@@ -51,7 +51,7 @@ bench_member_accounts() {
   local bcrypt nir ids
   bcrypt=$(/usr/bin/python3 -W ignore -c "import crypt; print(crypt.crypt('$PASSWORD', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))")
   for nir in "${NIRS[@]}"; do
-    curl -fs -X POST "$URL/v1/admin/accounts" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" \
+    curl -fs -X POST "$URL/v1/admin/accounts" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H 'X-Agent-Id: bench' \
       -H 'Content-Type: application/json' -d "{\"nir\":\"$nir\",\"password_hash\":\"$bcrypt\",\"has_logged_in\":true}" >/dev/null
     curl -fs -X POST "$URL/v1/sessions" -H 'Content-Type: application/json' \
       -d "{\"identifier\":\"$nir\",\"password\":\"$PASSWORD\"}" > "$WORK/login.json"

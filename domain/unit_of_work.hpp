@@ -16,6 +16,7 @@
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/members/member_repository.hpp"
 #include "domain/notifications/notifier.hpp"
+#include "domain/notifications/outbox.hpp"
 #include "domain/sessions/session.hpp"
 
 namespace guichet {
@@ -44,6 +45,8 @@ public:
     virtual Limits& limits() = 0;
     // Messages enqueued here are committed (or rolled back) with the rest of the transaction.
     virtual Notifier& notifier() = 0;
+    // Agents' retries and the print provider's acknowledgements, with their events.
+    virtual OutboxChanges& outbox() = 0;
 
     // A login's two trips to the database besides the hash, each two calls of the repositories
     // above. The defaults make the two calls; the PostgreSQL adapter makes each one statement, so a

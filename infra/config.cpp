@@ -1,6 +1,7 @@
 #include "infra/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <string_view>
@@ -9,6 +10,7 @@
 
 #include "domain/network_address.hpp"
 #include "domain/rules.hpp"
+#include "domain/text.hpp"
 #include "infra/crypto/base64.hpp"
 #include "infra/crypto/sodium.hpp"
 
@@ -223,6 +225,38 @@ std::optional<ConfigError> read_rate_limits(std::string_view text, Config& confi
     return std::nullopt;
 }
 
+// A bearer token callers send, compared in full: long enough not to be guessed, and fit for a
+// header. Never quoted.
+std::optional<ConfigError> read_token(const Environment& env, const char* name, std::optional<std::string>& out) {
+    auto token = env(name);
+    if (!token) return std::nullopt;
+    if (has_space_or_control(*token)) return fail(name, "must not contain spaces or control characters");
+    if (token->size() < 16) return fail(name, "must be at least 16 characters (got " + std::to_string(token->size()) + ")");
+    out = std::move(*token);
+    return std::nullopt;
+}
+
+// Origins as browsers write them in the Origin header: scheme://host[:port], nothing after, and
+// without the default port (a browser never sends it, so such an entry would never match).
+std::optional<ConfigError> read_cors_origins(std::string_view text, Config& config) {
+    constexpr const char* name = "GUICHET_CORS_ORIGINS";
+    for (const auto item : split_list(text)) {
+        auto origin = ascii_lower(item);
+        const auto parts = parse_url(origin, {"http", "https"});
+        const auto host_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; };
+        const bool bare = parts && !parts->has_userinfo &&
+                          origin.substr(origin.find("://") + 3).find_first_of("/?#") == std::string::npos &&
+                          (parts->host.starts_with('[') ? IpAddress::parse(parts->host.substr(1, parts->host.size() - 2)).has_value()
+                                                        : std::ranges::all_of(parts->host, host_char));  // no wildcard
+        if (!bare)
+            return fail(name, "items are exact origins scheme://host[:port] without a path, e.g. https://espace.mgen.fr" + got(item));
+        if ((parts->scheme == "https" && origin.ends_with(":443")) || (parts->scheme == "http" && origin.ends_with(":80")))
+            return fail(name, "write an origin without its default port, as browsers send it" + got(item));
+        config.cors_origins.push_back(std::move(origin));
+    }
+    return std::nullopt;
+}
+
 // The checks, in the order of SPEC.md §4; the first failure is reported.
 std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Config& config) {
     if (const auto listen = env("GUICHET_LISTEN"))
@@ -297,14 +331,15 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
         config.sms_token = std::move(*token);
     }
 
-    if (auto token = env("GUICHET_ADMIN_TOKEN")) {
-        if (has_space_or_control(*token))
-            return fail("GUICHET_ADMIN_TOKEN", "must not contain spaces or control characters");
-        if (token->size() < 16)
-            return fail("GUICHET_ADMIN_TOKEN",
-                        "must be at least 16 characters (got " + std::to_string(token->size()) + ")");
-        config.admin_token = std::move(*token);
-    }
+    // One token per kind of caller, so that each opens only its own routes (api/http/app.cpp).
+    if (auto error = read_token(env, "GUICHET_ADMIN_TOKEN", config.admin_token)) return error;
+    if (auto error = read_token(env, "GUICHET_PRINT_TOKEN", config.print_token)) return error;
+    if (config.print_token && config.print_token == config.admin_token)
+        return fail("GUICHET_PRINT_TOKEN", "must differ from GUICHET_ADMIN_TOKEN (one token, one kind of caller)");
+    if (auto error = read_token(env, "GUICHET_METRICS_TOKEN", config.metrics_token)) return error;
+    if (config.metrics_token && (config.metrics_token == config.admin_token || config.metrics_token == config.print_token))
+        return fail("GUICHET_METRICS_TOKEN",
+                    "must differ from GUICHET_ADMIN_TOKEN and GUICHET_PRINT_TOKEN (one token, one kind of caller)");
 
     if (auto error = read_key(env, "GUICHET_DATA_KEY", true, config.data_key)) return error;
     const bool serving = needs == ConfigNeeds::everything;
@@ -362,6 +397,9 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
             config.trusted_proxies.emplace_back(item);
         }
     }
+
+    if (auto origins = env("GUICHET_CORS_ORIGINS"))
+        if (auto error = read_cors_origins(*origins, config)) return error;
 
     if (auto level = env("GUICHET_LOG_LEVEL")) {
         static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error"};

@@ -34,6 +34,8 @@ struct Config {
     std::optional<std::string> sms_url;         // GUICHET_SMS_URL, http:// or https://
     std::optional<std::string> sms_token;       // GUICHET_SMS_TOKEN
     std::optional<std::string> admin_token;     // GUICHET_ADMIN_TOKEN, unset: admin API disabled
+    std::optional<std::string> print_token;     // GUICHET_PRINT_TOKEN, the print provider's; unset: print queue disabled
+    std::optional<std::string> metrics_token;   // GUICHET_METRICS_TOKEN, a scraper's: /metrics only
     std::array<unsigned char, 32> data_key{};   // GUICHET_DATA_KEY, base64 of 32 bytes
     std::array<unsigned char, 32> signing_key{};  // GUICHET_SIGNING_KEY, base64 Ed25519 seed
     std::string mail_dir = "data/mail";         // GUICHET_MAIL_DIR, outbox folder without SMTP
@@ -54,6 +56,9 @@ struct Config {
     // (window 30s, 1m, 1h, 1d; N 0 or "off" turns one off), e.g. "login=100/1m,flows=off".
     std::vector<LimitOverride> rate_limits;
     std::vector<std::string> trusted_proxies;   // GUICHET_TRUSTED_PROXIES: comma-separated CIDRs
+    // GUICHET_CORS_ORIGINS: exact origins (scheme://host[:port], lower-cased as browsers send
+    // them) allowed to call the API from a browser; empty: no CORS headers.
+    std::vector<std::string> cors_origins;
 };
 
 // message is one line that starts with the variable's name and never contains a secret value,

@@ -1,7 +1,9 @@
 #include "api/http/app.hpp"
 
 #include <algorithm>
+#include <vector>
 
+#include "api/http/cors.hpp"
 #include "api/log.hpp"
 #include "domain/text.hpp"
 #include "api/problem.hpp"
@@ -42,7 +44,7 @@ bool has_header(const HttpResponse& response, std::string_view name) {
 
 // What every answer carries (SPEC.md §8): nothing cached unless the route says otherwise (answers
 // hold personal data and tokens), no content sniffing, the limit taken for the client address.
-void finish(HttpResponse& response, const HttpRequest& request) {
+void add_common_headers(HttpResponse& response, const HttpRequest& request) {
     if (request.limit && !has_header(response, "RateLimit"))
         for (auto& header : limit_headers(*request.limit)) response.headers.push_back(std::move(header));
     if (!has_header(response, "Cache-Control")) response.headers.emplace_back("Cache-Control", "no-store");
@@ -52,6 +54,45 @@ void finish(HttpResponse& response, const HttpRequest& request) {
 
 }  // namespace
 
+std::optional<HttpResponse> HttpApp::refuse_token(Access access, const HttpRequest& request) const {
+    // The tokens that open the route (SPEC.md §4, §8).
+    std::vector<const std::optional<std::string>*> accepted;
+    const char* disabled = "";
+    switch (access) {
+        case Access::admin:
+            accepted = {&options_.admin_token};
+            disabled = "l'API d'administration n'est pas activée";
+            break;
+        case Access::print:
+            accepted = {&options_.print_token};
+            disabled = "la file d'impression n'est pas activée";
+            break;
+        case Access::metrics:
+            accepted = {&options_.metrics_token, &options_.admin_token};
+            disabled = "les métriques ne sont pas activées";
+            break;
+        case Access::public_:
+        case Access::member:
+        case Access::operations:
+            return std::nullopt;
+    }
+    if (std::ranges::none_of(accepted, [](const auto* token) { return token->has_value(); })) reject(ErrorCode::forbidden, disabled);
+
+    const auto auth = request.header("authorization").value_or("");
+    const std::string prefix = "Bearer ";
+    const bool bearer = auth.size() > prefix.size() && auth.compare(0, prefix.size(), prefix) == 0;
+    const auto given = bearer ? auth.substr(prefix.size()) : std::string();
+    const auto matches = [&](const std::optional<std::string>* token) { return bearer && *token && same_secret(given, **token); };
+    if (std::ranges::any_of(accepted, matches)) return std::nullopt;
+    // Another caller's token: who calls is known, and this route is not theirs (the agents' token
+    // on the letters, which hold temporary passwords in clear).
+    if (matches(&options_.admin_token) || matches(&options_.print_token) || matches(&options_.metrics_token))
+        reject(ErrorCode::forbidden, "ce jeton n'ouvre pas cette route");
+    auto response = problem_response(Error{ErrorCode::unauthorized, "jeton absent ou invalide"}, request.path);
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
+}
+
 HttpResponse HttpApp::dispatch(HttpRequest& request) const {
     if (request.body.size() > options_.max_body_bytes)
         reject(ErrorCode::payload_too_large,
@@ -59,11 +100,13 @@ HttpResponse HttpApp::dispatch(HttpRequest& request) const {
 
     auto match = router_.match(request.method, request.path);
     if (match.route == nullptr) {
-        if (match.allowed.empty()) reject(ErrorCode::not_found, "aucune ressource à cette adresse");
+        if (match.others.empty()) reject(ErrorCode::not_found, "aucune ressource à cette adresse");
+        // A browser asks before calling another origin; no route has OPTIONS, so it is answered here.
+        if (!options_.cors_origins.empty() && is_preflight(request)) return preflight_response(request, match.others, options_.cors_origins);
         std::string allow;
-        for (const auto& m : match.allowed) {
+        for (const auto* other : match.others) {
             if (!allow.empty()) allow += ", ";
-            allow += m;
+            allow += other->method;
         }
         auto response = problem_response(Error{ErrorCode::method_not_allowed, "méthodes acceptées : " + allow}, request.path);
         response.headers.emplace_back("Allow", allow);
@@ -78,17 +121,7 @@ HttpResponse HttpApp::dispatch(HttpRequest& request) const {
         if (request.limit && !request.limit->decision.allowed) throw ProblemException(address_limited(*request.limit));
     }
 
-    if (route.access == Access::admin) {
-        if (!options_.admin_token) reject(ErrorCode::forbidden, "l'API d'administration n'est pas activée");
-        const auto auth = request.header("authorization").value_or("");
-        const std::string prefix = "Bearer ";
-        if (auth.size() <= prefix.size() || auth.compare(0, prefix.size(), prefix) != 0 ||
-            !same_secret(auth.substr(prefix.size()), *options_.admin_token)) {
-            auto response = problem_response(Error{ErrorCode::unauthorized, "jeton d'administration absent ou invalide"}, request.path);
-            response.headers.emplace_back("WWW-Authenticate", "Bearer");
-            return response;
-        }
-    }
+    if (auto refusal = refuse_token(route.access, request)) return std::move(*refusal);
 
     if (route.body != Body::none) {
         if (!is_json_media_type(request.header("content-type")))
@@ -153,6 +186,14 @@ std::optional<HttpResponse> HttpApp::answer(HttpRequest& request, bool may_defer
     } catch (...) {
     }
     return response;
+}
+
+void HttpApp::finish(HttpResponse& response, const HttpRequest& request) const {
+    if (!options_.cors_origins.empty()) {
+        const auto match = router_.match(request.method, request.path);
+        add_cors_headers(response, request, match.route ? std::vector{match.route} : match.others, options_.cors_origins);
+    }
+    add_common_headers(response, request);
 }
 
 std::optional<HttpResponse> HttpApp::refusal_from_memory(HttpRequest& request) const noexcept {

@@ -1,9 +1,11 @@
 #pragma once
 // Everything every request goes through, around the route table: size limit, routing (404/405),
-// admin authentication, JSON content type and parsing, and the one catch-all that turns any
-// failure into problem+json. It never throws, so Pistache never sends its plain-text errors.
+// the back-office tokens (admin, print, metrics), CORS (api/http/cors.hpp), JSON content type and
+// parsing, and the one catch-all that turns any failure into problem+json. It never throws, so
+// Pistache never sends its plain-text errors.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/http/request_limits.hpp"
 #include "api/http/router.hpp"
@@ -14,6 +16,9 @@ struct AppOptions {
     std::size_t max_body_bytes = 64 * 1024;
     std::optional<std::string> admin_token;  // unset: the admin API answers 403
     const RequestLimits* limits = nullptr;   // the per-address limits; none: no limit
+    std::optional<std::string> print_token{};    // unset: the print queue answers 403
+    std::optional<std::string> metrics_token{};  // /metrics opens with it or the admin token
+    std::vector<std::string> cors_origins{};     // exact origins browsers may call from; none: no CORS headers
 };
 
 class HttpApp {
@@ -33,7 +38,12 @@ public:
 
 private:
     HttpResponse dispatch(HttpRequest& request) const;
+    // The 401 of a missing or unknown token; throws the 403 of a disabled route or of another
+    // caller's token; empty when the request may go on.
+    std::optional<HttpResponse> refuse_token(Access access, const HttpRequest& request) const;
     std::optional<HttpResponse> answer(HttpRequest& request, bool may_defer) const noexcept;
+    // What every answer carries, CORS headers included.
+    void finish(HttpResponse& response, const HttpRequest& request) const;
     Router router_;
     AppOptions options_;
 };

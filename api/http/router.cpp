@@ -66,10 +66,10 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
         if (route.method == method) {
             result.route = &route;
             result.params = std::move(params);
-            result.allowed.clear();
+            result.others.clear();
             return result;
         }
-        result.allowed.push_back(route.method);
+        result.others.push_back(&route);
     }
     return result;
 }

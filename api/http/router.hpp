@@ -12,9 +12,12 @@ namespace guichet::api {
 
 enum class Body { none, json_object, json_array };
 // public_: anyone; member: a member's bearer token, checked by the handler through Sessions
-// (which counts the session's requests, SPEC.md §2); admin: the agents' token; operations: health,
-// the OpenAPI description and the public keys, for load balancers and relying parties.
-enum class Access { public_, member, admin, operations };
+// (which counts the session's requests, SPEC.md §2); admin: the agents' token; print: the print
+// provider's token (the letters hold temporary passwords in clear: agents do not read them);
+// metrics: a scraper's token or the agents'; operations: health, the OpenAPI description and the
+// public keys, for load balancers and relying parties. admin, print and metrics are checked by
+// HttpApp, before the handler.
+enum class Access { public_, member, admin, print, metrics, operations };
 // Which per-client-address limit of SPEC.md §2 a route counts against (RequestRates, domain/rules.hpp).
 // Public routes count against `public_routes` unless they say otherwise; other routes count
 // against none (a member's routes are limited per session).
@@ -51,7 +54,7 @@ public:
     struct Match {
         const Route* route = nullptr;                // null: no route for this method and path
         std::map<std::string, std::string> params;
-        std::vector<std::string> allowed;            // methods of the path, when only the method is wrong
+        std::vector<const Route*> others;            // the path's routes, when only the method is wrong
     };
     Match match(const std::string& method, const std::string& path) const;
     const std::vector<Route>& routes() const { return routes_; }

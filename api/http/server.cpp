@@ -62,7 +62,8 @@ private:
 };
 
 void send(Http::ResponseWriter& writer, const HttpResponse& response) {
-    writer.headers().add(std::make_shared<NamedHeader>("Content-Type", response.content_type));
+    if (!response.content_type.empty())  // a 204 has no body to describe
+        writer.headers().add(std::make_shared<NamedHeader>("Content-Type", response.content_type));
     for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
     writer.send(static_cast<Http::Code>(response.status), response.body);
 }

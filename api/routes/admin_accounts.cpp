@@ -1,6 +1,6 @@
 // Back-office: bring over a portal account of the previous system (SPEC.md §4), and the Connect
 // identities other sites of the insurer created before Guichet; and the agents' actions on an
-// account (SPEC.md §3.8), each naming its agent in X-Agent-Id.
+// account (SPEC.md §3.8). Each names its agent in X-Agent-Id, recorded with it (SPEC.md §8).
 #include <algorithm>
 
 #include "api/http/input.hpp"
@@ -11,9 +11,7 @@
 
 namespace guichet::api {
 
-namespace {
-
-// The agent behind an admin call: recorded with every action, so it is required and kept plain.
+// Kept plain: it is stored with every event and shown to agents.
 std::string agent_of(const HttpRequest& request) {
     const auto agent = request.header("x-agent-id").value_or("");
     const bool plain = std::all_of(agent.begin(), agent.end(), [](char c) {
@@ -24,6 +22,12 @@ std::string agent_of(const HttpRequest& request) {
                                                                   "parmi lettres, chiffres, . _ - @)", "X-Agent-Id"});
     return agent;
 }
+
+std::string agent_of(const HttpRequest& request, const std::string& fallback) {
+    return request.header("x-agent-id") ? agent_of(request) : fallback;
+}
+
+namespace {
 
 nlohmann::json summary_json(const AccountSummary& s) {
     auto channels = nlohmann::json::array();
@@ -42,12 +46,13 @@ std::optional<std::string> query_of(const HttpRequest& request, const char* name
 
 void add_admin_account_routes(Router& router, Services& services) {
     router.add("POST", "/v1/admin/accounts", Body::json_object, Access::admin, [&services](const HttpRequest& request) {
+        const auto agent = agent_of(request);
         const auto& body = request.json;
         ImportAccountCommand command{required_string(body, "nir", 32), optional_string(body, "password_hash", 512),
                                      required_bool(body, "has_logged_in"), optional_bool(body, "locked").value_or(false),
                                      optional_string(body, "send_temporary_password_by", 16),
                                      optional_bool(body, "password_never_created").value_or(false)};
-        auto result = services.account_import.run(command);
+        auto result = services.account_import.run(agent, command);
         if (!result) throw ProblemException(result.error());
         return json_response(201, {{"id", result->id},
                                    {"identifier", "nir"},
@@ -58,10 +63,11 @@ void add_admin_account_routes(Router& router, Services& services) {
     }, Cost::hashing);
 
     router.add("POST", "/v1/admin/identities", Body::json_object, Access::admin, [&services](const HttpRequest& request) {
+        const auto agent = agent_of(request);
         const auto& body = request.json;
         ImportIdentityCommand command{required_string(body, "email", 254), required_string(body, "password_hash", 512),
                                       optional_bool(body, "validated").value_or(false)};
-        const auto id = value_or_problem(services.account_import.import_identity(command));
+        const auto id = value_or_problem(services.account_import.import_identity(agent, command));
         return json_response(201, {{"id", id}, {"validated", command.validated}});
     });
 

@@ -1,4 +1,5 @@
-// Back-office import of member records (SPEC.md §4): the CSV fields as a JSON array.
+// Back-office import of member records (SPEC.md §4): the CSV fields as a JSON array, recorded
+// with the agent of X-Agent-Id (SPEC.md §8).
 #include "api/http/input.hpp"
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
@@ -35,6 +36,7 @@ MemberRecord to_record(const nlohmann::json& item) {
 
 void add_admin_member_routes(Router& router, Services& services) {
     router.add("POST", "/v1/admin/members", Body::json_array, Access::admin, [&services](const HttpRequest& request) {
+        const auto agent = agent_of(request);
         const auto& items = request.json;
         if (items.size() > kMaxRecordsPerRequest)
             throw ProblemException(Error{ErrorCode::payload_too_large,
@@ -54,7 +56,7 @@ void add_admin_member_routes(Router& router, Services& services) {
             }
         }
         if (errors.empty()) {
-            auto result = services.member_import.run(rows);
+            auto result = services.member_import.run(agent, rows);
             if (result)
                 return json_response(200, {{"created", result->created}, {"updated", result->updated}, {"unchanged", result->unchanged}});
             for (const auto& e : result.error())

@@ -1,7 +1,7 @@
 // Back-office view of deliveries: undeliverable messages (and a retry), and the print queue that
-// the print provider reads and acknowledges (SPEC.md §3.9). Message listings never show
-// parameters (codes, links, passwords) and mask recipients; the print queue shows the postal
-// address and the letter's text, which is what the printer must print.
+// the print provider reads and acknowledges with its own token (SPEC.md §3.9, §4). Message
+// listings never show parameters (codes, links, passwords) and mask recipients; the print queue
+// shows the postal address and the letter's text, which is what the printer must print.
 #include <chrono>
 
 #include "api/http/input.hpp"
@@ -70,25 +70,27 @@ void add_admin_outbox_routes(Router& router, Services& services) {
     });
 
     router.add("POST", "/v1/admin/messages/{id}/retry", Body::none, Access::admin, [&services](const HttpRequest& request) {
+        const auto agent = agent_of(request);
         const auto id = id_param(request.params);
-        if (!services.outbox.retry(id)) throw ProblemException(Error{ErrorCode::not_found, "aucun message non distribuable avec cet identifiant"});
+        check_or_problem(services.outbox_actions.retry(agent, id));
         return json_response(200, {{"id", id}, {"status", "pending"}});
     });
 
-    router.add("GET", "/v1/admin/letters", Body::none, Access::admin, [&services](const HttpRequest& request) {
+    router.add("GET", "/v1/admin/letters", Body::none, Access::print, [&services](const HttpRequest& request) {
         const auto status = letter_status_param(request);
         auto list = nlohmann::json::array();
         for (const auto& l : services.outbox.letters(status, kListLimit, services.brand)) list.push_back(to_json(l));
         return json_response(200, list);
     });
 
-    router.add("POST", "/v1/admin/letters/{id}/printed", Body::none, Access::admin, [&services](const HttpRequest& request) {
+    router.add("POST", "/v1/admin/letters/{id}/printed", Body::none, Access::print, [&services](const HttpRequest& request) {
+        const auto agent = agent_of(request, "print-provider");
         const auto id = id_param(request.params);
-        if (!services.outbox.mark_printed(id)) throw ProblemException(Error{ErrorCode::not_found, "aucun courrier à imprimer avec cet identifiant"});
+        check_or_problem(services.outbox_actions.mark_printed(agent, id));
         return json_response(200, {{"id", id}, {"status", "printed"}});
     });
 
-    router.add("GET", "/metrics", Body::none, Access::public_, [&services](const HttpRequest&) {
+    router.add("GET", "/metrics", Body::none, Access::metrics, [&services](const HttpRequest&) {
         const auto stats = services.outbox.stats();
         const auto& c = services.delivery_counters;
         std::string text;

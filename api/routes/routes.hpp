@@ -7,6 +7,7 @@
 #include "domain/notifications/outbox.hpp"
 #include "service/accounts/account_import.hpp"
 #include "service/delivery/dispatcher.hpp"
+#include "service/delivery/outbox_actions.hpp"
 #include "service/flows/flows.hpp"
 #include "service/passwords/password_change.hpp"
 #include "service/personalisation/contact_details.hpp"
@@ -36,6 +37,7 @@ struct Services {
     ContactDetails& contact_details;
     AgentActions& agent_actions;
     IdentifierSwitch& identifier_switch;
+    OutboxActions& outbox_actions;
 };
 
 // The fields of a new session (login, reset link, email validation) and of a new access token.
@@ -49,6 +51,12 @@ HttpResponse access_response(const std::string& message, const AccessToken& acce
 
 // The token of the request's `Authorization: Bearer …` header; empty without one.
 std::string bearer_token(const HttpRequest& request);
+// The agent behind a back-office call (X-Agent-Id), recorded with what it does (SPEC.md §8):
+// required, or a 400 problem thrown (api/routes/admin_accounts.cpp).
+std::string agent_of(const HttpRequest& request);
+// The same, `fallback` when the header is absent (the print provider, one caller, may not name
+// its operator).
+std::string agent_of(const HttpRequest& request, const std::string& fallback);
 // The session behind the request's bearer token, or a 401/403 problem thrown (api/routes/sessions.cpp).
 AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions,
                                    Sessions::Scope scope = Sessions::Scope::full);

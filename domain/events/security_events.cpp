@@ -5,7 +5,7 @@
 namespace guichet {
 
 namespace {
-constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 17> kNames{{
+constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 22> kNames{{
     {SecurityEventKind::login_succeeded, "login_succeeded"},
     {SecurityEventKind::login_failed, "login_failed"},
     {SecurityEventKind::account_locked, "account_locked"},
@@ -23,6 +23,11 @@ constexpr std::array<std::pair<SecurityEventKind, std::string_view>, 17> kNames{
     {SecurityEventKind::identifier_validation_sent, "identifier_validation_sent"},
     {SecurityEventKind::identifier_switched, "identifier_switched"},
     {SecurityEventKind::contacts_changed, "contacts_changed"},
+    {SecurityEventKind::members_imported, "members_imported"},
+    {SecurityEventKind::account_imported, "account_imported"},
+    {SecurityEventKind::identity_imported, "identity_imported"},
+    {SecurityEventKind::message_retried, "message_retried"},
+    {SecurityEventKind::letter_printed, "letter_printed"},
 }};
 }  // namespace
 

@@ -31,12 +31,19 @@ enum class SecurityEventKind {
     identifier_validation_sent,  // seed 002: a link to validate the chosen email identifier
     identifier_switched,         // seed 002: the account now logs in with an email identifier
     contacts_changed,            // SPEC.md §8: a new email or mobile, the previous ones told
+    // Back-office writes (SPEC.md §8), each with the agent's id; those of no single account
+    // (member records, a Connect identity of no account, a message, a letter) have none.
+    members_imported,
+    account_imported,
+    identity_imported,
+    message_retried,
+    letter_printed,
 };
 std::string_view to_string(SecurityEventKind kind);
 std::optional<SecurityEventKind> security_event_kind_from(std::string_view text);
 
 struct SecurityEvent {
-    AccountId account_id;
+    std::optional<AccountId> account_id;  // none: a back-office write that concerns no single account
     SecurityEventKind kind;
     std::string detail{};                 // e.g. "recovery, sms 06 •• •• •• 78"
     std::optional<std::string> agent_id{};  // for agent actions

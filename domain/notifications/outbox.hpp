@@ -57,17 +57,25 @@ struct OutboxStats {
     double oldest_pending_seconds = 0;
 };
 
+// What agents and the print provider read.
 class OutboxAdmin {
 public:
     virtual ~OutboxAdmin() = default;
     virtual std::vector<MessageSummary> list(MessageStatus status, std::size_t limit) = 0;
-    // A dead message back to pending, due now, with its attempts reset; false if no dead message has this id.
-    virtual bool retry(MessageId id) = 0;
     // Letters waiting to be printed (pending) or printed (sent), with their text rendered.
     virtual std::vector<Letter> letters(MessageStatus status, std::size_t limit, const BrandSettings& brand) = 0;
+    virtual OutboxStats stats() = 0;
+};
+
+// What they change, obtained from a Transaction: each change commits with the security event
+// that records who made it (SPEC.md §8).
+class OutboxChanges {
+public:
+    virtual ~OutboxChanges() = default;
+    // A dead message back to pending, due now, with its attempts reset; false if no dead message has this id.
+    virtual bool retry(MessageId id) = 0;
     // A pending letter marked printed; its parameters are erased. False if no pending letter has this id.
     virtual bool mark_printed(MessageId id) = 0;
-    virtual OutboxStats stats() = 0;
 };
 
 // Masks a recipient for listings and logs: "j•••@exemple.fr", "06 •• •• •• 78", a town for letters.

@@ -1,8 +1,10 @@
 #pragma once
 // Values crossing the driver. Timestamps go as seconds since the epoch (SELECT extract(epoch
 // FROM …)::float8, to_timestamp($n)): no time-zone or text-format parsing on either side.
-// Binary strings (ciphertexts, blind indexes) go as bytea parameters.
+// Binary strings (ciphertexts, blind indexes) go as bytea parameters. Nullable parameters go as
+// text or a null pointer (this libpqxx takes no std::optional).
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <pqxx/binarystring>
 #include <pqxx/field>
@@ -25,5 +27,11 @@ inline std::optional<std::chrono::system_clock::time_point> optional_time(const 
     if (field.is_null()) return std::nullopt;
     return from_epoch(field.as<double>());
 }
+
+inline std::optional<std::string> id_text(const std::optional<std::int64_t>& id) {
+    return id ? std::optional(std::to_string(*id)) : std::nullopt;
+}
+
+inline const char* or_null(const std::optional<std::string>& text) { return text ? text->c_str() : nullptr; }
 
 }  // namespace guichet::infra

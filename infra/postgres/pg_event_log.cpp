@@ -27,8 +27,8 @@ SELECT kind, detail, agent_id, at FROM (
 }  // namespace
 
 void PgSecurityEventLog::record(const SecurityEvent& e) {
-    tx_.exec_prepared(event_record.name, e.account_id, std::string(to_string(e.kind)), e.detail,
-                      e.agent_id ? e.agent_id->c_str() : nullptr);
+    const auto account = id_text(e.account_id);
+    tx_.exec_prepared(event_record.name, or_null(account), std::string(to_string(e.kind)), e.detail, or_null(e.agent_id));
 }
 
 std::vector<RecordedSecurityEvent> PgSecurityEventLog::list(AccountId account, std::size_t limit) {

@@ -1,5 +1,5 @@
 #pragma once
-// PostgreSQL adapter of the security event log (migrations/0009).
+// PostgreSQL adapter of the security event log (migrations/0009, 0014).
 #include <pqxx/transaction_base>
 
 #include "domain/events/security_events.hpp"

@@ -42,13 +42,6 @@ WHERE purpose = $1 AND account_id IS NOT DISTINCT FROM $2 AND identity_id IS NOT
 LIMIT 1
 )sql");
 
-
-std::optional<std::string> id_text(const std::optional<std::int64_t>& id) {
-    return id ? std::optional(std::to_string(*id)) : std::nullopt;
-}
-
-const char* or_null(const std::optional<std::string>& text) { return text ? text->c_str() : nullptr; }
-
 }  // namespace
 
 void PgLinkTokenRepository::issue(LinkPurpose purpose, const std::string& token, const LinkSubject& subject,

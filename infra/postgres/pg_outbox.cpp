@@ -110,6 +110,10 @@ MessageId PgNotifier::enqueue(const OutgoingMessage& m) {
     return row["id"].as<MessageId>();
 }
 
+bool PgOutboxChanges::retry(MessageId id) { return tx_.exec_prepared(outbox_retry_dead.name, id).affected_rows() == 1; }
+
+bool PgOutboxChanges::mark_printed(MessageId id) { return tx_.exec_prepared(outbox_mark_printed.name, id).affected_rows() == 1; }
+
 // One short transaction on a pooled connection; driver failures become Unavailable.
 template <typename Work>
 auto PgOutbox::with_transaction(Work&& work) {
@@ -181,9 +185,6 @@ std::vector<MessageSummary> PgOutbox::list(MessageStatus status, std::size_t lim
     });
 }
 
-bool PgOutbox::retry(MessageId id) {
-    return with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_retry_dead.name, id).affected_rows() == 1; });
-}
 
 std::vector<Letter> PgOutbox::letters(MessageStatus status, std::size_t limit, const BrandSettings& brand) {
     return with_transaction([&](pqxx::work& tx) {
@@ -205,9 +206,6 @@ std::vector<Letter> PgOutbox::letters(MessageStatus status, std::size_t limit, c
     });
 }
 
-bool PgOutbox::mark_printed(MessageId id) {
-    return with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_printed.name, id).affected_rows() == 1; });
-}
 
 OutboxStats PgOutbox::stats() {
     return with_transaction([&](pqxx::work& tx) {

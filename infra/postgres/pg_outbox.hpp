@@ -1,6 +1,7 @@
 #pragma once
-// The PostgreSQL outbox: PgNotifier writes inside the caller's transaction; PgOutbox serves the
-// dispatcher (claim, then record the outcome, each in its own short transaction) and agents.
+// The PostgreSQL outbox: PgNotifier and PgOutboxChanges write inside the caller's transaction;
+// PgOutbox serves the dispatcher (claim, then record the outcome, each in its own short
+// transaction) and what agents and the print provider read.
 // Template parameters are stored encrypted (they hold codes and temporary passwords).
 #include <pqxx/transaction_base>
 
@@ -20,6 +21,16 @@ private:
     const DataCipher& cipher_;
 };
 
+class PgOutboxChanges final : public OutboxChanges {
+public:
+    explicit PgOutboxChanges(pqxx::transaction_base& tx) : tx_(tx) {}
+    bool retry(MessageId id) override;
+    bool mark_printed(MessageId id) override;
+
+private:
+    pqxx::transaction_base& tx_;
+};
+
 class PgOutbox final : public OutboxQueue, public OutboxAdmin {
 public:
     PgOutbox(ConnectionPool& pool, const DataCipher& cipher) : pool_(pool), cipher_(cipher) {}
@@ -30,9 +41,7 @@ public:
     void mark_dead(MessageId id, const std::string& error) override;
 
     std::vector<MessageSummary> list(MessageStatus status, std::size_t limit) override;
-    bool retry(MessageId id) override;
     std::vector<Letter> letters(MessageStatus status, std::size_t limit, const BrandSettings& brand) override;
-    bool mark_printed(MessageId id) override;
     OutboxStats stats() override;
 
 private:

@@ -28,6 +28,7 @@ public:
                   CacheWrites& writes, LimitMemory* limits, bool autocommit)
         : members_(tx, cipher),
           notifier_(tx, cipher),
+          outbox_(tx),
           accounts_(tx, cipher, writes),
           identities_(tx),
           flows_(tx, cipher),
@@ -39,6 +40,7 @@ public:
           limits_(tx, cipher, limits, autocommit) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
+    OutboxChanges& outbox() override { return outbox_; }
     AccountRepository& accounts() override { return accounts_; }
     IdentityRepository& identities() override { return identities_; }
     FlowRepository& flows() override { return flows_; }
@@ -58,6 +60,7 @@ public:
 private:
     PgMemberRepository members_;
     PgNotifier notifier_;
+    PgOutboxChanges outbox_;
     PgAccountRepository accounts_;
     PgIdentityRepository identities_;
     PgFlowRepository flows_;
@@ -75,6 +78,7 @@ public:
     MemoryTransaction(const SessionCache* cache, LimitMemory* limits) : sessions_(cache), limits_(limits) {}
     MemberRepository& members() override { throw WouldWait(); }
     Notifier& notifier() override { throw WouldWait(); }
+    OutboxChanges& outbox() override { throw WouldWait(); }
     AccountRepository& accounts() override { throw WouldWait(); }
     IdentityRepository& identities() override { throw WouldWait(); }
     FlowRepository& flows() override { throw WouldWait(); }

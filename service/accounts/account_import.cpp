@@ -22,7 +22,7 @@ std::chrono::hours temporary_password_lifetime(Channel channel) {
     return channel == Channel::letter ? std::chrono::hours(24 * 30) : std::chrono::hours(24);
 }
 
-Result<ImportedAccount> AccountImport::run(const ImportAccountCommand& command) {
+Result<ImportedAccount> AccountImport::run(const std::string& agent, const ImportAccountCommand& command) {
     auto nir = Nir::parse(command.nir);
     if (!nir) return fail(ErrorCode::invalid_nir, nir.error().detail, "nir");
     if (command.password_hash && !looks_like_supported_hash(*command.password_hash))
@@ -100,12 +100,16 @@ Result<ImportedAccount> AccountImport::run(const ImportAccountCommand& command) 
         }
         if (command.locked) tx.throttle().set_locked(IdentifierKey{nir->body().value()}, true);
         if (message) tx.notifier().enqueue(*message);
+        const std::string password = channel                          ? "temporary password by " + std::string(to_string(*channel))
+                                     : command.password_never_created ? "password never created"
+                                                                      : "password hash";
+        tx.events().record(SecurityEvent{*id, SecurityEventKind::account_imported, password + (command.locked ? ", locked" : ""), agent});
         outcome = ImportedAccount{*id, channel};
     });
     return outcome;
 }
 
-Result<IdentityId> AccountImport::import_identity(const ImportIdentityCommand& command) {
+Result<IdentityId> AccountImport::import_identity(const std::string& agent, const ImportIdentityCommand& command) {
     const auto email = Email::parse(command.email);
     if (!email) return fail(ErrorCode::invalid_email, email.error().detail, "email");
     if (!looks_like_supported_hash(command.password_hash))
@@ -115,6 +119,9 @@ Result<IdentityId> AccountImport::import_identity(const ImportIdentityCommand& c
         const auto id = tx.identities().create(NewIdentity{*email, command.password_hash, "", ""});
         if (!id) return;
         if (command.validated) tx.identities().mark_validated(*id);
+        // A Connect identity of no account yet: the event names it by its masked email.
+        tx.events().record(SecurityEvent{std::nullopt, SecurityEventKind::identity_imported,
+                                         email->masked() + (command.validated ? ", validated" : ""), agent});
         outcome = *id;
     });
     return outcome;

@@ -43,8 +43,9 @@ class AccountImport {
 public:
     AccountImport(UnitOfWork& uow, const PasswordHasher& hasher, RandomSource& random, const Clock& clock)
         : uow_(uow), hasher_(hasher), random_(random), clock_(clock) {}
-    Result<ImportedAccount> run(const ImportAccountCommand& command);
-    Result<IdentityId> import_identity(const ImportIdentityCommand& command);
+    // Each recorded as a security event with the agent's id (SPEC.md §8).
+    Result<ImportedAccount> run(const std::string& agent, const ImportAccountCommand& command);
+    Result<IdentityId> import_identity(const std::string& agent, const ImportIdentityCommand& command);
 
 private:
     UnitOfWork& uow_;

@@ -4,7 +4,7 @@
 
 namespace guichet {
 
-std::expected<ImportCounts, std::vector<RowError>> MemberImport::run(const std::vector<NumberedRecord>& rows) {
+std::expected<ImportCounts, std::vector<RowError>> MemberImport::run(const std::string& agent, const std::vector<NumberedRecord>& rows) {
     const auto today = clock_.today();
     std::vector<Member> members;
     std::vector<RowError> errors;
@@ -36,6 +36,10 @@ std::expected<ImportCounts, std::vector<RowError>> MemberImport::run(const std::
                 case UpsertOutcome::unchanged: ++counts.unchanged; break;
             }
         }
+        tx.events().record(SecurityEvent{std::nullopt, SecurityEventKind::members_imported,
+                                         "created " + std::to_string(counts.created) + ", updated " + std::to_string(counts.updated) +
+                                             ", unchanged " + std::to_string(counts.unchanged),
+                                         agent});
     });
     return counts;
 }

@@ -28,7 +28,8 @@ struct ImportCounts {
 class MemberImport {
 public:
     MemberImport(UnitOfWork& uow, const Clock& clock) : uow_(uow), clock_(clock) {}
-    std::expected<ImportCounts, std::vector<RowError>> run(const std::vector<NumberedRecord>& rows);
+    // `agent` (an agent's id, or who ran the command line) is recorded with the counts (SPEC.md §8).
+    std::expected<ImportCounts, std::vector<RowError>> run(const std::string& agent, const std::vector<NumberedRecord>& rows);
 
 private:
     UnitOfWork& uow_;

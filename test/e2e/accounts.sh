@@ -14,7 +14,7 @@ check "one account per member" is_problem 409 account_already_exists
 
 admin_call POST /v1/admin/accounts '{"nir":"269029935004220","has_logged_in":false}'
 check "without a hash, a temporary password goes by letter" json_true '.temporary_password_sent_by == "letter"'
-call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+print_call GET "/v1/admin/letters?status=pending"
 check "the letter waits in the print queue, addressed to the member" json_true '.[0].postal_address | startswith("Élodie Lefèvre\n3 place du Marché")'
 check "with a 12-character temporary password valid 30 days" json_true '.[0].text | test("[A-Za-z0-9!#$%&*+=?@-]{12}") and test("30 jours")'
 

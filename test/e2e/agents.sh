@@ -2,9 +2,11 @@
 # End to end (issue 5): agent actions (look-up, unlock, password reset by SMS, security events with
 # the agent's id and no secret), and the unlock flow's email branch with the single-channel
 # shortcut (an overseas mobile is never offered for SMS), with an expired and a reused link.
+# Issue 14: each back-office caller's token opens its own routes, every admin write is recorded.
 source "$(dirname "$0")/lib.sh"
 
 start_real_delivery
+export GUICHET_CORS_ORIGINS="$GUICHET_PUBLIC_URL"  # the portal's origin
 start_server
 "$GUICHET_BIN" import-members "$GUICHET_SOURCE_DIR/examples/members.csv" >/dev/null
 
@@ -93,5 +95,57 @@ json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"Autre-S
 check "the link is single use" is_problem 410 link_expired
 login 293026938112301 'Soleil-Caraibes2026'
 check "the new password logs in" status_is 200
+
+# 6. Back-office roles (SPEC.md §8): every admin write names its agent and is recorded with it;
+#    only the print provider reads the letters (they hold temporary passwords); /metrics needs a token.
+events_of() { psql -tA "$(db_url)" -c "SELECT coalesce(account_id::text, '-') || ' ' || agent_id FROM security_events WHERE kind = '$1' ORDER BY id"; }
+check "the command line's import of members is recorded, under no account" test "$(events_of members_imported)" = "- command-line"
+json_call POST /v1/admin/accounts '{"nir":"269029935004220","has_logged_in":false}' -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+check "an admin write without X-Agent-Id" is_problem 400 validation_error
+agent POST /v1/admin/accounts '{"nir":"269029935004220","has_logged_in":false}'
+check "with it, the account comes over, its temporary password by letter" json_true '.temporary_password_sent_by == "letter"'
+ELODIE=$(jq -r .id <<<"$BODY")
+agent GET "/v1/admin/accounts/$ELODIE/events"
+check "… and the agent's events show who brought it over" \
+  json_true 'map(select(.kind == "account_imported")) | length == 1 and .[0].agent_id == "agent.dupont"'
+call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"
+check "the agents' token cannot read the letters" is_problem 403 forbidden
+print_call GET "/v1/admin/letters?status=pending"
+check "the print provider's token can" json_true 'length == 1 and (.[0].postal_address | startswith("Élodie Lefèvre"))'
+LETTER=$(jq '.[0].id' <<<"$BODY")
+call POST "/v1/admin/letters/$LETTER/printed" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"
+check "… and only it acknowledges them" is_problem 403 forbidden
+print_call POST "/v1/admin/letters/$LETTER/printed"
+check "the print provider acknowledges the letter" json_is .status printed
+check "recorded as the print provider's, under no account" test "$(events_of letter_printed)" = "- print-provider"
+print_call GET "/v1/admin/messages?status=dead"
+check "the print provider's token opens no agent route" is_problem 403 forbidden
+call GET /metrics
+check "/metrics is not readable anonymously" is_problem 401 unauthorized
+call GET /metrics -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+check "… the agents' token reads it" bash -c 'grep -q "^guichet_outbox_pending " <<<"$0"' "$BODY"
+
+# 7. CORS: the portal's origin may call the member routes from a browser, no other origin may,
+#    and no origin gets CORS on the back-office routes.
+PORTAL=(-H "Origin: $GUICHET_PUBLIC_URL")
+lacks() { ! grep -qi "^$1" "$HEADERS"; }  # lacks PREFIX: no header of the last answer starts so
+call OPTIONS /v1/sessions "${PORTAL[@]}" -H "Access-Control-Request-Method: POST" -H "Access-Control-Request-Headers: content-type"
+check "a preflight from the portal's origin: 204" status_is 204
+check "… naming the origin" header_is Access-Control-Allow-Origin "$GUICHET_PUBLIC_URL"
+check "… the path's methods" header_is Access-Control-Allow-Methods "POST, GET"
+check "… the headers a front-end sends" header_is Access-Control-Allow-Headers "Authorization, Content-Type, X-Request-Id"
+check "… for 10 minutes" header_is Access-Control-Max-Age 600
+check "… varying by origin" header_is Vary Origin
+check "… and never credentials" lacks Access-Control-Allow-Credentials
+call OPTIONS /v1/sessions -H "Origin: https://ailleurs.example" -H "Access-Control-Request-Method: POST"
+check "a preflight from another origin is refused" is_problem 403 forbidden
+check "… without allowing it anything" lacks Access-Control-Allow-
+call OPTIONS /v1/admin/members "${PORTAL[@]}" -H "Access-Control-Request-Method: POST"
+check "a preflight to the admin API, even from the portal, is refused" is_problem 403 forbidden
+check "… without any CORS header" bash -c '! grep -qi -e "^Access-Control-" -e "^Vary:" "$0"' "$HEADERS"
+json_call POST /v1/password-strength '{"password":"Secret123!"}' "${PORTAL[@]}"
+check "an answer to the portal names its origin" header_is Access-Control-Allow-Origin "$GUICHET_PUBLIC_URL"
+check "… and lets it read the limits and the request id" \
+  header_is Access-Control-Expose-Headers "Retry-After, RateLimit, RateLimit-Policy, X-Request-Id"
 
 finish

@@ -15,7 +15,7 @@ start_server   # the SMTP server is not running yet
 "$GUICHET_ENQUEUE" 100 email "jean.martin@exemple.fr" >/dev/null
 sleep 2
 check "nothing is lost while SMTP is down: the messages wait" \
-  bash -c "curl -s '$BASE/metrics' | grep -Eq '^guichet_outbox_pending (100|[1-9][0-9])$'"
+  bash -c "curl -s -H 'Authorization: Bearer $GUICHET_METRICS_TOKEN' '$BASE/metrics' | grep -Eq '^guichet_outbox_pending (100|[1-9][0-9])$'"
 start_smtp "$SMTP_PORT" "$MAILDIR"
 wait_for 60 bash -c "[ \$(find '$MAILDIR/new' -type f 2>/dev/null | wc -l) -ge 100 ]" || true
 check "all 100 emails arrive once SMTP is back" test "$(mail_count "$MAILDIR")" = 100
@@ -57,33 +57,33 @@ check "and never shows the code" json_true 'tostring | test("1000[0-9][0-9]") | 
 
 # 4. An agent retries the dead message once the provider is fixed.
 dead_id=$(jq '.[0].id' <<<"$BODY")
-call POST "/v1/admin/messages/$dead_id/retry" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+call POST "/v1/admin/messages/$dead_id/retry" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"
 check "retry of a dead message answers pending" json_is .status pending
 wait_for 20 bash -c "curl -s -H 'Authorization: Bearer $GUICHET_ADMIN_TOKEN' '$BASE/v1/admin/messages?status=dead' | jq -e 'length == 0' >/dev/null" || true
 call GET "/v1/admin/messages?status=sent" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
 check "it is delivered after the retry" json_true "map(select(.id == $dead_id)) | length == 1"
-call POST "/v1/admin/messages/$dead_id/retry" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+call POST "/v1/admin/messages/$dead_id/retry" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"
 check "a message that is not dead cannot be retried" is_problem 404 not_found
-call POST "/v1/admin/messages/abc/retry" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+call POST "/v1/admin/messages/abc/retry" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.dupont"
 check "a malformed id is not found" is_problem 404 not_found
 call GET "/v1/admin/messages?status=lost" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
 check "an unknown status is a validation error" is_problem 400 validation_error
 
 # 5. Letters wait in the print queue with the postal address and the text; printed once.
 "$GUICHET_ENQUEUE" 1 letter $'Jean Martin\n12 rue de la Paix\n75002 Paris' >/dev/null
-call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+print_call GET "/v1/admin/letters?status=pending"
 check "the letter is in the print queue with its address" json_is '.[0].postal_address' $'Jean Martin\n12 rue de la Paix\n75002 Paris'
 check "and the temporary password to print" json_true '.[0].text | test("Tmp-1000[0-9][0-9]-xQ!")' 
 letter_id=$(jq '.[0].id' <<<"$BODY")
-call POST "/v1/admin/letters/$letter_id/printed" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+print_call POST "/v1/admin/letters/$letter_id/printed"
 check "the printer acknowledges it" json_is .status printed
-call POST "/v1/admin/letters/$letter_id/printed" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+print_call POST "/v1/admin/letters/$letter_id/printed"
 check "only once" is_problem 404 not_found
-call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+print_call GET "/v1/admin/letters?status=pending"
 check "the queue is then empty" json_is 'length' 0
 
-# 6. Metrics and logs.
-call GET /metrics
+# 6. Metrics (for a scraper's token) and logs.
+call GET /metrics -H "Authorization: Bearer $GUICHET_METRICS_TOKEN"
 check "metrics count what was sent" grep -q '^guichet_messages_sent_total 10[2-9]' <<<"$BODY"
 check "… and what died" grep -q '^guichet_messages_dead_total 1$' <<<"$BODY"
 check "… and nothing is left pending" grep -q '^guichet_outbox_pending 0$' <<<"$BODY"

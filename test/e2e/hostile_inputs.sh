@@ -106,7 +106,7 @@ check "escaped NUL → 400" is_problem 400 validation_error
 json_call POST /v1/password-strength '{"password":"Çà-été-très-Ünïcode-9"}'
 check "valid unicode is fine" status_is 200
 
-json_call POST /v1/admin/members '[{"nir":"184027512345674"}]' -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+admin_call POST /v1/admin/members '[{"nir":"184027512345674"}]'
 check "admin import: record missing fields → 400 with errors" json_is '.errors[0].field' last_name
 json_call POST /v1/admin/members '[]' -H "Authorization: Bearer wrong"
 check "admin with a wrong token → 401" is_problem 401 unauthorized

@@ -249,7 +249,7 @@ check "password never created: password_not_created" is_problem 409 password_not
 json_call POST /v1/flows/recovery '{"identifier":"175057505612393","birth_date":"20/05/1975"}'
 json_call POST "/v1/flows/$(jq -r .id <<<"$BODY")/steps/channel" '{"channel":"letter"}'
 check "forgot password: a temporary password by letter" json_true '.state == "letter_sent"'
-call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+print_call GET "/v1/admin/letters?status=pending"
 LETTER=$(jq -r 'map(select(.postal_address | test("Pierre Dubois"))) | .[0].text' <<<"$BODY" | grep -oE 'temporaire : [^ ]{12}' | head -n1 | cut -d' ' -f3)
 nir_login 175057505612393 "$LETTER"
 check "its password logs in, to be personalised, then the switch" \

@@ -35,6 +35,8 @@ export_service_env() {
   export GUICHET_DATA_KEY; GUICHET_DATA_KEY=$(key)
   export GUICHET_SIGNING_KEY; GUICHET_SIGNING_KEY=$(key)
   export GUICHET_ADMIN_TOKEN="e2e-admin-token-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  export GUICHET_PRINT_TOKEN="e2e-print-token-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  export GUICHET_METRICS_TOKEN="e2e-metrics-token-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   export GUICHET_MAIL_DIR="$E2E_DIR/mail" GUICHET_SMS_FILE="$E2E_DIR/sms.log"
   # Every request of a test comes from 127.0.0.1: the per-address and per-session rates are off
   # unless the test is about them (abuse.sh). The per-NIR and per-destination limits stay on.
@@ -161,8 +163,14 @@ json_call() {  # json_call METHOD PATH BODY [curl args…]
   call "$method" "$path" -H 'Content-Type: application/json' --data-binary "$body" "$@"
 }
 
-admin_call() {  # admin_call METHOD PATH BODY
-  json_call "$1" "$2" "$3" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+admin_call() {  # admin_call METHOD PATH BODY [curl args…]: an agent's write, naming the agent
+  local method=$1 path=$2 body=$3; shift 3
+  json_call "$method" "$path" "$body" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN" -H "X-Agent-Id: agent.e2e" "$@"
+}
+
+print_call() {  # print_call METHOD PATH [curl args…]: the print provider reading or acknowledging letters
+  local method=$1 path=$2; shift 2
+  call "$method" "$path" -H "Authorization: Bearer $GUICHET_PRINT_TOKEN" "$@"
 }
 
 check() {  # check DESCRIPTION COMMAND…
@@ -180,6 +188,9 @@ status_is() { [ "$STATUS" = "$1" ]; }
 json_true() { jq -e "$1" <<<"$BODY" >/dev/null 2>&1; }  # json_true JQ_FILTER: the filter holds on BODY
 json_is() { [ "$(jq -r "$1" <<<"$BODY" 2>/dev/null)" = "$2" ]; }
 header_has() { grep -qi "^$1:" "$HEADERS"; }
+header_is() {  # header_is NAME VALUE: the last answer's first NAME header is exactly VALUE
+  [ "$(grep -i "^$1:" "$HEADERS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r')" = "$2" ]
+}
 is_problem() {  # is_problem STATUS CODE: problem+json with that status and code, and a request id
   [ "$STATUS" = "$1" ] && grep -qi '^content-type: application/problem+json' "$HEADERS" \
     && json_is .code "$2" && json_is .status "$1" && header_has X-Request-Id

@@ -102,7 +102,7 @@ check "once unlocked: « Votre compte n'est pas bloqué. »" is_problem 409 acco
 
 # A temporary password from a letter gives a session restricted to the required actions.
 admin_call POST /v1/admin/accounts '{"nir":"269029935004220","has_logged_in":false}'
-call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+print_call GET "/v1/admin/letters?status=pending"
 temp=$(jq -r '.[0].text' <<<"$BODY" | grep -oE 'temporaire : [^ ]{12}$' | head -n1 | cut -d' ' -f3)
 login 269029935004220 "$temp"
 check "a temporary password logs in, restricted to personalising" \

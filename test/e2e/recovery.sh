@@ -112,7 +112,7 @@ check "a wrong answer: the temporary password goes by letter" \
   json_true '.state == "letter_sent" and ([.messages[].code] == ["identity_not_verified","letter_sent","letter_notice"])'
 wait_secret mail marcel.petit@exemple.fr 1 'envoyé par courrier'
 check "… and an email says a letter is on its way" test -n "$SECRET"
-call GET "/v1/admin/letters?status=pending" -H "Authorization: Bearer $GUICHET_ADMIN_TOKEN"
+print_call GET "/v1/admin/letters?status=pending"
 check "the letter waits in the print queue, with the temporary password" \
   json_true 'map(select(.postal_address | test("Marcel Petit"))) | length == 1 and (.[0].text | test("temporaire"))'
 LETTER_PASSWORD=$(jq -r 'map(select(.postal_address | test("Marcel Petit"))) | .[0].text' <<<"$BODY" | grep -oE 'temporaire : [^ ]{12}' | head -n1 | cut -d' ' -f3)

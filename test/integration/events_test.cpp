@@ -43,6 +43,15 @@ void event_log_contract(UnitOfWork& uow) {
     CHECK(events[2].event.detail == "nir");
     CHECK(two.size() == 2);
     CHECK(other.empty());
+
+    // A back-office write of no single account (SPEC.md §8): stored with its agent, listed under
+    // no account; without an agent either, it would say nothing of who did it: refused.
+    uow.run([&](Transaction& tx) {
+        tx.events().record(SecurityEvent{std::nullopt, SecurityEventKind::members_imported, "created 1", std::string("agent.dupont")});
+    });
+    uow.run([&](Transaction& tx) { events = tx.events().list(*account, 10); });
+    CHECK(events.size() == 3);
+    CHECK_THROWS(uow.run([&](Transaction& tx) { tx.events().record(SecurityEvent{std::nullopt, SecurityEventKind::members_imported}); }));
 }
 
 }  // namespace
@@ -58,4 +67,7 @@ TEST_CASE("security event log contract: PostgreSQL", "[contract][postgres]") {
     infra::DataCipher cipher(test_data_key());
     infra::PgUnitOfWork uow(pool, cipher);
     event_log_contract(uow);
+    pqxx::connection c(db.url());
+    pqxx::work tx(c);
+    CHECK(tx.exec1("SELECT count(*) FROM security_events WHERE account_id IS NULL AND agent_id = 'agent.dupont'")[0].as<int>() == 1);
 }

@@ -27,6 +27,13 @@ struct Db {
     infra::PgUnitOfWork uow{pool, cipher};
     infra::PgOutbox outbox{pool, cipher};
 
+    // An agent's retry or the print provider's acknowledgement, in a transaction of its own.
+    bool change(bool (OutboxChanges::*what)(MessageId), MessageId id) {
+        bool done = false;
+        uow.run([&](Transaction& tx) { done = (tx.outbox().*what)(id); });
+        return done;
+    }
+
     std::string scalar(const std::string& sql) {
         pqxx::connection c(db.url());
         pqxx::work tx(c);
@@ -156,8 +163,13 @@ TEST_CASE("retry, dead, and an agent's retry of a dead message", "[postgres][out
     const auto stats = d.outbox.stats();
     CHECK(stats.pending == 1);
 
-    CHECK_FALSE(d.outbox.retry(claimed[0].id));  // not dead
-    CHECK(d.outbox.retry(claimed[1].id));
+    CHECK_FALSE(d.change(&OutboxChanges::retry, claimed[0].id));  // not dead
+    CHECK_THROWS(d.uow.run([&](Transaction& tx) {                   // rolled back with its transaction
+        CHECK(tx.outbox().retry(claimed[1].id));
+        throw std::runtime_error("the event could not be recorded");
+    }));
+    CHECK(d.outbox.list(MessageStatus::dead, 10).size() == 1);
+    CHECK(d.change(&OutboxChanges::retry, claimed[1].id));
     auto again = d.outbox.claim_due(10, std::chrono::seconds(60));
     REQUIRE(again.size() == 1);
     CHECK(again[0].id == claimed[1].id);
@@ -177,9 +189,14 @@ TEST_CASE("letters wait in the print queue, rendered, until printed", "[postgres
     REQUIRE(pending.size() == 1);
     CHECK(pending[0].postal_address == "Jean Martin\n12 rue de la Paix\n75002 Paris");
     CHECK(pending[0].content.text.find("Tmp-9xQ!w2") != std::string::npos);
-    CHECK_FALSE(d.outbox.mark_printed(pending[0].id + 1));
-    CHECK(d.outbox.mark_printed(pending[0].id));
-    CHECK_FALSE(d.outbox.mark_printed(pending[0].id));  // once
+    CHECK_FALSE(d.change(&OutboxChanges::mark_printed, pending[0].id + 1));
+    CHECK_THROWS(d.uow.run([&](Transaction& tx) {  // rolled back with its transaction
+        CHECK(tx.outbox().mark_printed(pending[0].id));
+        throw std::runtime_error("the event could not be recorded");
+    }));
+    CHECK(d.outbox.letters(MessageStatus::pending, 10, brand).size() == 1);
+    CHECK(d.change(&OutboxChanges::mark_printed, pending[0].id));
+    CHECK_FALSE(d.change(&OutboxChanges::mark_printed, pending[0].id));  // once
     CHECK(d.outbox.letters(MessageStatus::pending, 10, brand).empty());
     auto printed = d.outbox.letters(MessageStatus::sent, 10, brand);
     REQUIRE(printed.size() == 1);

@@ -19,6 +19,9 @@
 
 namespace guichet::testing {
 
+// The agent whose back-office writes tests make (recorded with each, SPEC.md §8).
+inline const std::string kAgent = "agent.test";
+
 // The rules every test uses unless it says otherwise (app/main.cpp builds the real ones).
 inline const Rules& test_rules() {
     static const Rules rules;
@@ -498,6 +501,8 @@ class FakeSecurityEventLog final : public SecurityEventLog {
 public:
     FakeSecurityEventLog(std::vector<RecordedSecurityEvent>& rows, const Clock* clock) : rows_(rows), clock_(clock) {}
     void record(const SecurityEvent& e) override {
+        // As the table's constraint (migrations/0014): an event of no account is an agent's.
+        if (!e.account_id && !e.agent_id) throw std::invalid_argument("an event of no account names its agent");
         rows_.push_back(RecordedSecurityEvent{e, clock_ ? clock_->now() : std::chrono::system_clock::now()});
     }
     std::vector<RecordedSecurityEvent> list(AccountId account, std::size_t limit) override {
@@ -530,6 +535,39 @@ private:
     std::map<std::string, LimitClock::time_point>& tats_;
 };
 
+// What agents and the print provider see of the outbox, in memory: tests put messages and
+// letters there directly (FakeUnitOfWork::outbox_rows), read through FakeOutboxAdmin.
+struct FakeOutboxRows {
+    std::vector<MessageSummary> messages;
+    std::vector<Letter> letters;
+};
+
+class FakeOutboxChanges final : public OutboxChanges {
+public:
+    explicit FakeOutboxChanges(FakeOutboxRows& rows) : rows_(rows) {}
+    bool retry(MessageId id) override {
+        for (auto& m : rows_.messages)
+            if (m.id == id && m.status == MessageStatus::dead) {
+                m.status = MessageStatus::pending;
+                m.attempts = 0;
+                return true;
+            }
+        return false;
+    }
+    bool mark_printed(MessageId id) override {
+        for (auto& l : rows_.letters)
+            if (l.id == id && !l.printed_at) {
+                l.printed_at = std::chrono::system_clock::now();
+                l.content = {};
+                return true;
+            }
+        return false;
+    }
+
+private:
+    FakeOutboxRows& rows_;
+};
+
 // Transactions work on a copy that replaces the state only when the work returns normally.
 class FakeUnitOfWork final : public UnitOfWork {
 public:
@@ -551,8 +589,11 @@ public:
         auto codes = codes_;
         auto events = events_;
         auto limits = limits_;
-        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, codes, events, limits, clock);
+        auto outbox_rows = outbox_rows_;
+        Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, codes, events, limits, outbox_rows,
+              clock);
         work(tx);
+        outbox_rows_ = std::move(outbox_rows);
         limits_ = std::move(limits);
         codes_ = std::move(codes);
         events_ = std::move(events);
@@ -575,6 +616,7 @@ public:
     std::map<std::string, FlowRecord>& flows() { return flows_; }
     const std::map<std::string, FakeLinkRow>& links() const { return links_; }
     const std::vector<RecordedSecurityEvent>& events() const { return events_; }
+    FakeOutboxRows& outbox_rows() { return outbox_rows_; }
     const Clock* clock = nullptr;  // when set, the time links are issued at (their cooldown)
     bool fail_next_with_unavailable = false;
     int commits = 0;
@@ -586,8 +628,8 @@ private:
            std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh,
            FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
            std::map<std::string, FakeCodeRow>& codes, std::vector<RecordedSecurityEvent>& events,
-           std::map<std::string, LimitClock::time_point>& limits, const Clock* clock)
-            : repo(rows), notifier_(messages), accounts_(accounts, rows, identities), identities_(identities, accounts),
+           std::map<std::string, LimitClock::time_point>& limits, FakeOutboxRows& outbox_rows, const Clock* clock)
+            : repo(rows), notifier_(messages), outbox_(outbox_rows), accounts_(accounts, rows, identities), identities_(identities, accounts),
               flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, test_rules().lockout), sessions_(sessions, refresh),
               events_(events, clock), limits_(limits) {
             sessions_.profile_of = [this](AccountId id) { return accounts_.profile(id); };
@@ -597,6 +639,7 @@ private:
         }
         MemberRepository& members() override { return repo; }
         Notifier& notifier() override { return notifier_; }
+        OutboxChanges& outbox() override { return outbox_; }
         AccountRepository& accounts() override { return accounts_; }
         IdentityRepository& identities() override { return identities_; }
         FlowRepository& flows() override { return flows_; }
@@ -608,6 +651,7 @@ private:
         Limits& limits() override { return limits_; }
         FakeMemberRepository repo;
         FakeNotifier notifier_;
+        FakeOutboxChanges outbox_;
         FakeAccountRepository accounts_;
         FakeIdentityRepository identities_;
         FakeFlowRepository flows_;
@@ -631,6 +675,7 @@ private:
     std::map<std::string, FakeCodeRow> codes_;
     std::vector<RecordedSecurityEvent> events_;
     std::map<std::string, LimitClock::time_point> limits_;
+    FakeOutboxRows outbox_rows_;
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.
@@ -673,46 +718,30 @@ public:
     std::vector<Row> rows;
 };
 
-// The agents' view of the outbox, in memory: tests put messages and letters in it directly.
+// The agents' and the print provider's reads of FakeOutboxRows.
 class FakeOutboxAdmin final : public OutboxAdmin {
 public:
-    std::vector<MessageSummary> messages;
-    std::vector<Letter> letters_;
+    explicit FakeOutboxAdmin(const FakeOutboxRows& rows) : rows_(rows) {}
     std::vector<MessageSummary> list(MessageStatus status, std::size_t limit) override {
         std::vector<MessageSummary> out;
-        for (const auto& m : messages)
+        for (const auto& m : rows_.messages)
             if (m.status == status && out.size() < limit) out.push_back(m);
         return out;
     }
-    bool retry(MessageId id) override {
-        for (auto& m : messages)
-            if (m.id == id && m.status == MessageStatus::dead) {
-                m.status = MessageStatus::pending;
-                m.attempts = 0;
-                return true;
-            }
-        return false;
-    }
     std::vector<Letter> letters(MessageStatus status, std::size_t limit, const BrandSettings&) override {
         std::vector<Letter> out;
-        for (const auto& l : letters_)
+        for (const auto& l : rows_.letters)
             if ((status == MessageStatus::sent) == l.printed_at.has_value() && out.size() < limit) out.push_back(l);
         return out;
     }
-    bool mark_printed(MessageId id) override {
-        for (auto& l : letters_)
-            if (l.id == id && !l.printed_at) {
-                l.printed_at = std::chrono::system_clock::now();
-                l.content = {};
-                return true;
-            }
-        return false;
-    }
     OutboxStats stats() override {
         OutboxStats s;
-        for (const auto& m : messages) s.pending += m.status == MessageStatus::pending ? 1 : 0;
+        for (const auto& m : rows_.messages) s.pending += m.status == MessageStatus::pending ? 1 : 0;
         return s;
     }
+
+private:
+    const FakeOutboxRows& rows_;
 };
 
 // A sender that answers from a script and records what it was given.

@@ -17,7 +17,7 @@ struct ServiceGraph {
     FixedClock clock = test_clock();
     PasswordStrengthCheck strength{PasswordPolicy{}};
     MemberImport member_import{uow, clock};
-    FakeOutboxAdmin outbox;
+    FakeOutboxAdmin outbox{uow.outbox_rows()};
     DeliveryCounters counters;
     BrandSettings brand;
     SequenceRandom random;
@@ -36,6 +36,7 @@ struct ServiceGraph {
     Recovery recovery{uow, flows, hasher, random, digest, clock, test_rules()};
     AgentActions agent_actions{uow, hasher, random, clock, test_rules()};
     IdentifierSwitch identifier_switch{uow, flows, sessions, hasher, strength, random, clock, test_rules(), "MGEN"};
+    OutboxActions outbox_actions{uow};
     api::Services services{.readiness = readiness,
                            .password_strength = strength,
                            .member_import = member_import,
@@ -50,7 +51,8 @@ struct ServiceGraph {
                            .password_change = password_change,
                            .contact_details = contact_details,
                            .agent_actions = agent_actions,
-                           .identifier_switch = identifier_switch};
+                           .identifier_switch = identifier_switch,
+                           .outbox_actions = outbox_actions};
 };
 
 }  // namespace guichet::testing

@@ -35,7 +35,7 @@ struct Fixture {
     Fixture() {
         uow.clock = &clock;
         MemberImport members(uow, clock);
-        REQUIRE(members.run({{2, sample_record()}}));
+        REQUIRE(members.run(kAgent, {{2, sample_record()}}));
         std::optional<AccountId> id;
         uow.run([&](Transaction& tx) {
             id = tx.accounts().create_legacy(LegacyAccount{*Nir::parse(kNir), std::string("plain$") + kPassword, false, std::nullopt, true});
@@ -145,7 +145,7 @@ TEST_CASE("agents: a temporary password on an email identifier also restricts th
     auto record = sample_record("269029935004220");
     record.email = "elodie.lefevre@exemple.fr";
     MemberImport members(f.uow, f.clock);
-    REQUIRE(members.run({{3, record}}));
+    REQUIRE(members.run(kAgent, {{3, record}}));
     std::optional<AccountId> account;
     f.uow.run([&](Transaction& tx) {
         const auto identity = tx.identities().create(NewIdentity{*Email::parse("elodie@exemple.fr"), "plain$Forum-Mot2passe!", "first_pet", ""});

@@ -7,7 +7,7 @@
 #include "api/problem.hpp"
 #include "api/routes/routes.hpp"
 #include "infra/crypto/jwt_signer.hpp"
-#include "support/service_graph.hpp"
+#include "support/app_fixture.hpp"
 
 using namespace guichet;
 using namespace guichet::api;
@@ -16,20 +16,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Fixture : ServiceGraph {
-    HttpApp app{build_router(services), AppOptions{64 * 1024, std::string("admin-token-0123456789")}};
-
-    HttpResponse call(std::string method, std::string path, std::string body = {},
-                      std::map<std::string, std::string> headers = {{"content-type", "application/json"}}) {
-        HttpRequest request;
-        request.method = std::move(method);
-        request.path = std::move(path);
-        request.body = std::move(body);
-        request.headers = std::move(headers);
-        request.request_id = "test-request";
-        return app.handle(request);
-    }
-};
+using Fixture = AppFixture;
 
 json problem_of(const HttpResponse& r) {
     REQUIRE(r.content_type == "application/problem+json");
@@ -46,8 +33,8 @@ bool has_header(const HttpResponse& r, const std::string& name, const std::strin
     return false;
 }
 
-const std::map<std::string, std::string> kAdmin{{"content-type", "application/json"},
-                                                {"authorization", "Bearer admin-token-0123456789"}};
+const Headers kAdmin = bearer(kAdminToken, "agent.dupont");
+const Headers kPrint = bearer(kPrintToken);
 
 }  // namespace
 
@@ -211,14 +198,8 @@ TEST_CASE("admin routes need the bearer token, compared in full", "[api][admin]"
     CHECK(json::parse(f.call("POST", "/v1/admin/members", one, kAdmin).body)["unchanged"] == 1);
 
     // Disabled admin API: 403 whatever the token.
-    Fixture closed;
-    HttpApp no_admin{build_router(closed.services), AppOptions{64 * 1024, std::nullopt}};
-    HttpRequest request;
-    request.method = "POST";
-    request.path = "/v1/admin/members";
-    request.body = one;
-    request.headers = kAdmin;
-    auto r = no_admin.handle(request);
+    Fixture closed{AppOptions{}};
+    auto r = closed.call("POST", "/v1/admin/members", one, kAdmin);
     CHECK(r.status == 403);
     CHECK(problem_of(r)["code"] == "forbidden");
 }
@@ -295,9 +276,9 @@ TEST_CASE("every error code has a status, a French title and its own name", "[ap
 TEST_CASE("admin outbox routes: masked listings, retry of dead messages, the print queue", "[api][admin]") {
     Fixture f;
     const auto now = std::chrono::system_clock::now();
-    f.outbox.messages.push_back(MessageSummary{7, Channel::sms, MessageKind::security_code, "06 •• •• •• 78",
-                                               MessageStatus::dead, 1, "HTTP 400", now, std::nullopt, std::nullopt});
-    f.outbox.letters_.push_back(Letter{9, "Jean Martin\n75002 Paris", RenderedMessage{"Votre mot de passe", "texte"}, now, std::nullopt});
+    f.uow.outbox_rows().messages.push_back(MessageSummary{7, Channel::sms, MessageKind::security_code, "06 •• •• •• 78",
+                                                          MessageStatus::dead, 1, "HTTP 400", now, std::nullopt, std::nullopt});
+    f.uow.outbox_rows().letters.push_back(Letter{9, "Jean Martin\n75002 Paris", RenderedMessage{"Votre mot de passe", "texte"}, now, std::nullopt});
 
     auto dead = f.call("GET", "/v1/admin/messages", "", kAdmin);
     REQUIRE(dead.status == 200);
@@ -319,20 +300,20 @@ TEST_CASE("admin outbox routes: masked listings, retry of dead messages, the pri
         CHECK(f.call("POST", std::string("/v1/admin/messages/") + id + "/retry", "", kAdmin).status == 404);
     CHECK(f.call("GET", "/v1/admin/messages", "", {}).status == 401);
 
-    auto letters = json::parse(f.call("GET", "/v1/admin/letters", "", kAdmin).body);
+    auto letters = json::parse(f.call("GET", "/v1/admin/letters", "", kPrint).body);
     REQUIRE(letters.size() == 1);
     CHECK(letters[0]["postal_address"] == "Jean Martin\n75002 Paris");
     CHECK(letters[0]["printed_at"].is_null());
-    CHECK(f.call("POST", "/v1/admin/letters/9/printed", "", kAdmin).status == 200);
-    CHECK(f.call("POST", "/v1/admin/letters/9/printed", "", kAdmin).status == 404);
-    CHECK(json::parse(f.call("GET", "/v1/admin/letters", "", kAdmin).body).empty());
+    CHECK(f.call("POST", "/v1/admin/letters/9/printed", "", kPrint).status == 200);
+    CHECK(f.call("POST", "/v1/admin/letters/9/printed", "", kPrint).status == 404);
+    CHECK(json::parse(f.call("GET", "/v1/admin/letters", "", kPrint).body).empty());
 }
 
 TEST_CASE("metrics are Prometheus text with the outbox gauges and delivery counters", "[api]") {
     Fixture f;
     f.counters.sent = 5;
     f.counters.dead = 1;
-    auto r = f.call("GET", "/metrics");
+    auto r = f.call("GET", "/metrics", "", bearer(kMetricsToken));
     CHECK(r.status == 200);
     CHECK(r.content_type.rfind("text/plain", 0) == 0);
     CHECK(r.body.find("guichet_messages_sent_total 5\n") != std::string::npos);

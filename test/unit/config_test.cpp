@@ -65,6 +65,9 @@ TEST_CASE("config: the documented defaults apply when only the required variable
     CHECK_FALSE(config->sms_url);
     CHECK_FALSE(config->sms_token);
     CHECK_FALSE(config->admin_token);  // admin API disabled
+    CHECK_FALSE(config->print_token);  // print queue disabled
+    CHECK_FALSE(config->metrics_token);
+    CHECK(config->cors_origins.empty());  // no CORS headers
     CHECK(config->mail_dir == "data/mail");
     CHECK(config->sms_file == "data/sms.log");
     CHECK(config->max_body_bytes == 65536);
@@ -89,6 +92,9 @@ TEST_CASE("config: every variable is read when set", "[config]") {
     env["GUICHET_SMS_URL"] = "https://sms.example.fr/v1/messages";
     env["GUICHET_SMS_TOKEN"] = "sms-token-123";
     env["GUICHET_ADMIN_TOKEN"] = "0123456789abcdef";
+    env["GUICHET_PRINT_TOKEN"] = "print-0123456789abcdef";
+    env["GUICHET_METRICS_TOKEN"] = "metrics-0123456789abcdef";
+    env["GUICHET_CORS_ORIGINS"] = "https://espace.mgen.fr, HTTPS://Appli.MGEN.fr:8443,http://localhost:3000";
     env["GUICHET_MAIL_DIR"] = "/var/lib/guichet/mail";
     env["GUICHET_SMS_FILE"] = "/var/lib/guichet/sms.log";
     env["GUICHET_MAX_BODY_BYTES"] = "1024";
@@ -109,6 +115,9 @@ TEST_CASE("config: every variable is read when set", "[config]") {
     CHECK(config->sms_url == "https://sms.example.fr/v1/messages");
     CHECK(config->sms_token == "sms-token-123");
     CHECK(config->admin_token == "0123456789abcdef");
+    CHECK(config->print_token == "print-0123456789abcdef");
+    CHECK(config->metrics_token == "metrics-0123456789abcdef");
+    CHECK(config->cors_origins == std::vector<std::string>{"https://espace.mgen.fr", "https://appli.mgen.fr:8443", "http://localhost:3000"});
     CHECK(config->mail_dir == "/var/lib/guichet/mail");
     CHECK(config->sms_file == "/var/lib/guichet/sms.log");
     CHECK(config->max_body_bytes == 1024);
@@ -240,15 +249,56 @@ TEST_CASE("config: GUICHET_SMS_URL and GUICHET_SMS_TOKEN are checked without ech
     CHECK(token.message.find("en-888") == std::string::npos);
 }
 
-TEST_CASE("config: GUICHET_ADMIN_TOKEN must be at least 16 characters, never echoed", "[config]") {
-    const auto error = refused("GUICHET_ADMIN_TOKEN", "short-adm1n");
-    CHECK(error.message.find("16") != std::string::npos);
-    CHECK(error.message.find("short-adm1n") == std::string::npos);
-    const auto spaced = refused("GUICHET_ADMIN_TOKEN", "0123456789 abcdef-secret");
-    CHECK(spaced.message.find("abcdef-secret") == std::string::npos);
+TEST_CASE("config: the back-office tokens must be at least 16 characters on one line, never echoed", "[config]") {
+    for (const std::string variable : {"GUICHET_ADMIN_TOKEN", "GUICHET_PRINT_TOKEN", "GUICHET_METRICS_TOKEN"}) {
+        INFO(variable);
+        const auto error = refused(variable, "short-adm1n");
+        CHECK(error.message.find("16") != std::string::npos);
+        CHECK(error.message.find("short-adm1n") == std::string::npos);
+        const auto spaced = refused(variable, "0123456789 abcdef-secret");
+        CHECK(spaced.message.find("abcdef-secret") == std::string::npos);
+        refused(variable, "0123456789abcdef\x01");
+        Env env = minimal();
+        env[variable] = std::string(16, 'a');
+        CHECK(load(env).has_value());
+    }
+}
+
+TEST_CASE("config: one token per kind of back-office caller", "[config]") {
+    // The agents' token must not also be the print provider's (it would read the letters) nor a
+    // scraper's (a leaked scraper configuration would reset passwords).
     Env env = minimal();
-    env["GUICHET_ADMIN_TOKEN"] = std::string(16, 'a');
+    env["GUICHET_ADMIN_TOKEN"] = "same-token-0123456789";
+    env["GUICHET_PRINT_TOKEN"] = "same-token-0123456789";
+    auto same = load(env);
+    REQUIRE_FALSE(same.has_value());
+    CHECK(same.error().variable == "GUICHET_PRINT_TOKEN");
+    CHECK(same.error().message.find("same-token") == std::string::npos);
+    env["GUICHET_PRINT_TOKEN"] = "print-token-0123456789";
+    env["GUICHET_METRICS_TOKEN"] = "print-token-0123456789";
+    same = load(env);
+    REQUIRE_FALSE(same.has_value());
+    CHECK(same.error().variable == "GUICHET_METRICS_TOKEN");
+    env["GUICHET_METRICS_TOKEN"] = "same-token-0123456789";
+    CHECK_FALSE(load(env).has_value());
+    env["GUICHET_METRICS_TOKEN"] = "metrics-token-0123456789";
     CHECK(load(env).has_value());
+}
+
+TEST_CASE("config: GUICHET_CORS_ORIGINS lists exact origins, scheme://host[:port] and nothing more", "[config]") {
+    for (const char* bad : {"*", "null", "espace.mgen.fr", "https://espace.mgen.fr/", "https://espace.mgen.fr/portail",
+                            "https://espace.mgen.fr?x=1", "https://espace.mgen.fr#top", "ftp://espace.mgen.fr",
+                            "https://user@espace.mgen.fr", "https://espace.mgen.fr:0", "https://espace.mgen.fr:70000",
+                            "https://espace.mgen.fr:443", "http://espace.mgen.fr:80", "https://", "https://espace.mgen.fr,https://*.mgen.fr",
+                            "https://[*]:8443"}) {
+        const auto error = refused("GUICHET_CORS_ORIGINS", bad);
+        CHECK(error.message.find("origin") != std::string::npos);
+    }
+    Env env = minimal();
+    env["GUICHET_CORS_ORIGINS"] = "https://[::1]:8443,http://127.0.0.1:8080,https://espace.mgen.fr:8443";
+    const auto config = load(env);
+    REQUIRE(config.has_value());
+    CHECK(config->cors_origins == std::vector<std::string>{"https://[::1]:8443", "http://127.0.0.1:8080", "https://espace.mgen.fr:8443"});
 }
 
 TEST_CASE("config: keys must be base64 of exactly 32 bytes, never echoed", "[config]") {

@@ -41,7 +41,7 @@ struct Fixture {
         other.first_name = "Claire";
         other.birth_date = "1969-02-11";
         MemberImport members(uow, clock);
-        REQUIRE(members.run({{2, sample_record()}, {3, other}}));
+        REQUIRE(members.run(kAgent, {{2, sample_record()}, {3, other}}));
         uow.run([&](Transaction& tx) {
             for (const char* nir : {kNir, kOtherNir})
                 REQUIRE(tx.accounts().create_legacy(
@@ -301,9 +301,9 @@ TEST_CASE("identifier switch: after the whole personalisation, in order, a conta
     record.first_name = "Pierre";
     record.birth_date = "1975-05-20";
     MemberImport members(f.uow, f.clock);
-    REQUIRE(members.run({{4, record}}));
+    REQUIRE(members.run(kAgent, {{4, record}}));
     AccountImport import(f.uow, f.hasher, f.random, f.clock);
-    REQUIRE(import.run({pierre, std::nullopt, false, false, std::nullopt}));  // a temporary password by letter
+    REQUIRE(import.run(kAgent, {pierre, std::nullopt, false, false, std::nullopt}));  // a temporary password by letter
     const auto temporary = f.last(MessageKind::temporary_password).params.at("password");
     auto tokens = f.sessions.login(pierre, temporary);
     REQUIRE(tokens);

@@ -13,19 +13,19 @@ TEST_CASE("import creates, then leaves identical records unchanged, then updates
     MemberImport import(uow, clock);
     std::vector<NumberedRecord> rows{{2, sample_record("184027512345674")}, {3, sample_record("269029935004220")}};
 
-    auto first = import.run(rows);
+    auto first = import.run(kAgent, rows);
     REQUIRE(first);
     CHECK(first->created == 2);
     CHECK(first->updated == 0);
 
-    auto again = import.run(rows);  // SPEC §4: importing the same file twice changes nothing
+    auto again = import.run(kAgent, rows);  // SPEC §4: importing the same file twice changes nothing
     REQUIRE(again);
     CHECK(again->created == 0);
     CHECK(again->updated == 0);
     CHECK(again->unchanged == 2);
 
     rows[1].record.last_name = "Lefèvre-Martin";
-    auto changed = import.run(rows);
+    auto changed = import.run(kAgent, rows);
     REQUIRE(changed);
     CHECK(changed->updated == 1);
     CHECK(changed->unchanged == 1);
@@ -43,7 +43,7 @@ TEST_CASE("one bad row: every bad row reported with position and field, nothing 
     bad_type.member_type = "retraité";
     std::vector<NumberedRecord> rows{{2, sample_record()}, {3, bad_nir}, {4, bad_date}, {5, bad_type}};
 
-    auto result = import.run(rows);
+    auto result = import.run(kAgent, rows);
     REQUIRE_FALSE(result);
     REQUIRE(result.error().size() == 3);
     CHECK(result.error()[0].position == 3);
@@ -55,13 +55,30 @@ TEST_CASE("one bad row: every bad row reported with position and field, nothing 
     CHECK(result.error()[2].field == "member_type");
     CHECK(uow.member_count() == 0);
     CHECK(uow.commits == 0);
+    CHECK(uow.events().empty());
+}
+
+TEST_CASE("an import is recorded with its agent and its counts, under no account (SPEC.md §8)", "[service][import]") {
+    FakeUnitOfWork uow;
+    auto clock = test_clock();
+    MemberImport import(uow, clock);
+    REQUIRE(import.run("agent.dupont", {{2, sample_record()}}));
+    REQUIRE(import.run("command-line", {{2, sample_record()}, {3, sample_record("269029935004220")}}));
+    REQUIRE(uow.events().size() == 2);
+    const auto& first = uow.events()[0].event;
+    CHECK(first.kind == SecurityEventKind::members_imported);
+    CHECK(first.agent_id == "agent.dupont");
+    CHECK_FALSE(first.account_id);
+    CHECK(first.detail == "created 1, updated 0, unchanged 0");
+    CHECK(uow.events()[1].event.agent_id == "command-line");
+    CHECK(uow.events()[1].event.detail == "created 1, updated 0, unchanged 1");
 }
 
 TEST_CASE("the same NIR twice in one import is refused", "[service][import]") {
     FakeUnitOfWork uow;
     auto clock = test_clock();
     MemberImport import(uow, clock);
-    auto result = import.run({{2, sample_record()}, {7, sample_record()}});
+    auto result = import.run(kAgent, {{2, sample_record()}, {7, sample_record()}});
     REQUIRE_FALSE(result);
     REQUIRE(result.error().size() == 1);
     CHECK(result.error()[0].position == 7);
@@ -74,24 +91,24 @@ TEST_CASE("optional contact fields may be empty, malformed ones are named", "[se
     MemberImport import(uow, clock);
     auto sparse = sample_record();
     sparse.email = sparse.mobile_phone = sparse.landline_phone = sparse.carte_vitale_serial = sparse.recent_amounts = "";
-    CHECK(import.run({{2, sparse}}));
+    CHECK(import.run(kAgent, {{2, sparse}}));
 
     auto bad_phone = sample_record("269029935004220");
     bad_phone.mobile_phone = "06123";
-    auto r1 = import.run({{2, bad_phone}});
+    auto r1 = import.run(kAgent, {{2, bad_phone}});
     REQUIRE_FALSE(r1);
     CHECK(r1.error()[0].field == "mobile_phone");
 
     auto bad_amounts = sample_record("269029935004220");
     bad_amounts.recent_amounts = "2026-10-03:abc";
-    auto r2 = import.run({{9, bad_amounts}});
+    auto r2 = import.run(kAgent, {{9, bad_amounts}});
     REQUIRE_FALSE(r2);
     CHECK(r2.error()[0].field == "recent_amounts");
     CHECK(r2.error()[0].position == 9);
 
     auto future_birth = sample_record("269029935004220");
     future_birth.birth_date = "2030-01-01";
-    auto r3 = import.run({{3, future_birth}});
+    auto r3 = import.run(kAgent, {{3, future_birth}});
     REQUIRE_FALSE(r3);
     CHECK(r3.error()[0].field == "birth_date");
 }

@@ -40,7 +40,7 @@ struct Fixture {
     Fixture() {
         uow.clock = &clock;
         MemberImport members(uow, clock);
-        REQUIRE(members.run({{2, sample_record()}, {3, sample_record("269029935004220")}}));
+        REQUIRE(members.run(kAgent, {{2, sample_record()}, {3, sample_record("269029935004220")}}));
     }
     // Jean Martin registers with a Connect identity (secret answer "Quimper") and activates it.
     void register_jean() {
@@ -162,7 +162,7 @@ TEST_CASE("change the password while logged in: the current one, the rules, a no
 TEST_CASE("a temporary password is personalised without the current one, then the session moves on", "[service][passwords]") {
     Fixture f;
     AccountImport import(f.uow, f.hasher, f.random, f.clock);
-    REQUIRE(import.run({"184027512345674", std::nullopt, false, false, std::nullopt}));
+    REQUIRE(import.run(kAgent, {"184027512345674", std::nullopt, false, false, std::nullopt}));
     const auto temporary = f.last(MessageKind::temporary_password).params.at("password");
     auto tokens = f.sessions.login("184027512345674", temporary);
     REQUIRE(tokens);

@@ -30,9 +30,9 @@ struct Fixture {
     Fixture() {
         uow.clock = &clock;
         MemberImport members(uow, clock);
-        REQUIRE(members.run({{2, sample_record()}}));
+        REQUIRE(members.run(kAgent, {{2, sample_record()}}));
         AccountImport import(uow, hasher, random, clock);
-        REQUIRE(import.run({"184027512345674", std::nullopt, false, false, std::nullopt}));
+        REQUIRE(import.run(kAgent, {"184027512345674", std::nullopt, false, false, std::nullopt}));
         temporary = last(MessageKind::temporary_password).params.at("password");
     }
     const OutgoingMessage& last(MessageKind kind) {

@@ -33,7 +33,7 @@ struct Fixture {
     explicit Fixture(MemberRecord record = sample_record(), bool logged_in_before = true) {
         uow.clock = &clock;
         MemberImport members(uow, clock);
-        REQUIRE(members.run({{2, record}}));
+        REQUIRE(members.run(kAgent, {{2, record}}));
         uow.run([&](Transaction& tx) {
             tx.accounts().create_legacy(
                 LegacyAccount{*Nir::parse(record.nir), std::string("plain$") + kPassword, false, std::nullopt, logged_in_before});

@@ -34,7 +34,7 @@ struct Fixture {
         lefevre.first_name = "Anne";
         lefevre.birth_date = "1969-02-10";
         MemberImport members(uow, clock);
-        REQUIRE(members.run({{2, sample_record()}, {3, lefevre}}));
+        REQUIRE(members.run(kAgent, {{2, sample_record()}, {3, lefevre}}));
     }
 
     IdentityStep new_identity(std::string email = "jean.martin@exemple.fr") {

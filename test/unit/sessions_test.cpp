@@ -21,7 +21,7 @@ struct Fixture {
     Sessions sessions{uow, hasher, signer, random, clock, test_rules()};
     Fixture() {
         MemberImport members(uow, clock);
-        REQUIRE(members.run({{2, sample_record()}}));
+        REQUIRE(members.run(kAgent, {{2, sample_record()}}));
         // The fake hasher's format (the real import accepts only Argon2id and bcrypt hashes).
         uow.run([&](Transaction& tx) {
             tx.accounts().create_legacy(LegacyAccount{*Nir::parse("184027512345674"), std::string("plain$Ancien-Mot2passe!"),
@@ -152,9 +152,9 @@ TEST_CASE("a temporary password gives a session restricted to the required actio
     PlainHasher hasher;
     infra::JwtSigner signer{infra::SigningKey{.kid = "", .seed = {9}}, "https://espace.exemple.fr"};
     MemberImport members(uow, clock);
-    REQUIRE(members.run({{2, sample_record()}}));
+    REQUIRE(members.run(kAgent, {{2, sample_record()}}));
     AccountImport accounts(uow, hasher, random, clock);
-    REQUIRE(accounts.run({"184027512345674", std::nullopt, false, false, std::nullopt}));
+    REQUIRE(accounts.run(kAgent, {"184027512345674", std::nullopt, false, false, std::nullopt}));
     const auto password = uow.outbox().at(0).params.at("password");
     Sessions sessions(uow, hasher, signer, random, clock, test_rules());
     auto tokens = sessions.login("184027512345674", password);
@@ -179,7 +179,7 @@ TEST_CASE("an account without a password answers password_not_created", "[servic
     FakeUnitOfWork uow;
     auto clock = test_clock();
     MemberImport members(uow, clock);
-    REQUIRE(members.run({{2, sample_record()}}));
+    REQUIRE(members.run(kAgent, {{2, sample_record()}}));
     uow.run([&](Transaction& tx) { tx.accounts().create_legacy(LegacyAccount{*Nir::parse("184027512345674"), std::nullopt, false, std::nullopt, false}); });
     SequenceRandom random;
     PlainHasher hasher;

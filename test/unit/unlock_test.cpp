@@ -29,7 +29,7 @@ struct Fixture {
     explicit Fixture(MemberRecord record = sample_record()) {
         uow.clock = &clock;
         MemberImport members(uow, clock);
-        REQUIRE(members.run({{2, record}}));
+        REQUIRE(members.run(kAgent, {{2, record}}));
         uow.run([&](Transaction& tx) {
             tx.accounts().create_legacy(LegacyAccount{*Nir::parse(record.nir), std::string("plain$Ancien-Mot2passe!"), false, std::nullopt, true});
         });
