@@ -5,6 +5,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <random>
 
 #include "api/log.hpp"
@@ -82,11 +86,83 @@ void access_log(const HttpRequest& request, const HttpResponse& response, std::c
                                    {"bytes_out", response.body.size()}});
 }
 
+// Refusals of a flood, answered late on one thread (ServerOptions::refusal_delay). Every answer
+// waits the same delay, so the queue is in order of sending: one thread sleeps until the oldest
+// is due. Whatever it holds is sent at once when it stops.
+class Tarpit {
+public:
+    Tarpit(std::chrono::milliseconds delay, std::size_t capacity) : delay_(delay), capacity_(capacity) {
+        if (delay_.count() > 0) thread_ = std::thread([this] { run(); });
+    }
+    ~Tarpit() { stop(); }
+
+    struct Held {
+        std::shared_ptr<Http::ResponseWriter> writer;
+        std::shared_ptr<HttpRequest> request;
+        HttpResponse response;
+        std::chrono::steady_clock::time_point start, due;
+    };
+    // False when there is no delay or no room: the caller answers at once.
+    bool hold(Held held) {
+        std::lock_guard lock(mutex_);
+        if (!thread_.joinable() || stopping_ || queue_.size() >= capacity_) return false;
+        held.due = std::chrono::steady_clock::now() + delay_;
+        queue_.push_back(std::move(held));
+        wake_.notify_one();
+        return true;
+    }
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    void run() {
+        std::unique_lock lock(mutex_);
+        while (true) {
+            if (queue_.empty()) {
+                if (stopping_) return;
+                wake_.wait(lock);
+                continue;
+            }
+            if (!stopping_ && std::chrono::steady_clock::now() < queue_.front().due) {
+                wake_.wait_until(lock, queue_.front().due);
+                continue;
+            }
+            auto held = std::move(queue_.front());
+            queue_.pop_front();
+            lock.unlock();
+            answer(held);
+            lock.lock();
+        }
+    }
+    static void answer(const Held& held) {
+        try {
+            send(*held.writer, held.response);
+        } catch (const std::exception&) {
+            // The client went away; nothing to answer.
+        }
+        access_log(*held.request, held.response, held.start);
+    }
+    std::chrono::milliseconds delay_;
+    std::size_t capacity_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Held> queue_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
 class PistacheHandler : public Http::Handler {
 public:
     HTTP_PROTOTYPE(PistacheHandler)
 
-    PistacheHandler(const HttpApp* app, WorkerPool* general, WorkerPool* hashing) : app_(app), general_(general), hashing_(hashing) {}
+    PistacheHandler(const HttpApp* app, WorkerPool* general, WorkerPool* hashing, Tarpit* tarpit)
+        : app_(app), general_(general), hashing_(hashing), tarpit_(tarpit) {}
 
     void onRequest(const Http::Request& raw, Http::ResponseWriter writer) override {
         const auto start = std::chrono::steady_clock::now();
@@ -97,8 +173,18 @@ public:
             // A client address already over its limit is answered here, before any pool: a flood
             // of logins from one address never takes a hashing thread from the others.
             auto here = app->refusal_from_memory(*request);
+            if (here) {
+                auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
+                if (tarpit_->hold({shared_writer, request, *here, start, {}})) return;
+                try {
+                    send(*shared_writer, *here);
+                } catch (const std::exception&) {
+                }
+                access_log(*request, *here, start);
+                return;
+            }
             // Answered here when memory has it: no hand-over to a worker and back.
-            if (!here && cost == Cost::memory) here = app->handle_without_waiting(*request);
+            if (cost == Cost::memory) here = app->handle_without_waiting(*request);
             if (here) {
                 try {
                     send(writer, *here);
@@ -137,6 +223,7 @@ private:
     const HttpApp* app_;
     WorkerPool* general_;
     WorkerPool* hashing_;
+    Tarpit* tarpit_;
 };
 
 }  // namespace
@@ -146,6 +233,7 @@ struct HttpServer::Impl {
     ServerOptions options;
     WorkerPool general;
     WorkerPool hashing;
+    Tarpit tarpit;
     Http::Endpoint endpoint;
     bool stopped = false;
 
@@ -154,6 +242,7 @@ struct HttpServer::Impl {
           options(o),
           general(o.worker_threads == 0 ? default_worker_threads() : o.worker_threads, o.max_queued_requests),
           hashing(o.hashing_threads == 0 ? default_hashing_threads() : o.hashing_threads, o.max_queued_hashing, o.hashing_nice),
+          tarpit(o.refusal_delay, o.max_delayed_refusals),
           endpoint(Address(o.host, Port(o.port))) {}
 };
 
@@ -170,7 +259,7 @@ HttpServer::HttpServer(const HttpApp& app, ServerOptions options) : impl_(std::m
                     .maxRequestSize(hard_cap)
                     .maxResponseSize(8 * 1024 * 1024);
     impl_->endpoint.init(opts);
-    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->general, &impl_->hashing));
+    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->general, &impl_->hashing, &impl_->tarpit));
 }
 
 HttpServer::~HttpServer() { stop(); }
@@ -182,6 +271,7 @@ void HttpServer::stop() {
     impl_->stopped = true;
     impl_->hashing.stop();  // first: requests in progress still write through the live endpoint
     impl_->general.stop();
+    impl_->tarpit.stop();
     impl_->endpoint.shutdown();
 }
 

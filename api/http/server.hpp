@@ -2,6 +2,7 @@
 // The HTTP server on Pistache: parses on Pistache's event loop, runs HttpApp on a worker pool
 // (the hashing pool for routes marked Cost::hashing, the general pool for the rest), writes the
 // JSON access log. Only this file and server.cpp know Pistache.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -20,6 +21,11 @@ struct ServerOptions {
     unsigned hashing_threads = 0;  // pool of the routes that hash passwords; 0: default_hashing_threads()
     std::size_t max_queued_hashing = 256;  // a login storm beyond this is answered 503 + Retry-After
     int hashing_nice = 19;  // scheduling priority of the hashing threads (0: unchanged)
+    // A client address this process already knows to be over its limit gets its 429 this late
+    // (the tarpit, server.cpp): a flood on keep-alive connections then costs one answer per
+    // connection and delay, not every core. 0: at once.
+    std::chrono::milliseconds refusal_delay{1000};
+    std::size_t max_delayed_refusals = 10000;  // beyond, refusals are answered at once
 };
 
 class HttpServer {
