@@ -29,7 +29,7 @@ bench_serve() {
   # request from its own address (X-Forwarded-For, see the Lua scripts), and the one member's
   # session of bench/me.sh gets a per-session quota that its benchmark rate fits in (each process
   # still takes it from PostgreSQL, 100 events at a time).
-  export GUICHET_TRUSTED_PROXIES="127.0.0.1" GUICHET_RATE_LIMITS="${GUICHET_RATE_LIMITS:-session=100000000/1m}"
+  export GUICHET_TRUSTED_PROXIES="127.0.0.1" GUICHET_RATE_LIMITS="${GUICHET_RATE_LIMITS:-session=10000000/1m}"
   PORT=$(free_port); export GUICHET_LISTEN="127.0.0.1:$PORT"
   URL="http://127.0.0.1:$PORT"
   "$bin" migrate >/dev/null

@@ -8,6 +8,7 @@
 // pushed TAT is at most `window` ahead of now. A full quota can be spent at once, then one event
 // comes back every window / quota. One number per key, updated in one statement, so the
 // PostgreSQL adapter is exact across processes.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -27,8 +28,10 @@ struct LimitPolicy {
     int lease = 1;
 
     bool enabled() const { return quota > 0; }
+    // One event comes back every interval; never 0, so a quota above one a microsecond (as
+    // GUICHET_RATE_LIMITS may ask) counts as one a microsecond instead of dividing by zero.
     std::chrono::microseconds interval() const {
-        return std::chrono::duration_cast<std::chrono::microseconds>(window) / quota;
+        return std::max(std::chrono::microseconds(1), std::chrono::duration_cast<std::chrono::microseconds>(window) / quota);
     }
 };
 

@@ -143,6 +143,32 @@ check "7. another address is answered meanwhile, and told what it has left" \
 json_call POST /v1/sessions '{"identifier":"flood@exemple.fr","password":"Pas-Le-Bon1!"}' -H "X-Forwarded-For: 10.9.9.9, 203.0.113.77"
 check "7. an address the client writes left of our proxy's changes nothing" is_problem 429 rate_limited
 
+# 10. Counters with holes: a reset link's secret answer is counted before it is compared, so 10
+# wrong answers sent at once get 5 tries between them, not 10.
+as 198.51.100.10
+start registration '{"nir":"2690299350042"}'
+# shellcheck disable=SC2059
+step identity "$(printf "$IDENTITY" elodie.secret@exemple.fr)"
+step personal_info '{"nir_key":"20","last_name":"LEFEVRE","birth_date":"01/02/1969"}'
+check "10. Élodie has an identity with a secret answer" json_true '.state == "activation_sent"'
+post /v1/flows/recovery '{"identifier":"elodie.secret@exemple.fr"}'
+wait_link /reinitialisation elodie.secret@exemple.fr 1
+mkdir -p "$E2E_DIR/answers"
+pids=()
+for i in $(seq 1 10); do
+  curl -s -o "$E2E_DIR/answers/$i.json" -X POST -H 'Content-Type: application/json' -H "X-Forwarded-For: $FROM" \
+    --data-binary "{\"token\":\"$TOKEN\",\"password\":\"Printemps-Pluie29!\",\"password_confirmation\":\"Printemps-Pluie29!\",\"secret_answer\":\"Mauvaise$i\"}" \
+    "$BASE/v1/password-resets" &
+  pids+=("$!")
+done
+wait "${pids[@]}"
+ANSWERS=$(cat "$E2E_DIR"/answers/*.json | jq -s -c 'group_by(.code) | map({(.[0].code): length}) | add')
+# The 5th try spends the link; answers that arrive after it find it spent (link_expired).
+check "10. of 10 wrong answers at once, only 4 are told wrong, the rest refused: 5 tries in all ($ANSWERS)" \
+  test "$(jq -c '[.identity_check_failed, (.too_many_attempts // 0) + (.link_expired // 0), (keys - ["identity_check_failed", "too_many_attempts", "link_expired"] | length)]' <<<"$ANSWERS")" = '[4,6,0]'
+post /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"Printemps-Pluie29!\",\"password_confirmation\":\"Printemps-Pluie29!\",\"secret_answer\":\"Brest\"}"
+check "10. … and the link is spent, even for the right answer" is_problem 410 link_expired
+
 # 11. Headers: nothing personal cached, no sniffing, tokens with an audience.
 as 198.51.100.11
 login "$JEAN" "$OLD"

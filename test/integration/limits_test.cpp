@@ -49,6 +49,10 @@ void limits_contract(UnitOfWork& uow) {
     CHECK(take(uow, one, "x", t0).allowed);
     for (int i = 0; i < 3; ++i) CHECK(take(uow, one, "x", t0 + 1s).retry_after == 3599s);
     CHECK(take(uow, one, "x", t0 + 3600s).allowed);
+    // A quota above one a microsecond counts as one a microsecond (no division by zero).
+    const LimitPolicy huge{"huge", 1000000000, 60s};
+    CHECK(take(uow, huge, "x", t0).allowed);
+    CHECK(take(uow, huge, "x", t0).remaining == 60000000 - 2);
     // A disabled policy allows everything.
     for (int i = 0; i < 10; ++i) CHECK(take(uow, LimitPolicy{"off", 0, 60s}, "x", t0).allowed);
 }
