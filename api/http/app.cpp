@@ -38,8 +38,14 @@ Error address_limited(const LimitInfo& limit) {
     return e;
 }
 
+// Runs on every answer: compares without allocating.
 bool has_header(const HttpResponse& response, std::string_view name) {
-    return std::ranges::any_of(response.headers, [&](const auto& h) { return ascii_lower(h.first) == ascii_lower(std::string(name)); });
+    const auto same = [&](const std::string& header) {
+        return header.size() == name.size() && std::equal(header.begin(), header.end(), name.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    return std::ranges::any_of(response.headers, [&](const auto& h) { return same(h.first); });
 }
 
 // What every answer carries (SPEC.md §8): nothing cached unless the route says otherwise (answers
@@ -202,9 +208,30 @@ std::optional<HttpResponse> HttpApp::refusal_from_memory(HttpRequest& request) c
         NoWaiting scope;
         const auto match = router_.match(request.method, request.path);
         if (match.route == nullptr || match.route->rate == AddressRate::none) return std::nullopt;
-        const auto limit = options_.limits->take(match.route->rate, request);
+        return refusal_from_memory(request, *match.route);
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+HttpApp::Triage HttpApp::triage(HttpRequest& request) const noexcept {
+    try {
+        const auto match = router_.match(request.method, request.path);
+        if (match.route == nullptr) return {Cost::light, std::nullopt};
+        const auto cost = match.route->cost_of ? match.route->cost_of(match.params) : match.route->cost;
+        if (options_.limits == nullptr || match.route->rate == AddressRate::none) return {cost, std::nullopt};
+        return {cost, refusal_from_memory(request, *match.route)};
+    } catch (...) {
+        return {Cost::light, std::nullopt};
+    }
+}
+
+std::optional<HttpResponse> HttpApp::refusal_from_memory(HttpRequest& request, const Route& route) const {
+    try {
+        NoWaiting scope;
+        const auto limit = options_.limits->take(route.rate, request);
         if (!limit || limit->decision.allowed) return std::nullopt;
-        request.route = match.route->pattern;
+        request.route = route.pattern;
         auto response = problem_response(address_limited(*limit), request.path);
         finish(response, request);
         return response;

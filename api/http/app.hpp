@@ -31,6 +31,13 @@ public:
     // The 429 of a client address this process already knows to be over its route's limit,
     // answered without the database (so a flood costs no worker); empty otherwise.
     std::optional<HttpResponse> refusal_from_memory(HttpRequest& request) const noexcept;
+    // What the server needs before it picks a pool, from one match of the route: its cost, and
+    // the refusal above when there is one.
+    struct Triage {
+        Cost cost;
+        std::optional<HttpResponse> refused;
+    };
+    Triage triage(HttpRequest& request) const noexcept;
     // What the route of (method, path) costs; light when no route matches (those answer 404/405).
     Cost cost_of(const std::string& method, const std::string& path) const;
     const Router& router() const { return router_; }
@@ -42,6 +49,7 @@ private:
     // caller's token; empty when the request may go on.
     std::optional<HttpResponse> refuse_token(Access access, const HttpRequest& request) const;
     std::optional<HttpResponse> answer(HttpRequest& request, bool may_defer) const noexcept;
+    std::optional<HttpResponse> refusal_from_memory(HttpRequest& request, const Route& route) const;
     // What every answer carries, CORS headers included.
     void finish(HttpResponse& response, const HttpRequest& request) const;
     Router router_;

@@ -169,10 +169,10 @@ public:
         try {
             auto request = std::make_shared<HttpRequest>(translate(raw));
             const HttpApp* app = app_;
-            const auto cost = app->cost_of(request->method, request->path);
+            auto [cost, refused] = app->triage(*request);
             // A client address already over its limit is answered here, before any pool: a flood
             // of logins from one address never takes a hashing thread from the others.
-            auto here = app->refusal_from_memory(*request);
+            auto here = std::move(refused);
             if (here) {
                 auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
                 if (tarpit_->hold({shared_writer, request, *here, start, {}})) return;
