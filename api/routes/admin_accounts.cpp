@@ -23,10 +23,6 @@ std::string agent_of(const HttpRequest& request) {
     return agent;
 }
 
-std::string agent_of(const HttpRequest& request, const std::string& fallback) {
-    return request.header("x-agent-id") ? agent_of(request) : fallback;
-}
-
 namespace {
 
 nlohmann::json summary_json(const AccountSummary& s) {

@@ -84,7 +84,7 @@ void add_admin_outbox_routes(Router& router, Services& services) {
     });
 
     router.add("POST", "/v1/admin/letters/{id}/printed", Body::none, Access::print, [&services](const HttpRequest& request) {
-        const auto agent = agent_of(request, "print-provider");
+        const auto agent = agent_of(request);  // SPEC.md §8: letters printed too
         const auto id = id_param(request.params);
         check_or_problem(services.outbox_actions.mark_printed(agent, id));
         return json_response(200, {{"id", id}, {"status", "printed"}});

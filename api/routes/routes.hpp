@@ -54,9 +54,6 @@ std::string bearer_token(const HttpRequest& request);
 // The agent behind a back-office call (X-Agent-Id), recorded with what it does (SPEC.md §8):
 // required, or a 400 problem thrown (api/routes/admin_accounts.cpp).
 std::string agent_of(const HttpRequest& request);
-// The same, `fallback` when the header is absent (the print provider, one caller, may not name
-// its operator).
-std::string agent_of(const HttpRequest& request, const std::string& fallback);
 // The session behind the request's bearer token, or a 401/403 problem thrown (api/routes/sessions.cpp).
 AuthenticatedSession authenticated(const HttpRequest& request, Sessions& sessions,
                                    Sessions::Scope scope = Sessions::Scope::full);

@@ -170,7 +170,7 @@ admin_call() {  # admin_call METHOD PATH BODY [curl args…]: an agent's write, 
 
 print_call() {  # print_call METHOD PATH [curl args…]: the print provider reading or acknowledging letters
   local method=$1 path=$2; shift 2
-  call "$method" "$path" -H "Authorization: Bearer $GUICHET_PRINT_TOKEN" "$@"
+  call "$method" "$path" -H "Authorization: Bearer $GUICHET_PRINT_TOKEN" -H "X-Agent-Id: print-provider" "$@"
 }
 
 check() {  # check DESCRIPTION COMMAND…

@@ -97,19 +97,19 @@ TEST_CASE("every admin write needs X-Agent-Id, before anything else", "[api][adm
     AppFixture f;
     int writes = 0;
     for (const auto& route : f.app.router().routes()) {
-        if (route.access != Access::admin || route.method == "GET") continue;
+        if ((route.access != Access::admin && route.access != Access::print) || route.method == "GET") continue;
         ++writes;
         const auto path = std::regex_replace(route.pattern, std::regex(R"(\{[a-z_]+\})"), "1");
         const std::string body = route.body == Body::json_array ? "[]" : route.body == Body::json_object ? "{}" : "";
         const std::optional<std::string> absent, spaced{"agent dupont"}, empty{""}, long_one{std::string(65, 'a')};
         for (const auto* agent : {&absent, &spaced, &empty, &long_one}) {
             INFO(route.method << " " << path << " agent=" << agent->value_or("(none)"));
-            const auto r = f.call(route.method, path, body, bearer(kAdminToken, *agent));
+            const auto r = f.call(route.method, path, body, bearer(route.access == Access::print ? kPrintToken : kAdminToken, *agent));
             CHECK(r.status == 400);
             CHECK(json::parse(r.body).value("field", "") == "X-Agent-Id");
         }
     }
-    CHECK(writes >= 6);  // members, accounts, identities, password reset, unlock, message retry
+    CHECK(writes >= 7);  // members, accounts, identities, password reset, unlock, message retry, letter printed
     CHECK(f.uow.events().empty());
     CHECK(f.uow.member_count() == 0);
 }
@@ -141,7 +141,8 @@ TEST_CASE("each admin write is recorded as a security event with its agent, in i
                 .status == 201);
     REQUIRE(f.call("POST", "/v1/admin/messages/7/retry", "", agent).status == 200);
     CHECK(f.call("POST", "/v1/admin/messages/8/retry", "", agent).status == 404);  // refused: nothing recorded
-    REQUIRE(f.call("POST", "/v1/admin/letters/9/printed", "", bearer(kPrintToken)).status == 200);
+    CHECK(f.call("POST", "/v1/admin/letters/9/printed", "", bearer(kPrintToken)).status == 400);  // SPEC.md §8: every admin write
+    REQUIRE(f.call("POST", "/v1/admin/letters/9/printed", "", bearer(kPrintToken, "print-provider")).status == 200);
     REQUIRE(f.call("POST", "/v1/admin/letters/10/printed", "", bearer(kPrintToken, "imprimeur.lyon")).status == 200);
     CHECK(f.call("POST", "/v1/admin/letters/10/printed", "", bearer(kPrintToken, "imprimeur lyon")).status == 400);
 
@@ -157,7 +158,7 @@ TEST_CASE("each admin write is recorded as a security event with its agent, in i
     CHECK(back_office[1].agent_id == "agent.dupont");
     CHECK(back_office[2].kind == SecurityEventKind::letter_printed);
     CHECK(back_office[2].detail == "message 9");
-    CHECK(back_office[2].agent_id == "print-provider");  // the print provider need not name its operator
+    CHECK(back_office[2].agent_id == "print-provider");
     CHECK(back_office[3].agent_id == "imprimeur.lyon");
     for (const auto& e : back_office) CHECK_FALSE(e.account_id);
 }

@@ -34,7 +34,7 @@ bool has_header(const HttpResponse& r, const std::string& name, const std::strin
 }
 
 const Headers kAdmin = bearer(kAdminToken, "agent.dupont");
-const Headers kPrint = bearer(kPrintToken);
+const Headers kPrint = bearer(kPrintToken, "print-provider");
 
 }  // namespace
 
