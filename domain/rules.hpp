@@ -42,13 +42,14 @@ struct RequestRates {
 struct AbuseLimits {
     // NIR + birth date (unlock, recovery), NIR + key + name + birth date (registration): per NIR,
     // counted before comparing, known or not.
-    LimitPolicy identity_checks{"identity_checks", 5, std::chrono::hours(24)};
+    // Each is an exact window (LimitPolicy::exact): at most the quota in any window.
+    LimitPolicy identity_checks{"identity_checks", 5, std::chrono::hours(24), 1, true};
     // Codes, temporary passwords and links, per destination (a phone number, an email address);
     // decoys are counted against the identifier they pretend to serve.
-    LimitPolicy destination_hour{"destination_hour", 5, std::chrono::hours(1)};
-    LimitPolicy destination_day{"destination_day", 10, std::chrono::hours(24)};
+    LimitPolicy destination_hour{"destination_hour", 5, std::chrono::hours(1), 1, true};
+    LimitPolicy destination_day{"destination_day", 10, std::chrono::hours(24), 1, true};
     // Letters with a temporary password, per account (each one is printed and posted).
-    LimitPolicy letters{"letters", 2, std::chrono::hours(24 * 30)};
+    LimitPolicy letters{"letters", 2, std::chrono::hours(24 * 30), 1, true};
 };
 
 struct Rules {

@@ -211,6 +211,13 @@ std::optional<ConfigError> read_rate_limits(std::string_view text, Config& confi
             return fail(name, "items are off or NAME=N/WINDOW (e.g. login=30/1m) with NAME one of " + names + got(item));
         }
         const auto value = item.substr(eq + 1);
+        const auto policies = defaults.limit_policies();
+        const auto* policy = *std::ranges::find_if(policies, [&](const LimitPolicy* p) { return p->name == limit; });
+        // The abuse limits protect one member whatever the traffic (SPEC.md §2): tuned, never off.
+        // An exact window keeps one time per event, so its quota stays small.
+        if (policy->exact && (value == "off" || parse_uint(value.substr(0, value.find('/'))).value_or(1) == 0))
+            return fail(name, std::string(limit) + " protects one member and cannot be turned off (tune it with " + std::string(limit) +
+                                  "=N/WINDOW)" + got(item));
         if (value == "off") {
             config.rate_limits.push_back({std::string(limit), 0, std::chrono::seconds(60)});
             continue;
@@ -220,6 +227,7 @@ std::optional<ConfigError> read_rate_limits(std::string_view text, Config& confi
         const auto window = slash == std::string_view::npos ? std::nullopt : parse_window(value.substr(slash + 1));
         if (!quota || *quota > 1000000000 || !window)
             return fail(name, "a limit is N/WINDOW, N a whole number, WINDOW such as 30s, 1m, 1h or 1d" + got(item));
+        if (policy->exact && *quota > 1000) return fail(name, std::string(limit) + " allows at most 1000 events in its window" + got(item));
         config.rate_limits.push_back({std::string(limit), static_cast<int>(*quota), *window});
     }
     return std::nullopt;

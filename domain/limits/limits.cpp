@@ -36,4 +36,34 @@ GcraStep gcra_take(const LimitPolicy& policy, std::optional<LimitClock::time_poi
     return {gcra_decision(policy, stored, now, allowed, cost), stored};
 }
 
+LimitClock::time_point window_next(const LimitPolicy& policy, const std::vector<LimitClock::time_point>& kept,
+                                   LimitClock::time_point now) {
+    const auto size = static_cast<int>(kept.size());
+    if (size < policy.quota) return now;
+    return kept[static_cast<std::size_t>(size - policy.quota)] + policy.window;
+}
+
+LimitDecision window_decision(const LimitPolicy& policy, const std::vector<LimitClock::time_point>& kept, LimitClock::time_point now,
+                              bool allowed) {
+    LimitDecision d;
+    d.allowed = allowed;
+    d.remaining = std::max(0, policy.quota - static_cast<int>(kept.size()));
+    d.reset = kept.empty() ? std::chrono::seconds(0) : ceil_seconds(std::chrono::duration_cast<microseconds>(kept.back() + policy.window - now));
+    if (!allowed)
+        d.retry_after =
+            std::max(std::chrono::seconds(1), ceil_seconds(std::chrono::duration_cast<microseconds>(window_next(policy, kept, now) - now)));
+    return d;
+}
+
+WindowStep window_take(const LimitPolicy& policy, std::vector<LimitClock::time_point> events, LimitClock::time_point now) {
+    std::erase_if(events, [&](LimitClock::time_point t) { return t <= now - policy.window; });
+    std::sort(events.begin(), events.end());
+    const bool allowed = static_cast<int>(events.size()) < policy.quota;
+    if (allowed) {
+        events.push_back(now);
+        std::sort(events.begin(), events.end());  // another process's clock may be ahead
+    }
+    return {window_decision(policy, events, now, allowed), std::move(events)};
+}
+
 }  // namespace guichet

@@ -3,16 +3,22 @@
 // a session, a NIR, a destination, an account). One component for all of them, behind one port,
 // so every route and step that needs a limit uses the same rule and the same answer.
 //
-// The rule is GCRA (the generic cell rate algorithm): a key holds one timestamp, its theoretical
-// arrival time (TAT). Each event pushes it `window / quota` later; an event is allowed when the
-// pushed TAT is at most `window` ahead of now. A full quota can be spent at once, then one event
-// comes back every window / quota. One number per key, updated in one statement, so the
-// PostgreSQL adapter is exact across processes.
+// Two rules, one per kind of limit:
+// - a rate (request rates: per address, per session) is GCRA, the generic cell rate algorithm: a
+//   key holds one timestamp, its theoretical arrival time (TAT). Each event pushes it
+//   `window / quota` later; an event is allowed when the pushed TAT is at most `window` ahead of
+//   now. A full quota can be spent at once, then one event comes back every window / quota, so a
+//   sliding window may see up to twice the quota: right for a rate that protects capacity, and
+//   one number per key that a process can lease.
+// - an exact window (`exact`: the abuse limits, whose few events protect one member) keeps the
+//   times of the key's events within the window: at most `quota` in any window, never more.
+// Either is one statement on the key's row in PostgreSQL, so both are exact across processes.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace guichet {
 
@@ -26,6 +32,9 @@ struct LimitPolicy {
     // (1: every event is a database statement, exact). A process never spends more than it took,
     // so the limit is never exceeded; unspent events of a lease are lost after their time.
     int lease = 1;
+    // At most `quota` in any `window` (the times of the events are kept; no lease), rather than
+    // a GCRA rate. For small quotas: each key keeps up to `quota` times.
+    bool exact = false;
 
     bool enabled() const { return quota > 0; }
     // One event comes back every interval; never 0, so a quota above one a microsecond (as
@@ -63,6 +72,20 @@ GcraStep gcra_take(const LimitPolicy& policy, std::optional<LimitClock::time_poi
 // The decision for a stored TAT, after the fact (`allowed` as the step decided).
 LimitDecision gcra_decision(const LimitPolicy& policy, LimitClock::time_point tat, LimitClock::time_point now, bool allowed,
                             int cost = 1);
+
+// The exact window in memory: `events` are the key's stored event times (any order, old ones
+// included). Returns the decision and the times to store: those within the window, oldest
+// first, plus now when allowed. The PostgreSQL adapter does the same in SQL.
+struct WindowStep {
+    LimitDecision decision;
+    std::vector<LimitClock::time_point> events;
+};
+WindowStep window_take(const LimitPolicy& policy, std::vector<LimitClock::time_point> events, LimitClock::time_point now);
+// The decision for the stored times within the window, oldest first, after the fact.
+LimitDecision window_decision(const LimitPolicy& policy, const std::vector<LimitClock::time_point>& kept, LimitClock::time_point now,
+                              bool allowed);
+// When the next event will be allowed (refused: the oldest event that must leave the window).
+LimitClock::time_point window_next(const LimitPolicy& policy, const std::vector<LimitClock::time_point>& kept, LimitClock::time_point now);
 
 class Limits {
 public:

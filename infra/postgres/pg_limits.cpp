@@ -23,6 +23,21 @@ ON CONFLICT (key) DO UPDATE SET
 RETURNING tat_us, allowed
 )sql");
 
+// window_take (domain/limits/limits.cpp) in SQL: $2 now, $3 the window in microseconds, $4 the
+// quota. The old row's times within the window are kept; now is added when fewer than the quota
+// remain. Both SET expressions read the same old row.
+GUICHET_SQL(window_take, R"sql(
+INSERT INTO limit_windows AS w (key, events_us, allowed)
+VALUES ($1::bytea, ARRAY[$2::bigint], true)
+ON CONFLICT (key) DO UPDATE SET
+    allowed = (SELECT count(*) FROM unnest(w.events_us) AS e WHERE e > $2::bigint - $3::bigint) < $4::int,
+    events_us = (SELECT coalesce(array_agg(e ORDER BY e), '{}'::bigint[]) FROM (
+        SELECT e FROM unnest(w.events_us) AS e WHERE e > $2::bigint - $3::bigint
+        UNION ALL
+        SELECT $2::bigint WHERE (SELECT count(*) FROM unnest(w.events_us) AS e WHERE e > $2::bigint - $3::bigint) < $4::int) AS kept(e))
+RETURNING events_us, allowed
+)sql");
+
 std::int64_t micros(LimitClock::time_point t) {
     return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
@@ -42,8 +57,9 @@ std::optional<LimitDecision> from_memory(LimitMemory* memory, const LimitPolicy&
 }  // namespace
 
 LimitDecision PgLimits::take(const LimitPolicy& policy, const std::string& key, LimitClock::time_point now) {
-    if (auto known = from_memory(memory_, policy, key, now, autocommit_)) return *known;
+    if (auto known = from_memory(memory_, policy, key, now, autocommit_ && !policy.exact)) return *known;
     const auto index = bytes(cipher_.blind_index("limit:" + memory_key(policy, key)));
+    if (policy.exact) return take_window(policy, key, index, now);
     const auto window = std::chrono::duration_cast<std::chrono::microseconds>(policy.window).count();
     const auto interval = policy.interval().count();
     int events = autocommit_ && memory_ != nullptr ? std::max(1, policy.lease) : 1;
@@ -64,6 +80,23 @@ LimitDecision PgLimits::take(const LimitPolicy& policy, const std::string& key, 
         else if (events > 1)
             memory_->add_lease(k, now, events - 1, now + policy.interval() * events, decision);
     }
+    return decision;
+}
+
+LimitDecision PgLimits::take_window(const LimitPolicy& policy, const std::string& key, const pqxx::binarystring& index,
+                                    LimitClock::time_point now) {
+    const auto window = std::chrono::duration_cast<std::chrono::microseconds>(policy.window).count();
+    const auto row = tx_.exec_prepared1(window_take.name, index, micros(now), window, policy.quota);
+    std::vector<LimitClock::time_point> kept;
+    auto array = row["events_us"].as_array();
+    for (auto item = array.get_next(); item.first != pqxx::array_parser::juncture::done; item = array.get_next())
+        if (item.first == pqxx::array_parser::juncture::string_value)
+            kept.emplace_back(std::chrono::microseconds(std::stoll(item.second)));
+    const bool allowed = row["allowed"].as<bool>();
+    const auto decision = window_decision(policy, kept, now, allowed);
+    // Times only ever leave the window when it passes them: no process can make a refused key
+    // allowed sooner than its oldest event leaves.
+    if (memory_ != nullptr && autocommit_ && !allowed) memory_->remember_refusal(memory_key(policy, key), now, window_next(policy, kept, now), decision);
     return decision;
 }
 

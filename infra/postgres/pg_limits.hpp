@@ -1,4 +1,5 @@
 #pragma once
+#include <pqxx/binarystring>
 #include <pqxx/transaction_base>
 
 #include "domain/limits/limits.hpp"
@@ -7,8 +8,9 @@
 
 namespace guichet::infra {
 
-// The Limits port on PostgreSQL: GCRA in one INSERT … ON CONFLICT … RETURNING on the key's row,
-// whose row lock orders the takes of every process. Keys are stored as a blind index.
+// The Limits port on PostgreSQL: GCRA (rate_limits) or an exact window (limit_windows) in one
+// INSERT … ON CONFLICT … RETURNING on the key's row, whose row lock orders the takes of every
+// process. Keys are stored as a blind index.
 // With a `memory`, refusals (and, outside a transaction, leases) are remembered and answered
 // from it (limit_memory.hpp). Leases only outside a transaction: a lease taken in a transaction
 // that rolls back would be spent without having been counted.
@@ -19,6 +21,8 @@ public:
     LimitDecision take(const LimitPolicy& policy, const std::string& key, LimitClock::time_point now) override;
 
 private:
+    LimitDecision take_window(const LimitPolicy& policy, const std::string& key, const pqxx::binarystring& index,
+                              LimitClock::time_point now);
     pqxx::transaction_base& tx_;
     const DataCipher& cipher_;
     LimitMemory* memory_;

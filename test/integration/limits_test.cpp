@@ -55,6 +55,28 @@ void limits_contract(UnitOfWork& uow) {
     CHECK(take(uow, huge, "x", t0).remaining == 60000000 - 2);
     // A disabled policy allows everything.
     for (int i = 0; i < 10; ++i) CHECK(take(uow, LimitPolicy{"off", 0, 60s}, "x", t0).allowed);
+
+    // An exact window: at most the quota in any window, however the events are spread.
+    LimitPolicy three{"exact", 3, 60s};
+    three.exact = true;
+    for (const auto at : {0s, 20s, 40s}) {
+        const auto d = take(uow, three, "k", t0 + at);
+        CHECK(d.allowed);
+        CHECK(d.reset == 60s);
+    }
+    const auto full = take(uow, three, "k", t0 + 59s);
+    CHECK_FALSE(full.allowed);
+    CHECK(full.remaining == 0);
+    CHECK(full.retry_after == 1s);  // when the event of t0 leaves the window
+    CHECK(full.reset == 41s);       // when the last one leaves
+    CHECK_FALSE(take(uow, three, "k", t0 + 59s).allowed);  // refusals are not counted
+    const auto next = take(uow, three, "k", t0 + 60s);
+    CHECK(next.allowed);
+    CHECK(next.remaining == 0);
+    CHECK_FALSE(take(uow, three, "k", t0 + 79s).allowed);  // GCRA would allow this one
+    CHECK(take(uow, three, "k", t0 + 80s).allowed);
+    CHECK(take(uow, three, "other", t0 + 80s).remaining == 2);
+    CHECK(take(uow, three, "k", t0 + 10min).remaining == 2);  // old times are dropped
 }
 
 }  // namespace
@@ -93,17 +115,21 @@ TEST_CASE("limits: 200 parallel takes over 3 units of work (3 processes) allow e
     infra::PgUnitOfWork a(pool_a, cipher, {}, nullptr, &mem_a), b(pool_b, cipher, {}, nullptr, &mem_b),
         c(pool_c, cipher, {}, nullptr, &mem_c);
     UnitOfWork* units[] = {&a, &b, &c};
-    const LimitPolicy policy{"parallel", 31, 3600s};
-    const auto now = std::chrono::system_clock::now();
-    std::atomic<int> allowed{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 8; ++i)
-        threads.emplace_back([&, i] {
-            for (int j = 0; j < 25; ++j)
-                if (take(*units[(i + j) % 3], policy, "10.0.0.1", now).allowed) ++allowed;
-        });
-    for (auto& t : threads) t.join();
-    CHECK(allowed == 31);
+    for (const bool exact : {false, true}) {  // a GCRA rate, an exact window
+        INFO(exact);
+        LimitPolicy policy{exact ? "parallel-exact" : "parallel", 31, 3600s};
+        policy.exact = exact;
+        const auto now = std::chrono::system_clock::now();
+        std::atomic<int> allowed{0};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 8; ++i)
+            threads.emplace_back([&, i] {
+                for (int j = 0; j < 25; ++j)
+                    if (take(*units[(i + j) % 3], policy, "10.0.0.1", now).allowed) ++allowed;
+            });
+        for (auto& t : threads) t.join();
+        CHECK(allowed == 31);
+    }
 }
 
 TEST_CASE("limits: leases are spent from memory and never exceed the quota across processes", "[postgres][limits]") {

@@ -517,22 +517,32 @@ private:
     const Clock* clock_;
 };
 
-// GCRA in memory (domain/limits): the limits contract test holds PgLimits to the same answers.
+// Limits in memory (domain/limits: GCRA rates and exact windows): the limits contract test holds
+// PgLimits to the same answers.
+struct FakeLimitState {
+    std::map<std::string, LimitClock::time_point> tats;
+    std::map<std::string, std::vector<LimitClock::time_point>> windows;
+};
+
 class FakeLimits final : public Limits {
 public:
-    explicit FakeLimits(std::map<std::string, LimitClock::time_point>& tats) : tats_(tats) {}
+    explicit FakeLimits(FakeLimitState& state) : state_(state) {}
     LimitDecision take(const LimitPolicy& policy, const std::string& key, LimitClock::time_point now) override {
         if (!policy.enabled()) return LimitDecision{true, policy.quota, {}, {}};
         const auto k = policy.name + ":" + key;
-        const auto it = tats_.find(k);
-        const auto step = gcra_take(policy, it == tats_.end() ? std::nullopt : std::optional(it->second), now);
-        tats_[k] = step.tat;
+        if (policy.exact) {
+            auto step = window_take(policy, state_.windows[k], now);
+            state_.windows[k] = std::move(step.events);
+            return step.decision;
+        }
+        const auto it = state_.tats.find(k);
+        const auto step = gcra_take(policy, it == state_.tats.end() ? std::nullopt : std::optional(it->second), now);
+        state_.tats[k] = step.tat;
         return step.decision;
     }
 
-
 private:
-    std::map<std::string, LimitClock::time_point>& tats_;
+    FakeLimitState& state_;
 };
 
 // What agents and the print provider see of the outbox, in memory: tests put messages and
@@ -628,7 +638,7 @@ private:
            std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh,
            FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
            std::map<std::string, FakeCodeRow>& codes, std::vector<RecordedSecurityEvent>& events,
-           std::map<std::string, LimitClock::time_point>& limits, FakeOutboxRows& outbox_rows, const Clock* clock)
+           FakeLimitState& limits, FakeOutboxRows& outbox_rows, const Clock* clock)
             : repo(rows), notifier_(messages), outbox_(outbox_rows), accounts_(accounts, rows, identities), identities_(identities, accounts),
               flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, test_rules().lockout), sessions_(sessions, refresh),
               events_(events, clock), limits_(limits) {
@@ -674,7 +684,7 @@ private:
     std::map<std::string, FakeLinkRow> links_;
     std::map<std::string, FakeCodeRow> codes_;
     std::vector<RecordedSecurityEvent> events_;
-    std::map<std::string, LimitClock::time_point> limits_;
+    FakeLimitState limits_;
     FakeOutboxRows outbox_rows_;
 };
 

@@ -151,7 +151,11 @@ TEST_CASE("GUICHET_RATE_LIMITS and GUICHET_TRUSTED_PROXIES are checked at start-
     CHECK(some->rate_limits[1].window == 86400s);
     CHECK(some->rate_limits[2].quota == 0);
     CHECK(some->rate_limits[3].window == 30s);
-    for (const auto* bad : {"logins=1/1m", "login=1", "login=x/1m", "login=1/0m", "login=1/1w", "login"}) {
+    // The abuse limits (exact windows) are tuned, never turned off, and stay small.
+    REQUIRE(load({{"GUICHET_RATE_LIMITS", "off,destination_hour=2/1h"}}));
+    for (const auto* bad : {"logins=1/1m", "login=1", "login=x/1m", "login=1/0m", "login=1/1w", "login", "identity_checks=off",
+                            "letters=0/30d", "destination_day=1001/1d"}) {
+        INFO(bad);
         const auto refused = load({{"GUICHET_RATE_LIMITS", bad}});
         REQUIRE_FALSE(refused);
         CHECK(refused.error().message.rfind("GUICHET_RATE_LIMITS: ", 0) == 0);

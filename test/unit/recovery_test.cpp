@@ -251,9 +251,12 @@ TEST_CASE("recovery: 5 identity checks a day per NIR, known or not, then too_man
         CHECK(refused.error().code == ErrorCode::too_many_attempts);
         REQUIRE(refused.error().limit);
         CHECK(refused.error().limit->policy == "identity_checks");
-        CHECK(refused.error().limit->decision.retry_after > std::chrono::hours(4));
+        CHECK(refused.error().limit->decision.retry_after == std::chrono::hours(24));
     }
-    f.clock.t += std::chrono::hours(5);  // one check comes back every 24 h / 5
+    // An exact window: no check comes back before the first one is 24 h old (never 6 in a day).
+    f.clock.t += std::chrono::hours(23);
+    CHECK_FALSE(f.recovery.start(kNir, std::string("29/02/1984")));
+    f.clock.t += std::chrono::hours(1);
     CHECK(f.recovery.start(kNir, std::string("29/02/1984")));
 }
 
