@@ -54,6 +54,13 @@ struct SessionInfo {
     std::string opened_by{};
 };
 
+// What GET /v1/me reads of a live session: the account and member behind it, and the session's
+// own required actions (the token's may be older).
+struct LiveProfile {
+    AccountProfile profile;
+    std::vector<RequiredAction> required_actions;
+};
+
 enum class RotationOutcome { rotated, reused, unknown };
 struct Rotation {
     RotationOutcome outcome;
@@ -74,8 +81,8 @@ public:
     virtual std::vector<SessionInfo> list_active(AccountId account_id, std::chrono::system_clock::time_point now) = 0;
     // The account and member behind a live session, in one read (GET /v1/me): empty when the
     // session is revoked, expired, or not this account's.
-    virtual std::optional<AccountProfile> live_profile(const std::string& id, AccountId account_id,
-                                                       std::chrono::system_clock::time_point now) = 0;
+    virtual std::optional<LiveProfile> live_profile(const std::string& id, AccountId account_id,
+                                                    std::chrono::system_clock::time_point now) = 0;
     virtual void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) = 0;
     // Ends every live session of the account but `keep` (empty: all); returns how many.
     virtual int revoke_all(AccountId account_id, const std::string& keep) = 0;

@@ -67,7 +67,8 @@ SELECT a.id, m.nir_cipher, m.nir_index, a.migrated_at IS NOT NULL OR a.identity_
        i.email AS identity_email, a.mobile_phone AS account_mobile, a.landline_phone AS account_landline, a.contact_email, a.email_verified_at IS NOT NULL AS email_verified, a.fax AS account_fax,
        m.last_name, m.first_name, to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.member_type,
        m.email, m.mobile_phone, m.landline_phone, m.address, m.carte_vitale_serial, m.recent_amounts,
-       extract(epoch FROM s.expires_at)::float8 AS session_expires_at
+       extract(epoch FROM s.expires_at)::float8 AS session_expires_at,
+       array_to_string(s.required_actions, ',') AS session_required_actions
 FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN members m ON m.id = a.member_id
      LEFT JOIN connect_identities i ON i.id = a.identity_id
 WHERE s.id = $1 AND s.account_id = $2 AND s.revoked_at IS NULL AND s.expires_at > to_timestamp($3)
@@ -165,14 +166,14 @@ std::vector<SessionInfo> PgSessionRepository::list_active(AccountId account_id, 
     return out;
 }
 
-std::optional<AccountProfile> PgSessionRepository::live_profile(const std::string& id, AccountId account_id,
+std::optional<LiveProfile> PgSessionRepository::live_profile(const std::string& id, AccountId account_id,
                                                                 std::chrono::system_clock::time_point now) {
     if (cache_)
         if (auto hit = cache_->live_profile(id, account_id, now)) return hit;
     const auto seen = cache_ ? cache_->epoch() : 0;
     const auto r = tx_.exec_prepared(session_live_profile.name, id, account_id, epoch(now));
     if (r.empty()) return std::nullopt;
-    auto profile = profile_from(r[0], cipher_);
+    LiveProfile profile{profile_from(r[0], cipher_), split_actions(r[0]["session_required_actions"].as<std::string>())};
     if (cache_) cache_->store(seen, id, SessionCache::Entry{account_id, from_epoch(r[0]["session_expires_at"].as<double>()), std::nullopt, profile});
     return profile;
 }

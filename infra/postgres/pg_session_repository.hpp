@@ -22,7 +22,7 @@ public:
     std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) override;
     bool revoke(const std::string& id, AccountId account_id) override;
     std::vector<SessionInfo> list_active(AccountId account_id, std::chrono::system_clock::time_point now) override;
-    std::optional<AccountProfile> live_profile(const std::string& id, AccountId account_id,
+    std::optional<LiveProfile> live_profile(const std::string& id, AccountId account_id,
                                                std::chrono::system_clock::time_point now) override;
     void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) override;
     int revoke_all(AccountId account_id, const std::string& keep) override;

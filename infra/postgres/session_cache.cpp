@@ -24,7 +24,7 @@ std::optional<SessionInfo> SessionCache::live_session(const std::string& session
     return std::move(hit->session);
 }
 
-std::optional<AccountProfile> SessionCache::live_profile(const std::string& session_id, AccountId account,
+std::optional<LiveProfile> SessionCache::live_profile(const std::string& session_id, AccountId account,
                                                          std::chrono::system_clock::time_point now) const {
     auto hit = find(session_id);
     if (!hit || !hit->profile || hit->account_id != account || hit->expires_at <= now) return std::nullopt;
@@ -36,7 +36,7 @@ std::optional<SessionInfo> CachedSessionReads::find_active(const std::string& id
     throw WouldWait();
 }
 
-std::optional<AccountProfile> CachedSessionReads::live_profile(const std::string& id, AccountId account_id,
+std::optional<LiveProfile> CachedSessionReads::live_profile(const std::string& id, AccountId account_id,
                                                                std::chrono::system_clock::time_point now) {
     if (auto profile = cache_ ? cache_->live_profile(id, account_id, now) : std::nullopt) return profile;
     throw WouldWait();

@@ -38,7 +38,7 @@ public:
         AccountId account_id{};
         std::chrono::system_clock::time_point expires_at{};  // the session's: the reader checks it
         std::optional<SessionInfo> session{};                // as find_active reads it
-        std::optional<AccountProfile> profile{};             // as live_profile reads it
+        std::optional<LiveProfile> profile{};                // as live_profile reads it
     };
 
     explicit SessionCache(std::size_t capacity = 20000, std::chrono::milliseconds ttl = std::chrono::seconds(5))
@@ -49,8 +49,8 @@ public:
     std::optional<Entry> find(const std::string& session_id) const;
     // What find_active and live_profile would read, when held and still live at `now`.
     std::optional<SessionInfo> live_session(const std::string& session_id, std::chrono::system_clock::time_point now) const;
-    std::optional<AccountProfile> live_profile(const std::string& session_id, AccountId account,
-                                               std::chrono::system_clock::time_point now) const;
+    std::optional<LiveProfile> live_profile(const std::string& session_id, AccountId account,
+                                            std::chrono::system_clock::time_point now) const;
     // Merges what was read into the session's entry, unless evictions happened since `epoch`
     // or the cache is off.
     void store(std::uint64_t epoch, const std::string& session_id, const Entry& read);
@@ -81,7 +81,7 @@ class CachedSessionReads final : public SessionRepository {
 public:
     explicit CachedSessionReads(const SessionCache* cache) : cache_(cache) {}
     std::optional<SessionInfo> find_active(const std::string& id, std::chrono::system_clock::time_point now) override;
-    std::optional<AccountProfile> live_profile(const std::string& id, AccountId account_id,
+    std::optional<LiveProfile> live_profile(const std::string& id, AccountId account_id,
                                                std::chrono::system_clock::time_point now) override;
     void create(const SessionInfo&, const std::string&) override { throw WouldWait(); }
     Rotation rotate(const std::string&, const std::string&, std::chrono::system_clock::time_point) override { throw WouldWait(); }

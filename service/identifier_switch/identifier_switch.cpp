@@ -45,7 +45,8 @@ void notify_contacts(Transaction& tx, const AccountProfile& before, const Email&
 
 // Makes the switch in `tx`: the identity (created from the flow's credentials, or the one whose
 // password was proven) identifies the account from now on. Refused when someone was faster.
-Result<void> make_switch(Transaction& tx, const SwitchData& data, const std::string& how) {
+// The account's password is replaced, so every session but `keep_session` ends (SPEC.md §8).
+Result<void> make_switch(Transaction& tx, const SwitchData& data, const std::string& how, const std::string& keep_session) {
     const auto account = data.account_id;
     const auto email = email_of(data);
     const auto before = tx.accounts().profile(account);
@@ -68,6 +69,7 @@ Result<void> make_switch(Transaction& tx, const SwitchData& data, const std::str
         if (found && found->account_id && *found->account_id != account) return std::unexpected(already_used());
         return fail(ErrorCode::identifier_migrated, "le changement d'identifiant est déjà fait");
     }
+    tx.sessions().revoke_all(account, keep_session);
     tx.sessions().drop_required_actions(account, kCompleted);
     tx.events().record(SecurityEvent{account, SecurityEventKind::identifier_switched, how + ", " + email.masked()});
     if (before) notify_contacts(tx, *before, email);
@@ -82,6 +84,7 @@ void SwitchData::fields(FlowFields& f) {
     f.flag("proposed_trusted", proposed_trusted);
     f.text("email", email);
     f.number("identity_id", identity_id);
+    f.text("session_id", session_id);
     credentials.fields(f);
 }
 
@@ -113,16 +116,22 @@ IdentifierSwitch::IdentifierSwitch(UnitOfWork& uow, Flows& flows, Sessions& sess
          [this](Flow& flow, const StepInput& in) { return email(*in.session, flow, in.text("email")); });
     step(State::new_credentials,
          {"credentials",
-          {{"password", 1024}, {"password_confirmation", 1024, false}, {"secret_question_id", 64, false}, {"secret_answer", 200, false}},
+          {{"current_password", 1024, false},
+           {"password", 1024},
+           {"password_confirmation", 1024, false},
+           {"secret_question_id", 64, false},
+           {"secret_answer", 200, false}},
           StepCost::hashing},
          [this](Flow& flow, const StepInput& in) {
-             return credentials(*in.session, flow,
+             return credentials(*in.session, flow, in.optional("current_password"),
                                 CredentialsInput{in.text("password"), in.optional("password_confirmation"),
                                                  in.optional("secret_question_id"), in.optional("secret_answer")});
          });
-    // Verifies the Connect identity's password.
-    step(State::connect_password, {"connect_password", {{"password", 1024}}, StepCost::hashing},
-         [this](Flow& flow, const StepInput& in) { return connect_password(*in.session, flow, in.text("password")); });
+    // Verifies the Connect identity's password (and the account's current one).
+    step(State::connect_password, {"connect_password", {{"current_password", 1024, false}, {"password", 1024}}, StepCost::hashing},
+         [this](Flow& flow, const StepInput& in) {
+             return connect_password(*in.session, flow, in.optional("current_password"), in.text("password"));
+         });
 }
 
 Result<FlowView> IdentifierSwitch::start(const AuthenticatedSession& session) {
@@ -173,17 +182,29 @@ Result<StepAnswer> IdentifierSwitch::choose_email(const AuthenticatedSession& se
 }
 
 Result<StepAnswer> IdentifierSwitch::submit_credentials(const AuthenticatedSession& session, const std::string& flow_id,
-                                                        const CredentialsInput& input) {
+                                                        const std::optional<std::string>& current_password, const CredentialsInput& input) {
     auto flow = load_own(session, flow_id, State::new_credentials);
     if (!flow) return std::unexpected(flow.error());
-    return credentials(session, *flow, input);
+    return credentials(session, *flow, current_password, input);
 }
 
 Result<StepAnswer> IdentifierSwitch::prove_connect_password(const AuthenticatedSession& session, const std::string& flow_id,
+                                                            const std::optional<std::string>& current_password,
                                                             const std::string& password) {
     auto flow = load_own(session, flow_id, State::connect_password);
     if (!flow) return std::unexpected(flow.error());
-    return connect_password(session, *flow, password);
+    return connect_password(session, *flow, current_password, password);
+}
+
+Result<void> IdentifierSwitch::reauthenticate(const AuthenticatedSession& session, const std::optional<std::string>& current_password) {
+    // Like a password change: a session opened with a temporary password (still to personalise)
+    // has just proved it; any other must give the current password, counted like a login.
+    const auto& actions = session.claims.required_actions;
+    if (std::ranges::find(actions, RequiredAction::change_password) != actions.end()) return {};
+    std::optional<AccountCredentials> account;
+    uow_.run([&](Transaction& tx) { account = tx.accounts().credentials(session.claims.account_id); });
+    if (!account) return fail(ErrorCode::unauthorized, "session terminée");
+    return check_current_password(uow_, hasher_, rules_, *account, current_password);
 }
 
 Result<StepAnswer> IdentifierSwitch::email(const AuthenticatedSession&, Flow& flow, const std::string& email_text) {
@@ -212,7 +233,9 @@ Result<StepAnswer> IdentifierSwitch::email(const AuthenticatedSession&, Flow& fl
     return StepAnswer{show(flow)};
 }
 
-Result<StepAnswer> IdentifierSwitch::credentials(const AuthenticatedSession& session, Flow& flow, const CredentialsInput& input) {
+Result<StepAnswer> IdentifierSwitch::credentials(const AuthenticatedSession& session, Flow& flow,
+                                                 const std::optional<std::string>& current_password, const CredentialsInput& input) {
+    if (auto ok = reauthenticate(session, current_password); !ok) return std::unexpected(ok.error());
     const auto email = email_of(flow.data);
     std::optional<AccountProfile> profile;
     std::optional<ConnectIdentity> taken;
@@ -231,7 +254,9 @@ Result<StepAnswer> IdentifierSwitch::credentials(const AuthenticatedSession& ses
     return finish(session, flow);
 }
 
-Result<StepAnswer> IdentifierSwitch::connect_password(const AuthenticatedSession& session, Flow& flow, const std::string& password) {
+Result<StepAnswer> IdentifierSwitch::connect_password(const AuthenticatedSession& session, Flow& flow,
+                                                      const std::optional<std::string>& current_password, const std::string& password) {
+    if (auto ok = reauthenticate(session, current_password); !ok) return std::unexpected(ok.error());
     // Counted towards the identity's lockout like a login; a locked identity mails a reset link.
     IdentityProof proof(uow_, hasher_, random_, clock_, rules_);
     const auto identity = proof.prove(email_of(flow.data), password);
@@ -249,6 +274,7 @@ Result<StepAnswer> IdentifierSwitch::connect_password(const AuthenticatedSession
 }
 
 Result<StepAnswer> IdentifierSwitch::finish(const AuthenticatedSession& session, Flow& flow) {
+    flow.data.session_id = session.claims.session_id;  // it re-authenticated: it outlives the switch
     const auto email = email_of(flow.data);
     const auto account = flow.data.account_id;
     // Seed 002: "Si vous choisissez comme identifiant une autre adresse email que celle proposée
@@ -258,7 +284,7 @@ Result<StepAnswer> IdentifierSwitch::finish(const AuthenticatedSession& session,
     const auto link_expiry = clock_.now() + policy_.validation_link_lifetime;
     const auto data = flow.data;
     auto moved = move(flow, proposed ? State::done : State::validation_sent, [&](Transaction& tx) -> Result<void> {
-        if (proposed) return make_switch(tx, data, "proposed contact email");
+        if (proposed) return make_switch(tx, data, "proposed contact email", session.claims.session_id);
         tx.flows().extend(flow.record.id, link_expiry);
         const auto token = random_token(random_, 32);
         tx.links().issue(LinkPurpose::email_validation, token, LinkSubject{account, std::nullopt, flow.record.id}, link_expiry);
@@ -294,7 +320,7 @@ Result<SessionTokens> IdentifierSwitch::validate_email(const std::string& token)
         auto flow = decode(*record);
         if (flow.state != State::validation_sent || !advance_in(tx, flow, State::done)) return fail(ErrorCode::link_expired);
         account = flow.data.account_id;
-        return make_switch(tx, flow.data, "validation link");
+        return make_switch(tx, flow.data, "validation link", flow.data.session_id);
     });
     if (!done) return std::unexpected(done.error());
     // Seed 002: "cliquer sur le lien … pour valider votre nouvel identifiant et accéder à votre

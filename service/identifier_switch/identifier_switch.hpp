@@ -7,9 +7,13 @@
 //   email {email}           → email_already_used when it identifies another account (it stays at
 //                             choose_email, a few tries per flow); connect_password when it is a
 //                             Connect identity linked to no account; otherwise new_credentials
-//   credentials {password, password_confirmation, secret_question_id, secret_answer}
-//   connect_password {password}   (its failures count towards that identity's lockout; a locked or
-//                                  not-validated identity answers its code and mails a reset link)
+//   credentials {current_password, password, password_confirmation, secret_question_id, secret_answer}
+//   connect_password {current_password, password}   (the identity's password: its failures count
+//                           towards that identity's lockout; a locked or not-validated identity
+//                           answers its code and mails a reset link)
+//                           current_password is the account's, counted like a login (re-
+//                           authentication: a stolen session cannot switch), except in a session
+//                           opened with a temporary password still to personalise
 //                           → done when the email is the proposed one: the switch is made at once;
 //                             otherwise validation_sent: a link valid 24 h, and
 //   POST /v1/email-validations {token}
@@ -17,7 +21,8 @@
 //                             email: the chosen credentials wait, encrypted, in the flow.
 // Of two members racing for one email, exactly one gets it; the other gets email_already_used.
 // After the switch a NIR login answers identifier_migrated, and the session's switch_identifier
-// (with a temporary password's change_password: the identity's password is chosen) is done.
+// (with a temporary password's change_password: the identity's password is chosen) is done; every
+// other session of the account ends (the password is replaced).
 #include <chrono>
 #include <optional>
 #include <string>
@@ -45,6 +50,9 @@ struct SwitchData {
     std::string email;                    // the email chosen
     std::optional<IdentityId> identity_id;  // a Connect identity of no account, to prove
     HashedCredentials credentials;  // new credentials, hashed
+    // The session that gave the current password: the only one the switch keeps (with the new
+    // session the validation link opens).
+    std::string session_id;
     void fields(FlowFields& f);
 };
 
@@ -61,9 +69,9 @@ public:
     Result<FlowView> start(const AuthenticatedSession& session);
     Result<StepAnswer> choose_email(const AuthenticatedSession& session, const std::string& flow_id, const std::string& email);
     Result<StepAnswer> submit_credentials(const AuthenticatedSession& session, const std::string& flow_id,
-                                          const CredentialsInput& credentials);
+                                          const std::optional<std::string>& current_password, const CredentialsInput& credentials);
     Result<StepAnswer> prove_connect_password(const AuthenticatedSession& session, const std::string& flow_id,
-                                              const std::string& password);
+                                              const std::optional<std::string>& current_password, const std::string& password);
     // The link of the validation email: the switch is made and a session opened.
     Result<SessionTokens> validate_email(const std::string& token);
 
@@ -72,8 +80,11 @@ private:
     // The flow, when it waits in `state` and is this session's account's.
     Result<Flow> load_own(const AuthenticatedSession& session, const std::string& flow_id, SwitchState state);
     Result<StepAnswer> email(const AuthenticatedSession& session, Flow& flow, const std::string& email);
-    Result<StepAnswer> credentials(const AuthenticatedSession& session, Flow& flow, const CredentialsInput& credentials);
-    Result<StepAnswer> connect_password(const AuthenticatedSession& session, Flow& flow, const std::string& password);
+    Result<StepAnswer> credentials(const AuthenticatedSession& session, Flow& flow, const std::optional<std::string>& current_password,
+                                   const CredentialsInput& credentials);
+    Result<StepAnswer> connect_password(const AuthenticatedSession& session, Flow& flow, const std::optional<std::string>& current_password,
+                                        const std::string& password);
+    Result<void> reauthenticate(const AuthenticatedSession& session, const std::optional<std::string>& current_password);
     // The chosen email is proven (the proposed one) or to be proven (a validation link).
     Result<StepAnswer> finish(const AuthenticatedSession& session, Flow& flow);
     UnitOfWork& uow_;

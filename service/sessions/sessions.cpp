@@ -258,7 +258,7 @@ AccessToken Sessions::reissue(const AuthenticatedSession& session, std::vector<R
 Result<Profile> Sessions::me(const std::string& access_token) {
     const auto claims = signer_.verify(access_token, clock_.now());
     if (!claims) return fail(ErrorCode::unauthorized, "jeton d'accès absent, invalide ou expiré");
-    std::optional<AccountProfile> found;
+    std::optional<LiveProfile> found;
     LimitDecision limit;
     uow_.autocommit([&](Transaction& tx) {
         found = tx.sessions().live_profile(claims->session_id, claims->account_id, clock_.now());
@@ -266,7 +266,9 @@ Result<Profile> Sessions::me(const std::string& access_token) {
     });
     if (!found) return fail(ErrorCode::unauthorized, "session terminée");
     if (!limit.allowed) return std::unexpected(session_limited(limit));
-    auto& [account, member] = *found;
+    auto& [account, member] = found->profile;
+    // The session's required actions, as authenticate reads them: done or added since the token
+    // was signed, they show as they are.
     // Contacts the member gave us come before the registry's.
     const auto& email_text = account.contact_email ? account.contact_email : account.identity_email;
     if (email_text)
@@ -274,8 +276,8 @@ Result<Profile> Sessions::me(const std::string& access_token) {
     if (account.mobile_phone) member.mobile_phone = account.mobile_phone;
     if (account.landline_phone) member.landline_phone = account.landline_phone;
     Profile profile{account.id, account.migrated ? "email" : "nir", account.nir.masked(), std::move(member), account.status,
-                    claims->required_actions, account.fax};
-    if (!account.migrated && std::ranges::find(claims->required_actions, RequiredAction::switch_identifier) == claims->required_actions.end())
+                    found->required_actions, account.fax};
+    if (!account.migrated && std::ranges::find(profile.required_actions, RequiredAction::switch_identifier) == profile.required_actions.end())
         profile.offered_actions.push_back(RequiredAction::switch_identifier);
     return profile;
 }

@@ -35,7 +35,9 @@ identity luc.forum@exemple.fr true
 
 QUESTION=$(curl -fs "$BASE/v1/secret-questions" | jq -r '.[0].id')
 NEW='Automne-Pluie2027?'
-credentials() { echo "{\"password\":\"$1\",\"password_confirmation\":\"$1\",\"secret_question_id\":\"$QUESTION\",\"secret_answer\":\"Médor\"}"; }
+# PASSWORD [CURRENT]: the new credentials, with the account's current password (re-authentication)
+credentials() { echo "{\"current_password\":\"${2:-$OLD}\",\"password\":\"$1\",\"password_confirmation\":\"$1\",\"secret_question_id\":\"$QUESTION\",\"secret_answer\":\"Médor\"}"; }
+connect() { step connect_password "{\"current_password\":\"${2:-$OLD}\",\"password\":\"$1\"}"; }  # PASSWORD [CURRENT]
 login() { json_call POST /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\"}"; }
 nir_login() {  # NIR [PASSWORD]: sets ACCESS and REFRESH
   login "$1" "${2:-$OLD}"
@@ -55,6 +57,8 @@ race_outcomes() {  # PREFIX: the outcomes of the parallel answers saved as PREFI
 
 # 1. Jean: the proposed contact email and new credentials, the switch made at once.
 nir_login 184027512345674
+OTHER_REFRESH=$REFRESH  # another device's session, e.g. a thief's
+nir_login 184027512345674
 check "a NIR login is held to the switch (seed 002)" json_true '.required_actions == ["switch_identifier"] and .offered_actions == []'
 call GET /v1/sessions -H "Authorization: Bearer $ACCESS"
 check "… its token opens nothing else yet" is_problem 403 forbidden
@@ -71,17 +75,24 @@ check "a step without the session is refused" is_problem 401 unauthorized
 step credentials "$(credentials "$NEW")"
 check "steps cannot be skipped" is_problem 409 step_not_allowed
 step email '{"email":"Jean.Martin@Exemple.fr"}'
-check "the proposed email, case ignored: new credentials" json_true '.state == "new_credentials" and .next_steps[0].fields == ["password","password_confirmation","secret_question_id","secret_answer"]'
+check "the proposed email, case ignored: new credentials" json_true '.state == "new_credentials" and .next_steps[0].fields == ["current_password","password","password_confirmation","secret_question_id","secret_answer"]'
 step credentials "$(credentials martin1984)"
 check "the password policy and gauge apply" json_true '.status == 422 and (.code == "password_policy" or .code == "password_too_weak")'
-step credentials "{\"password\":\"$NEW\",\"password_confirmation\":\"Autre-Chose2027?\",\"secret_question_id\":\"$QUESTION\",\"secret_answer\":\"Médor\"}"
+step credentials "{\"current_password\":\"$OLD\",\"password\":\"$NEW\",\"password_confirmation\":\"Autre-Chose2027?\",\"secret_question_id\":\"$QUESTION\",\"secret_answer\":\"Médor\"}"
 check "the confirmation must match" is_problem 422 password_mismatch
+step credentials "{\"password\":\"$NEW\",\"password_confirmation\":\"$NEW\",\"secret_question_id\":\"$QUESTION\",\"secret_answer\":\"Médor\"}"
+check "a session alone cannot switch: the current password is asked" json_true '.status == 400 and .code == "validation_error" and .field == "current_password"'
+step credentials "$(credentials "$NEW" 'Pas-Le-Bon1!')"
+check "… and a wrong one is refused like a login" is_problem 401 invalid_credentials
 step credentials "$(credentials "$NEW")"
 check "the proposed email: done at once, with an access token freed of the switch" \
   json_true '.state == "done" and .next_steps == [] and .required_actions == [] and (.access_token | length) > 40'
 SWITCHED_ACCESS=$(jq -r .access_token <<<"$BODY")
 call GET /v1/sessions -H "Authorization: Bearer $SWITCHED_ACCESS"
 check "… which opens the whole Espace personnel" status_is 200
+check "… where it is the only session left" json_true 'length == 1'
+json_call POST /v1/sessions/refresh "{\"refresh_token\":\"$OTHER_REFRESH\"}"
+check "the password is replaced: the other device's session is over" is_problem 401 unauthorized
 step credentials "$(credentials "$NEW")"
 check "a replayed step is refused" is_problem 409 step_not_allowed
 login 184027512345674 "$OLD"
@@ -147,8 +158,8 @@ nir_login 282011305500701
 start_switch
 step email '{"email":"sophie.forum@exemple.fr"}'
 check "a Connect identity of no account: its password is asked (seed 002)" \
-  json_true '.state == "connect_password" and .next_steps[0].fields == ["password"] and ([.messages[].code] | index("forgotten_password"))'
-step connect_password '{"password":"Pas-Le-Bon1!"}'
+  json_true '.state == "connect_password" and .next_steps[0].fields == ["current_password","password"] and ([.messages[].code] | index("forgotten_password"))'
+connect 'Pas-Le-Bon1!'
 check "a wrong password: invalid_credentials" is_problem 401 invalid_credentials
 json_call POST /v1/flows/recovery '{"identifier":"sophie.forum@exemple.fr"}'
 check "forgotten: « Mot de passe oublié ? » with the email" json_true '.state == "link_sent"'
@@ -159,7 +170,7 @@ nir_login 282011305500701
 check "then a NIR login again, still held to the switch" json_true '.required_actions == ["switch_identifier"]'
 start_switch
 step email '{"email":"sophie.forum@exemple.fr"}'
-step connect_password "{\"password\":\"$NEW\"}"
+connect "$NEW"
 check "the new password links the identity; not the proposed email, so a validation link" json_true '.state == "validation_sent"'
 wait_link /validation sophie.forum@exemple.fr 1
 validate "$TOKEN"
@@ -174,7 +185,7 @@ start_switch
 check "a Connect identity of no account is still proposed" json_true '.proposed_email == "camille.roux@exemple.fr"'
 step email '{"email":"camille.roux@exemple.fr"}'
 check "… and asks its password" json_true '.state == "connect_password"'
-step connect_password '{"password":"Forum-Mot2passe!"}'
+connect 'Forum-Mot2passe!'
 check "proven: done at once" json_true '.state == "done" and .required_actions == []'
 check "the NIR is over for Camille" migrated 201047511405244
 login camille.roux@exemple.fr 'Forum-Mot2passe!'
@@ -190,7 +201,7 @@ call GET "/v1/flows/$FLOW"
 check "… and the flow still waits for an email" json_true '.state == "choose_email"'
 step email '{"email":"anne.brouillon@exemple.fr"}'
 check "a Connect identity not validated yet" json_true '.state == "connect_password"'
-step connect_password '{"password":"Forum-Mot2passe!"}'
+connect 'Forum-Mot2passe!'
 check "… answers connect_identity_not_validated" is_problem 409 connect_identity_not_validated
 wait_link /reinitialisation anne.brouillon@exemple.fr 1
 check "… and emails a reset link (seed 002)" test -n "$TOKEN"
@@ -199,7 +210,7 @@ check "the reset validates the identity" status_is 200
 nir_login 293026938112301
 start_switch
 step email '{"email":"anne.brouillon@exemple.fr"}'
-step connect_password "{\"password\":\"$NEW\"}"
+connect "$NEW"
 check "after a NIR login the switch resumes with the new password" json_true '.state == "validation_sent"'
 wait_link /validation anne.brouillon@exemple.fr 1
 validate "$TOKEN"
@@ -210,8 +221,8 @@ nir_login 191107400122294
 start_switch
 check "no contact email: nothing proposed" json_true '(has("proposed_email") | not) and ([.messages[].code] | index("no_email"))'
 step email '{"email":"luc.forum@exemple.fr"}'
-for _ in 1 2 3; do step connect_password '{"password":"Pas-Le-Bon1!"}'; done
-step connect_password '{"password":"Forum-Mot2passe!"}'
+for _ in 1 2 3; do connect 'Pas-Le-Bon1!'; done
+connect 'Forum-Mot2passe!'
 check "after 3 failures the identity is locked: connect_identity_locked" is_problem 423 connect_identity_locked
 wait_link /reinitialisation luc.forum@exemple.fr 1
 check "… and a reset link is emailed" test -n "$TOKEN"
@@ -222,7 +233,7 @@ check "the reset lifts the lock" status_is 200
 nir_login 191107400122294
 start_switch
 step email '{"email":"luc.forum@exemple.fr"}'
-step connect_password "{\"password\":\"$NEW\"}"
+connect "$NEW"
 check "the switch resumes" json_true '.state == "validation_sent"'
 
 # 7. Marcel: a locked account before switching: unlock, then the switch at the next login.
@@ -238,7 +249,7 @@ nir_login 162033306304551 "$NEW"
 check "at the next login, the switch" json_true '.required_actions == ["switch_identifier"]'
 start_switch
 step email '{"email":"marcel.petit@exemple.fr"}'
-step credentials "$(credentials 'Hiver-Neige2028!')"
+step credentials "$(credentials 'Hiver-Neige2028!' "$NEW")"
 check "done" json_true '.state == "done"'
 check "the NIR is over for Marcel" migrated 162033306304551 "$NEW"
 
@@ -268,7 +279,7 @@ check "… then the email, proved by its code" json_true '.required_actions == [
 start_switch
 check "the proved contact email is proposed" json_true '.proposed_email == "pierre.dubois@exemple.fr"'
 step email '{"email":"pierre.dubois@exemple.fr"}'
-step credentials "$(credentials 'Hiver-Neige2028!')"
+step credentials "$(credentials 'Hiver-Neige2028!' "$NEW")"
 check "switched without a validation link: the insurer knows the address" json_true '.state == "done" and .required_actions == []'
 login pierre.dubois@exemple.fr 'Hiver-Neige2028!'
 check "… and the email login asks nothing more" json_true '.required_actions == []'

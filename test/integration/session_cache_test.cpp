@@ -60,15 +60,15 @@ struct CacheFixture {
     void open_session(const std::string& id) {
         uow.run([&](Transaction& tx) { tx.sessions().create(SessionInfo{id, account, {}, now, now, now + 1h}, "refresh-" + id); });
     }
-    std::optional<AccountProfile> profile(const std::string& id) {
-        std::optional<AccountProfile> p;
+    std::optional<LiveProfile> profile(const std::string& id) {
+        std::optional<LiveProfile> p;
         uow.autocommit([&](Transaction& tx) { p = tx.sessions().live_profile(id, account, now); });
         return p;
     }
     // Where waiting is not allowed (an HTTP event loop): memory or WouldWait.
-    std::optional<AccountProfile> profile_without_waiting(const std::string& id) {
+    std::optional<LiveProfile> profile_without_waiting(const std::string& id) {
         NoWaiting scope;
-        std::optional<AccountProfile> p;
+        std::optional<LiveProfile> p;
         uow.autocommit([&](Transaction& tx) { p = tx.sessions().live_profile(id, account, now); });
         return p;
     }
@@ -96,7 +96,7 @@ TEST_CASE("session cache: a session revoked by another process is no longer serv
 TEST_CASE("session cache: a change to the member or account, by any path, evicts the profile", "[postgres][cache]") {
     CacheFixture f;
     f.open_session("s1");
-    REQUIRE(f.profile("s1")->member.last_name == "Martin");
+    REQUIRE(f.profile("s1")->profile.member.last_name == "Martin");
     // Plain SQL, as an operator or a later feature would write: the triggers still tell.
     {
         pqxx::connection conn(f.db.url());
@@ -105,7 +105,7 @@ TEST_CASE("session cache: a change to the member or account, by any path, evicts
         tx.commit();
     }
     CHECK(eventually([&] { return f.cache.size() == 0; }));
-    CHECK(f.profile("s1")->member.last_name == "Durand");
+    CHECK(f.profile("s1")->profile.member.last_name == "Durand");
 
     {
         pqxx::connection conn(f.db.url());
@@ -114,7 +114,12 @@ TEST_CASE("session cache: a change to the member or account, by any path, evicts
         tx.commit();
     }
     CHECK(eventually([&] { return f.cache.size() == 0; }));
-    CHECK(f.profile("s1")->account.status == "pending_activation");
+    CHECK(f.profile("s1")->profile.account.status == "pending_activation");
+
+    // The session's own required actions come with the profile, and a change to them evicts it.
+    CHECK(f.profile("s1")->required_actions.empty());
+    f.uow.run([&](Transaction& tx) { tx.sessions().set_required_actions("s1", {RequiredAction::change_password}); });
+    CHECK(f.profile("s1")->required_actions == std::vector{RequiredAction::change_password});
 }
 
 TEST_CASE("session cache: this process's own writes evict as they commit", "[postgres][cache]") {

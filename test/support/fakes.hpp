@@ -424,10 +424,12 @@ public:
     }
     // Needs the accounts: set by the unit of work.
     std::function<std::optional<AccountProfile>(AccountId)> profile_of;
-    std::optional<AccountProfile> live_profile(const std::string& id, AccountId account, std::chrono::system_clock::time_point now) override {
+    std::optional<LiveProfile> live_profile(const std::string& id, AccountId account, std::chrono::system_clock::time_point now) override {
         const auto s = find_active(id, now);
         if (!s || s->account_id != account || !profile_of) return std::nullopt;
-        return profile_of(account);
+        auto profile = profile_of(account);
+        if (!profile) return std::nullopt;
+        return LiveProfile{std::move(*profile), s->required_actions};
     }
     void set_required_actions(const std::string& id, const std::vector<RequiredAction>& actions) override {
         if (auto it = sessions_.find(id); it != sessions_.end()) it->second.info.required_actions = actions;

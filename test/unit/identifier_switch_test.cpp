@@ -21,6 +21,7 @@ constexpr const char* kNir = "184027512345674";          // Jean Martin, contact
 constexpr const char* kOtherNir = "269029935004220";     // Claire Durand, the same contact email
 constexpr const char* kPassword = "Ancien-Mot2passe!";
 constexpr const char* kNewPassword = "Automne-Pluie2027?";
+const std::optional<std::string> kCurrent{kPassword};  // the account's current password (re-authentication)
 
 struct Fixture {
     FakeUnitOfWork uow;
@@ -96,22 +97,22 @@ TEST_CASE("identifier switch: the proposed contact email and new credentials swi
 
     auto input = Fixture::credentials();
     auto weak = Fixture::credentials("martin1984");
-    CHECK_FALSE(f.switcher.submit_credentials(session, flow->id, weak));
+    CHECK_FALSE(f.switcher.submit_credentials(session, flow->id, kCurrent, weak));
     auto mismatch = input;
     mismatch.password_confirmation = "Autre-Chose2027?";
-    CHECK(f.switcher.submit_credentials(session, flow->id, mismatch).error().code == ErrorCode::password_mismatch);
+    CHECK(f.switcher.submit_credentials(session, flow->id, kCurrent, mismatch).error().code == ErrorCode::password_mismatch);
     auto no_question = input;
     no_question.secret_question_id = "unknown";
-    CHECK(f.switcher.submit_credentials(session, flow->id, no_question).error().code == ErrorCode::validation_error);
+    CHECK(f.switcher.submit_credentials(session, flow->id, kCurrent, no_question).error().code == ErrorCode::validation_error);
 
-    auto done = f.switcher.submit_credentials(session, flow->id, input);
+    auto done = f.switcher.submit_credentials(session, flow->id, kCurrent, input);
     REQUIRE(done);
     CHECK(done->flow.state == "done");
     CHECK(done->flow.next_steps.empty());
     REQUIRE(done->access);
     CHECK(done->access->required_actions.empty());
     CHECK(f.sessions.authenticate(done->access->access_token));  // a full session now
-    CHECK(f.switcher.submit_credentials(session, flow->id, input).error().code == ErrorCode::step_not_allowed);  // replayed
+    CHECK(f.switcher.submit_credentials(session, flow->id, kCurrent, input).error().code == ErrorCode::step_not_allowed);  // replayed
 
     // Seed 002: the NIR no longer logs in; the email and its password do, on login and recovery.
     CHECK(f.switched());
@@ -138,7 +139,7 @@ TEST_CASE("identifier switch: another email waits for its validation link, then 
     auto flow = f.switcher.start(session);
     REQUIRE(f.switcher.choose_email(session, flow->id, "jean.perso@exemple.fr"));
     auto input = Fixture::credentials();
-    auto sent = f.switcher.submit_credentials(session, flow->id, input);
+    auto sent = f.switcher.submit_credentials(session, flow->id, kCurrent, input);
     REQUIRE(sent);
     CHECK(sent->flow.state == "validation_sent");
     CHECK_FALSE(sent->access);
@@ -171,7 +172,7 @@ TEST_CASE("identifier switch: an expired validation link switches nothing", "[se
     auto flow = f.switcher.start(session);
     REQUIRE(f.switcher.choose_email(session, flow->id, "jean.perso@exemple.fr"));
     auto input = Fixture::credentials();
-    REQUIRE(f.switcher.submit_credentials(session, flow->id, input));
+    REQUIRE(f.switcher.submit_credentials(session, flow->id, kCurrent, input));
     const auto token = f.last(MessageKind::identifier_validation_link).params.at("token");
     f.clock.t += std::chrono::hours(24) + std::chrono::seconds(1);
     CHECK(f.switcher.validate_email(token).error().code == ErrorCode::link_expired);
@@ -188,7 +189,7 @@ TEST_CASE("identifier switch: an email that identifies another account is refuse
     CHECK(hers->proposed_email == "jean.martin@exemple.fr");
     REQUIRE(f.switcher.choose_email(claire, hers->id, "jean.martin@exemple.fr"));
     auto input = Fixture::credentials();
-    REQUIRE(f.switcher.submit_credentials(claire, hers->id, input)->flow.state == "done");
+    REQUIRE(f.switcher.submit_credentials(claire, hers->id, kCurrent, input)->flow.state == "done");
 
     const auto jean = f.login();
     auto flow = f.switcher.start(jean);
@@ -216,9 +217,9 @@ TEST_CASE("identifier switch: a Connect identity of no account is linked by prov
     CHECK(chosen->flow.next_steps.at(0).name == "connect_password");
 
     // Its failures count towards the identity's lockout, as logins by email do.
-    CHECK(f.switcher.prove_connect_password(session, flow->id, "faux").error().code == ErrorCode::invalid_credentials);
+    CHECK(f.switcher.prove_connect_password(session, flow->id, kCurrent, "faux").error().code == ErrorCode::invalid_credentials);
     CHECK(f.sessions.login("elodie@exemple.fr", "faux").error().code == ErrorCode::invalid_credentials);
-    auto sent = f.switcher.prove_connect_password(session, flow->id, "Forum-Mot2passe!");
+    auto sent = f.switcher.prove_connect_password(session, flow->id, kCurrent, "Forum-Mot2passe!");
     REQUIRE(sent);
     CHECK(sent->flow.state == "validation_sent");  // not the proposed email: its owner validates it
     auto validated = f.switcher.validate_email(f.last(MessageKind::identifier_validation_link).params.at("token"));
@@ -235,8 +236,8 @@ TEST_CASE("identifier switch: a locked Connect identity mails a reset link, afte
     const auto session = f.login();
     auto flow = f.switcher.start(session);
     REQUIRE(f.switcher.choose_email(session, flow->id, "elodie@exemple.fr"));
-    for (int i = 0; i < 3; ++i) CHECK(f.switcher.prove_connect_password(session, flow->id, "faux").error().code == ErrorCode::invalid_credentials);
-    auto locked = f.switcher.prove_connect_password(session, flow->id, "Forum-Mot2passe!");
+    for (int i = 0; i < 3; ++i) CHECK(f.switcher.prove_connect_password(session, flow->id, kCurrent, "faux").error().code == ErrorCode::invalid_credentials);
+    auto locked = f.switcher.prove_connect_password(session, flow->id, kCurrent, "Forum-Mot2passe!");
     REQUIRE_FALSE(locked);
     CHECK(locked.error().code == ErrorCode::connect_identity_locked);
     REQUIRE(f.reset_password("elodie@exemple.fr"));
@@ -244,7 +245,7 @@ TEST_CASE("identifier switch: a locked Connect identity mails a reset link, afte
     const auto again = f.login();
     auto resumed = f.switcher.start(again);
     REQUIRE(f.switcher.choose_email(again, resumed->id, "elodie@exemple.fr"));
-    REQUIRE(f.switcher.prove_connect_password(again, resumed->id, kNewPassword)->flow.state == "validation_sent");
+    REQUIRE(f.switcher.prove_connect_password(again, resumed->id, kCurrent, kNewPassword)->flow.state == "validation_sent");
 }
 
 TEST_CASE("identifier switch: a Connect identity not validated answers its code and mails a reset link",
@@ -253,11 +254,11 @@ TEST_CASE("identifier switch: a Connect identity not validated answers its code 
     const auto session = f.login();
     auto flow = f.switcher.start(session);
     REQUIRE(f.switcher.choose_email(session, flow->id, "brouillon@exemple.fr"));
-    auto refused = f.switcher.prove_connect_password(session, flow->id, "Forum-Mot2passe!");
+    auto refused = f.switcher.prove_connect_password(session, flow->id, kCurrent, "Forum-Mot2passe!");
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == ErrorCode::connect_identity_not_validated);
     REQUIRE(f.reset_password("brouillon@exemple.fr"));  // validates it
-    CHECK(f.switcher.prove_connect_password(session, flow->id, kNewPassword)->flow.state == "validation_sent");
+    CHECK(f.switcher.prove_connect_password(session, flow->id, kCurrent, kNewPassword)->flow.state == "validation_sent");
 }
 
 TEST_CASE("identifier switch: of two members racing for one email, exactly one gets it", "[service][identifier_switch]") {
@@ -268,7 +269,7 @@ TEST_CASE("identifier switch: of two members racing for one email, exactly one g
         const auto session = f.login(nir);
         auto flow = f.switcher.start(session);
         REQUIRE(f.switcher.choose_email(session, flow->id, "famille@exemple.fr")->flow.state == "new_credentials");
-        REQUIRE(f.switcher.submit_credentials(session, flow->id, input)->flow.state == "validation_sent");
+        REQUIRE(f.switcher.submit_credentials(session, flow->id, kCurrent, input)->flow.state == "validation_sent");
         tokens.push_back(f.last(MessageKind::identifier_validation_link).params.at("token"));
     }
     REQUIRE(f.switcher.validate_email(tokens[1]));
@@ -287,7 +288,7 @@ TEST_CASE("identifier switch: the flow is its account's, and only the NIR accoun
     CHECK(f.switcher.choose_email(claire, flow->id, "claire@exemple.fr").error().code == ErrorCode::not_found);
     CHECK(f.switcher.choose_email(jean, "unknown", "jean.perso@exemple.fr").error().code == ErrorCode::not_found);
     auto input = Fixture::credentials();
-    CHECK(f.switcher.submit_credentials(jean, flow->id, input).error().code == ErrorCode::step_not_allowed);  // skipped
+    CHECK(f.switcher.submit_credentials(jean, flow->id, kCurrent, input).error().code == ErrorCode::step_not_allowed);  // skipped
     f.clock.t += std::chrono::minutes(61);
     CHECK(f.switcher.choose_email(jean, flow->id, "jean.perso@exemple.fr").error().code == ErrorCode::flow_expired);
 }
@@ -330,13 +331,40 @@ TEST_CASE("identifier switch: after the whole personalisation, in order, a conta
     auto flow = f.switcher.start(s4);
     CHECK(flow->proposed_email == "pierre.dubois@exemple.fr");  // the contact email he confirmed and proved
     REQUIRE(f.switcher.choose_email(s4, flow->id, "pierre.dubois@exemple.fr"));
-    auto done = f.switcher.submit_credentials(s4, flow->id, Fixture::credentials("Hiver-Neige2028!"));
+    auto done = f.switcher.submit_credentials(s4, flow->id, std::string(kNewPassword), Fixture::credentials("Hiver-Neige2028!"));
     REQUIRE(done);
     CHECK(done->flow.state == "done");  // proved by the code: no validation link
     CHECK(done->access->required_actions.empty());
     auto by_email = f.sessions.login("pierre.dubois@exemple.fr", "Hiver-Neige2028!");
     REQUIRE(by_email);
     CHECK(by_email->required_actions.empty());
+}
+
+TEST_CASE("identifier switch: a stolen session cannot switch without the current password, and the switch ends the other sessions",
+          "[service][identifier_switch][abuse]") {
+    Fixture f;
+    const auto other_device = f.sessions.login(kNir, kPassword);  // e.g. the thief's copy
+    REQUIRE(other_device);
+    const auto session = f.login();
+    auto flow = f.switcher.start(session);
+    REQUIRE(f.switcher.choose_email(session, flow->id, "jean.martin@exemple.fr"));
+    // Without it, or wrong: nothing is hashed or switched, and a wrong one counts like a login.
+    const auto missing = f.switcher.submit_credentials(session, flow->id, std::nullopt, Fixture::credentials());
+    CHECK(missing.error().code == ErrorCode::validation_error);
+    CHECK(missing.error().field == "current_password");
+    for (int i = 0; i < 2; ++i)
+        CHECK(f.switcher.submit_credentials(session, flow->id, std::string("faux"), Fixture::credentials()).error().code ==
+              ErrorCode::invalid_credentials);
+    CHECK(f.uow.failures().at("1840275123456") == 2);
+    CHECK_FALSE(f.switched());  // (a login: the count is cleared)
+    auto done = f.switcher.submit_credentials(session, flow->id, kCurrent, Fixture::credentials());
+    REQUIRE(done);
+    CHECK(done->flow.state == "done");
+    CHECK(f.switched());
+    // The session that switched goes on; the other one is over, its refresh token too.
+    CHECK(f.sessions.authenticate(done->access->access_token, Sessions::Scope::full));
+    CHECK(f.sessions.authenticate(other_device->access_token, Sessions::Scope::required_actions).error().code == ErrorCode::unauthorized);
+    CHECK_FALSE(f.sessions.refresh(other_device->refresh_token));
 }
 
 TEST_CASE("identifier switch: a contact email the member only typed is proposed but needs its validation link",
@@ -351,7 +379,7 @@ TEST_CASE("identifier switch: a contact email the member only typed is proposed 
     REQUIRE(flow);
     CHECK(flow->proposed_email == "claire.tapee@exemple.fr");
     REQUIRE(f.switcher.choose_email(session, flow->id, "claire.tapee@exemple.fr"));
-    auto sent = f.switcher.submit_credentials(session, flow->id, Fixture::credentials());
+    auto sent = f.switcher.submit_credentials(session, flow->id, kCurrent, Fixture::credentials());
     REQUIRE(sent);
     CHECK(sent->flow.state == "validation_sent");  // like any other address
     CHECK(f.last(MessageKind::identifier_validation_link).recipient == "claire.tapee@exemple.fr");

@@ -85,7 +85,7 @@ TEST_CASE("session cache: a profile is served only for its own account", "[cache
     cache.set_enabled(true);
     const auto member = *parse_member(sample_record(), test_clock().today());
     AccountProfile profile{AccountOverview{42, member.nir, false, true, "active"}, member};
-    cache.store(cache.epoch(), "s1", SessionCache::Entry{42, now + std::chrono::minutes(1), std::nullopt, profile});
+    cache.store(cache.epoch(), "s1", SessionCache::Entry{42, now + std::chrono::minutes(1), std::nullopt, LiveProfile{profile, {}}});
     CHECK(cache.live_profile("s1", 42, now));
     CHECK_FALSE(cache.live_profile("s1", 43, now));
     CHECK_FALSE(cache.live_session("s1", now));  // the session part was not read

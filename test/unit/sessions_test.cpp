@@ -237,12 +237,17 @@ TEST_CASE("a token's scope is read from its session, not trusted from the token"
     auto session = f.sessions.authenticate(tokens->access_token, Sessions::Scope::required_actions);
     REQUIRE(session);
     CHECK_FALSE(f.sessions.authenticate(tokens->access_token));  // restricted
-    // The session's actions done elsewhere: the same token now opens everything.
+    // The session's actions done elsewhere: the same token now opens everything, and /v1/me says so.
     f.uow.run([&](Transaction& tx) { tx.sessions().set_required_actions(session->claims.session_id, {}); });
     CHECK(f.sessions.authenticate(tokens->access_token));
+    const auto me = f.sessions.me(tokens->access_token);
+    REQUIRE(me);
+    CHECK(me->required_actions.empty());
+    CHECK(me->offered_actions == std::vector{RequiredAction::switch_identifier});
     // And the other way: actions added to the session hold a token signed without them.
     f.uow.run([&](Transaction& tx) { tx.sessions().set_required_actions(session->claims.session_id, {RequiredAction::change_password}); });
     const auto held = f.sessions.authenticate(tokens->access_token);
     REQUIRE_FALSE(held);
     CHECK(held.error().code == ErrorCode::forbidden);
+    CHECK(f.sessions.me(tokens->access_token)->required_actions == std::vector{RequiredAction::change_password});
 }
