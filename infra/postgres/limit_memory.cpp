@@ -28,7 +28,15 @@ std::optional<LimitDecision> LimitMemory::refusal(const std::string& key, LimitC
 void LimitMemory::add_lease(const std::string& key, LimitClock::time_point now, int events, LimitClock::time_point until, const LimitDecision& taken) {
     std::lock_guard lock(mutex_);
     make_room(now);
-    entries_[key] = Entry{until, taken, false, events};
+    // Requests that found the lease spent at once each took one: they add up, none is lost.
+    auto& entry = entries_[key];
+    if (!entry.refused && entry.leased > 0 && entry.until > now) {
+        entry.leased += events;
+        entry.until = std::max(entry.until, until);
+        entry.decision = taken;
+        return;
+    }
+    entry = Entry{until, taken, false, events};
 }
 
 std::optional<LimitDecision> LimitMemory::spend_lease(const std::string& key, LimitClock::time_point now) {

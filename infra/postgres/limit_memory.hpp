@@ -5,7 +5,8 @@
 //   key's TAT later, so nothing another process does can make an event allowed sooner. A flood
 //   from one address is then answered on the HTTP event loop (api/http/server.cpp).
 // - a lease: events a policy with `lease` > 1 took from the database at once and spends here.
-//   Events are taken before they are spent, so a limit is never exceeded across processes.
+//   Events are taken before they are spent, so a limit is never exceeded across processes; each
+//   is spent within its lease's life (pg_limits.cpp), so at most that late after it was counted.
 // Bounded: past `capacity` keys, expired entries are dropped, then everything.
 #include <mutex>
 #include <optional>

@@ -44,6 +44,14 @@ std::int64_t micros(LimitClock::time_point t) {
 
 std::string memory_key(const LimitPolicy& policy, const std::string& key) { return policy.name + ":" + key; }
 
+// How long a lease's events may be spent after they were counted: the time they stand for, and at
+// least a sixtieth of the window (1 s a minute), or a quota far above the request rate (a
+// benchmark's) leases events that expire before the next request. Spent that late, a sliding
+// window may see up to `events` + quota / 60 more than the quota; the total never exceeds it.
+LimitClock::duration lease_life(const LimitPolicy& policy, int events) {
+    return std::max<LimitClock::duration>(policy.interval() * events, policy.window / 60);
+}
+
 std::optional<LimitDecision> from_memory(LimitMemory* memory, const LimitPolicy& policy, const std::string& key,
                                          LimitClock::time_point now, bool leases) {
     if (!policy.enabled()) return LimitDecision{true, policy.quota, std::chrono::seconds(0), std::chrono::seconds(0)};
@@ -78,7 +86,7 @@ LimitDecision PgLimits::take(const LimitPolicy& policy, const std::string& key, 
             // The first time the database would allow one more: TAT + interval - window.
             memory_->remember_refusal(k, now, tat + policy.interval() - policy.window, decision);
         else if (events > 1)
-            memory_->add_lease(k, now, events - 1, now + policy.interval() * events, decision);
+            memory_->add_lease(k, now, events - 1, now + lease_life(policy, events), decision);
     }
     return decision;
 }

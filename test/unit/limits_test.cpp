@@ -6,6 +6,7 @@
 #include "api/http/request_limits.hpp"
 #include "domain/network_address.hpp"
 #include "infra/config.hpp"
+#include "infra/postgres/limit_memory.hpp"
 #include "support/service_graph.hpp"
 
 using namespace guichet;
@@ -164,4 +165,16 @@ TEST_CASE("GUICHET_RATE_LIMITS and GUICHET_TRUSTED_PROXIES are checked at start-
     REQUIRE(proxies);
     CHECK(proxies->trusted_proxies == std::vector<std::string>{"10.0.0.0/8", "::1"});
     CHECK_FALSE(load({{"GUICHET_TRUSTED_PROXIES", "10.0.0.0/8,proxy.local"}}));
+}
+
+TEST_CASE("leases taken at once by several requests add up, and each is spent within its life", "[limits]") {
+    infra::LimitMemory memory;
+    const auto now = test_clock().now();
+    const LimitDecision taken{true, 50, 1s, 0s};
+    memory.add_lease("session:s", now, 2, now + 1s, taken);
+    memory.add_lease("session:s", now, 2, now + 1s, taken);  // another request found it spent too
+    for (int i = 0; i < 4; ++i) CHECK(memory.spend_lease("session:s", now + 500ms));
+    CHECK_FALSE(memory.spend_lease("session:s", now + 500ms));  // all 4 spent: the database decides
+    memory.add_lease("session:s", now, 3, now + 1s, taken);
+    CHECK_FALSE(memory.spend_lease("session:s", now + 1s));  // past its life: lost, never late
 }
