@@ -69,9 +69,11 @@ pg_home_for() {
   echo "$dir"
 }
 
-# pg_start DIR: creates (if needed) and starts a private cluster in DIR, listening only on a
-# Unix socket in DIR/socket, with trust authentication (nothing else can reach that socket).
-# Sets PG_DIR, PG_SOCKET, PG_PORT and PG_ADMIN_URL.
+# pg_start DIR [durable]: creates (if needed) and starts a private cluster in DIR, listening only
+# on a Unix socket in DIR/socket, with trust authentication (nothing else can reach that socket).
+# Tests and benchmarks run it with fsync off (their data is thrown away); `durable` (./scripts/run,
+# which someone will use for real) keeps fsync and synchronous_commit on, so a crash of the
+# machine loses nothing committed. Sets PG_DIR, PG_SOCKET, PG_PORT and PG_ADMIN_URL.
 pg_start() {
   local bin; bin=$(pg_bin)
   PG_DIR=$(pg_home_for "$1")
@@ -87,8 +89,10 @@ pg_start() {
   else
     PG_FRESH=0
   fi
+  local durability="-c fsync=off"
+  [ "${2:-}" = durable ] && durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   pg_as_owner "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$PG_SOCKET' -p $PG_PORT -c fsync=off" start >/dev/null \
+    -o "-c listen_addresses='' -c unix_socket_directories='$PG_SOCKET' -p $PG_PORT $durability" start >/dev/null \
     || { cat "$PG_DIR/server.log" >&2; die "PostgreSQL did not start"; }
   PG_ADMIN_URL="postgresql://guichet@/postgres?host=$PG_SOCKET&port=$PG_PORT"
 }

@@ -77,29 +77,40 @@ MailboxDirSender::MailboxDirSender(std::filesystem::path dir, std::string from)
     (void)ensure_directory(dir_);  // a failure shows, with its reason, on the first send
 }
 
+// Writes `content` to `dir/name` through a hidden temporary file, flushed then renamed, so a
+// reader never sees half of it. Empty on success, else the error text.
+std::string write_whole_file(const std::filesystem::path& dir, const std::string& name, std::string_view content) {
+    static std::atomic<unsigned> counter{0};
+    const auto temporary = dir / ("." + name + "." + std::to_string(::getpid()) + "." + std::to_string(counter++) + ".tmp");
+    const auto final_path = dir / name;
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return system_error("creating", temporary, errno);
+    std::string error = write_all(fd, content, temporary);
+    if (::close(fd) != 0 && error.empty()) error = system_error("closing", temporary, errno);
+    if (error.empty() && std::rename(temporary.c_str(), final_path.c_str()) != 0)
+        error = system_error("renaming into", final_path, errno);
+    if (!error.empty()) ::unlink(temporary.c_str());
+    return error;
+}
+
+// What a developer reads with `cat`: the envelope's headers and the plain text, undecoded.
+std::string readable_copy(const Envelope& envelope, const std::string& from) {
+    return "From: " + from + "\nTo: " + envelope.recipient + "\nSubject: " + envelope.content.subject +
+           "\nMessage-ID: " + envelope.message_id + "\n\n" + envelope.content.text + "\n";
+}
+
 SendResult MailboxDirSender::send(const Envelope& envelope) {
     if (const auto problem = email_problem(envelope, from_); !problem.empty())
         return {SendOutcome::permanent, "email not written: " + problem};
     try {
         if (auto error = ensure_directory(dir_); !error.empty()) return {SendOutcome::retry, error};
-        const std::string message = format_email(envelope, from_);
-        const std::string name = utc_timestamp() + "-" + file_name_part(envelope.message_id) + ".eml";
-        static std::atomic<unsigned> counter{0};
-        const auto temporary = dir_ / ("." + name + "." + std::to_string(::getpid()) + "." +
-                                       std::to_string(counter++) + ".tmp");
-        const auto final_path = dir_ / name;
-
-        const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd < 0) return {SendOutcome::retry, system_error("creating", temporary, errno)};
-        std::string error = write_all(fd, message, temporary);
-        if (::close(fd) != 0 && error.empty()) error = system_error("closing", temporary, errno);
-        if (error.empty() && std::rename(temporary.c_str(), final_path.c_str()) != 0)
-            error = system_error("renaming into", final_path, errno);
-        if (!error.empty()) {
-            ::unlink(temporary.c_str());
+        const std::string stem = utc_timestamp() + "-" + file_name_part(envelope.message_id);
+        // The readable copy first: the .eml, the message itself, is what marks it delivered.
+        if (auto error = write_whole_file(dir_, stem + ".txt", readable_copy(envelope, from_)); !error.empty())
             return {SendOutcome::retry, error};
-        }
-        // Make the rename itself durable; a failure here loses nothing already written.
+        if (auto error = write_whole_file(dir_, stem + ".eml", format_email(envelope, from_)); !error.empty())
+            return {SendOutcome::retry, error};
+        // Make the renames themselves durable; a failure here loses nothing already written.
         if (const int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
             (void)::fsync(dir_fd);
             ::close(dir_fd);

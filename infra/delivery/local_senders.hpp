@@ -15,7 +15,8 @@ namespace guichet::infra {
 // Each email becomes `<dir>/<UTC timestamp>-<message id, sanitised>.eml`, e.g.
 // `20250304T091500.123456Z-42.outbox_guichet.example.eml`: the RFC 5322 text SmtpSender would
 // send (format_email), written to a hidden temporary file, flushed, then renamed into place so a
-// reader never sees half a message. A retried message gets a second file with the same
+// reader never sees half a message. Beside it, the same name in `.txt`: the headers and the plain
+// text as they are (the .eml is base64 MIME), so `cat` shows a link to copy. A retried message gets a second file with the same
 // Message-ID. Recipient or from with CR/LF or control characters: permanent, no file.
 // The folder is created if needed; an I/O error is a retry with the system's error text.
 class MailboxDirSender final : public MessageSender {

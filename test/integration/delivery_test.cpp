@@ -852,8 +852,16 @@ TEST_CASE("MailboxDirSender writes each email as the RFC 5322 file SMTP would se
     const auto result = sender.send(env);
     INFO(result.error);
     REQUIRE(result.outcome == SendOutcome::sent);
-    const auto files = files_in(dir);
-    REQUIRE(files.size() == 1);  // no temporary file left behind
+    auto files = files_in(dir);
+    REQUIRE(files.size() == 2);  // the message and its readable copy, no temporary file left behind
+    std::sort(files.begin(), files.end());
+    const auto readable = read_file(files[1]);
+    CHECK(files[1].extension() == ".txt");
+    CHECK(files[1].stem() == files[0].stem());
+    CHECK(readable.find("To: marie.curie@example.fr\n") != std::string::npos);
+    CHECK(readable.find("Subject: " + accented_subject + "\n") != std::string::npos);
+    CHECK(readable.find(accented_body) != std::string::npos);  // as written, not base64
+    CHECK((fs::status(files[1]).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
     const auto name = files[0].filename().string();
     const std::string suffix = "Z-42.outbox@guichet.example.eml";
     REQUIRE(name.size() > suffix.size());
@@ -876,13 +884,13 @@ TEST_CASE("MailboxDirSender writes each email as the RFC 5322 file SMTP would se
     SECTION("a hostile message id stays inside the folder") {
         const auto hostile = envelope("a@example.fr", "s", "t", "<../../etc/passwd>");
         REQUIRE(sender.send(hostile).outcome == SendOutcome::sent);
-        CHECK(files_in(dir).size() == 2);
+        CHECK(files_in(dir).size() == 4);
         CHECK(files_in(temp.path()).size() == 1);
     }
     SECTION("a recipient with CR/LF is permanent, nothing written") {
         const auto r = sender.send(envelope("a@example.fr\r\nBcc: pirate@evil.test", "s", "t"));
         CHECK(r.outcome == SendOutcome::permanent);
-        CHECK(files_in(dir).size() == 1);
+        CHECK(files_in(dir).size() == 2);
     }
     SECTION("an I/O error is a retry with the system's reason") {
         const auto blocked = temp.path() / "blocked";
