@@ -57,12 +57,9 @@ LimitDecision window_decision(const LimitPolicy& policy, const std::vector<Limit
 
 WindowStep window_take(const LimitPolicy& policy, std::vector<LimitClock::time_point> events, LimitClock::time_point now) {
     std::erase_if(events, [&](LimitClock::time_point t) { return t <= now - policy.window; });
-    std::sort(events.begin(), events.end());
     const bool allowed = static_cast<int>(events.size()) < policy.quota;
-    if (allowed) {
-        events.push_back(now);
-        std::sort(events.begin(), events.end());  // another process's clock may be ahead
-    }
+    if (allowed) events.push_back(now);
+    std::sort(events.begin(), events.end());  // oldest first (another process's clock may be ahead)
     return {window_decision(policy, events, now, allowed), std::move(events)};
 }
 

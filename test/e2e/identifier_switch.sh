@@ -150,6 +150,9 @@ login elodie.perso@exemple.fr "$NEW"
 check "the new email and its password log in" status_is 200
 call GET "/v1/flows/$ELODIE_FLOW"
 check "the flow is done" json_true '.state == "done" and .messages[0].code == "identifier_switched"'
+call GET /v1/me -H "Authorization: Bearer $ACCESS"
+check "/v1/me with the token signed before the switch shows the session as it is now, switch done" \
+  json_true '.identifier_kind == "email" and .required_actions == []'
 json_call POST /v1/sessions/refresh "{\"refresh_token\":\"$ELODIE_REFRESH\"}"
 check "the session that asked is no longer held to the switch" json_true '.required_actions == []'
 
