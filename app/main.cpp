@@ -171,13 +171,12 @@ int run_serve(const infra::Config& config) {
     infra::PgOutbox outbox(pool, cipher);
     DeliveryCounters delivery_counters;
     RetryPolicy retry;
-    retry.max_attempts = config.outbox_max_attempts;
     retry.base = config.outbox_retry_base;
     const auto at = config.mail_from.find('@');
     Dispatcher dispatcher(outbox, {{Channel::email, email_sender.get()}, {Channel::sms, sms_sender.get()}},
                           DispatcherSettings{brand, retry, at == std::string::npos ? "guichet.invalid" : config.mail_from.substr(at + 1),
                                              config.outbox_lease, 10},
-                          delivery_counters);
+                          delivery_counters, rules);
 
     PasswordStrengthCheck password_strength{PasswordPolicy{}};
     MemberImport member_import(uow, clock);
@@ -233,11 +232,11 @@ int run_serve(const infra::Config& config) {
         delivery.emplace(
             dispatcher, config.outbox_workers, config.outbox_poll,
             [](const DeliveryEvent& e) {
-                api::log_json(e.outcome == SendOutcome::sent ? spdlog::level::info : spdlog::level::warn,
+                api::log_json(e.status == MessageStatus::sent ? spdlog::level::info : spdlog::level::warn,
                               {{"event", "delivery"},
                                {"message_id", e.id},
                                {"channel", to_string(e.channel)},
-                               {"outcome", e.outcome == SendOutcome::sent ? "sent" : e.dead ? "dead" : "retry"},
+                               {"outcome", e.status == MessageStatus::pending ? "retry" : to_string(e.status)},
                                {"error", e.error}});
             },
             [](const std::string& error) { api::log_json(spdlog::level::warn, {{"event", "delivery_error"}, {"error", error}}); });

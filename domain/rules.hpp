@@ -9,6 +9,8 @@
 #include "domain/codes/codes.hpp"
 #include "domain/limits/limits.hpp"
 #include "domain/lockout/login_throttle.hpp"
+#include "domain/notifications/message.hpp"
+#include "domain/password/temporary_password.hpp"
 #include "domain/sessions/session.hpp"
 
 namespace guichet {
@@ -66,6 +68,27 @@ struct Rules {
     int recovery_codes_per_flow = 4;              // the first and 3 more on request
     RequestRates rates;
     AbuseLimits abuse;
+    std::chrono::hours notice_lifetime{24};             // a notice (password changed...) is stale after a day
+
+    // How long a message is worth delivering (issue 15): until what it carries stops working.
+    // The outbox marks it `expired` then, never delivers it late. Letters are printed, not sent,
+    // and have no limit.
+    std::chrono::seconds message_lifetime(MessageKind kind) const {
+        switch (kind) {
+            case MessageKind::activation_link: return registration.activation_link_lifetime;
+            case MessageKind::security_code: return recovery_codes.lifetime;
+            case MessageKind::email_verification_code: return contact_codes.lifetime;
+            case MessageKind::temporary_password: return temporary_password_lifetime(Channel::email);  // the SMS one alike
+            case MessageKind::reset_link: return reset_link_lifetime;
+            case MessageKind::identifier_validation_link: return identifier_switch.validation_link_lifetime;
+            case MessageKind::letter_on_its_way:
+            case MessageKind::password_changed:
+            case MessageKind::identifier_changed:
+            case MessageKind::identity_already_exists:
+            case MessageKind::contacts_changed: return notice_lifetime;
+        }
+        return notice_lifetime;
+    }
 
     // Every limit by its name, for GUICHET_RATE_LIMITS (infra/config.cpp) and the docs.
     std::vector<LimitPolicy*> limit_policies() {

@@ -378,11 +378,8 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
     number = config.outbox_workers;
     if (auto error = read_number(env, "GUICHET_OUTBOX_WORKERS", 0, 64, number)) return error;
     config.outbox_workers = static_cast<unsigned>(number);
-    number = static_cast<std::uint64_t>(config.outbox_max_attempts);
-    if (auto error = read_number(env, "GUICHET_OUTBOX_MAX_ATTEMPTS", 1, 100, number)) return error;
-    config.outbox_max_attempts = static_cast<int>(number);
     number = static_cast<std::uint64_t>(config.outbox_retry_base.count());
-    if (auto error = read_number(env, "GUICHET_OUTBOX_RETRY_BASE_MS", 10, 86400000, number)) return error;
+    if (auto error = read_number(env, "GUICHET_OUTBOX_RETRY_BASE_MS", 10, 20000, number)) return error;
     config.outbox_retry_base = std::chrono::milliseconds(number);
     number = static_cast<std::uint64_t>(config.outbox_poll.count());
     if (auto error = read_number(env, "GUICHET_OUTBOX_POLL_MS", 10, 60000, number)) return error;

@@ -46,8 +46,7 @@ struct Config {
     std::size_t db_pool_size = 8;               // GUICHET_DB_POOL_SIZE, 1..256
     std::chrono::milliseconds session_cache_ttl{5000};  // GUICHET_SESSION_CACHE_TTL_MS, 0..60000, 0 = no cache
     unsigned outbox_workers = 2;                // GUICHET_OUTBOX_WORKERS, 0..64 (0: this process does not deliver)
-    int outbox_max_attempts = 10;               // GUICHET_OUTBOX_MAX_ATTEMPTS, 1..100
-    std::chrono::milliseconds outbox_retry_base{180000};  // GUICHET_OUTBOX_RETRY_BASE_MS, first retry delay
+    std::chrono::milliseconds outbox_retry_base{2000};    // GUICHET_OUTBOX_RETRY_BASE_MS, 10..20000, first retry delay
     std::chrono::milliseconds outbox_poll{250};           // GUICHET_OUTBOX_POLL_MS, idle dispatcher wait
     std::chrono::seconds outbox_lease{60};                // GUICHET_OUTBOX_LEASE_SECONDS, reclaim after a crash
     std::string log_level = "info";             // GUICHET_LOG_LEVEL: trace|debug|info|warn|error

@@ -63,7 +63,8 @@ nlohmann::json to_json(const Letter& l) {
 void add_admin_outbox_routes(Router& router, Services& services) {
     router.add("GET", "/v1/admin/messages", Body::none, Access::admin, [&services](const HttpRequest& request) {
         const auto status = status_param(request, MessageStatus::dead,
-                                         {MessageStatus::pending, MessageStatus::sending, MessageStatus::sent, MessageStatus::dead});
+                                         {MessageStatus::pending, MessageStatus::sending, MessageStatus::sent, MessageStatus::dead,
+                                          MessageStatus::expired});
         auto list = nlohmann::json::array();
         for (const auto& m : services.outbox.list(status, kListLimit)) list.push_back(to_json(m));
         return json_response(200, list);
@@ -109,6 +110,9 @@ void add_admin_outbox_routes(Router& router, Services& services) {
         text += "# HELP guichet_messages_dead_total Messages given up as undeliverable (this process).\n";
         text += "# TYPE guichet_messages_dead_total counter\n";
         text += "guichet_messages_dead_total " + std::to_string(c.dead.load()) + "\n";
+        text += "# HELP guichet_messages_expired_total Messages whose life ended before they could be delivered (this process).\n";
+        text += "# TYPE guichet_messages_expired_total counter\n";
+        text += "guichet_messages_expired_total " + std::to_string(c.expired.load()) + "\n";
         return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}};
     });
 }

@@ -11,12 +11,13 @@ std::string_view to_string(MessageStatus status) {
         case MessageStatus::sending: return "sending";
         case MessageStatus::sent: return "sent";
         case MessageStatus::dead: return "dead";
+        case MessageStatus::expired: return "expired";
     }
     return "pending";
 }
 
 std::optional<MessageStatus> message_status_from(std::string_view text) {
-    for (auto s : {MessageStatus::pending, MessageStatus::sending, MessageStatus::sent, MessageStatus::dead})
+    for (auto s : {MessageStatus::pending, MessageStatus::sending, MessageStatus::sent, MessageStatus::dead, MessageStatus::expired})
         if (to_string(s) == text) return s;
     return std::nullopt;
 }

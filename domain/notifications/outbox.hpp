@@ -15,6 +15,7 @@ struct ClaimedMessage {
     MessageId id;
     int attempts;                            // including this one
     std::optional<OutgoingMessage> message;  // empty when it can no longer be read (wrong key)
+    std::chrono::milliseconds age{0};        // since it was queued, by the database's clock
 };
 
 class OutboxQueue {
@@ -26,9 +27,15 @@ public:
     virtual void mark_sent(MessageId id) = 0;
     virtual void schedule_retry(MessageId id, std::chrono::milliseconds delay, const std::string& error) = 0;
     virtual void mark_dead(MessageId id, const std::string& error) = 0;
+    // Its life is over before it could be delivered (Rules::message_lifetime): never sent, and
+    // its parameters (the code, the link) are erased.
+    virtual void mark_expired(MessageId id, const std::string& error) = 0;
+    // Gives back a claim that was not tried (the process is stopping): due at once for any
+    // other dispatcher, its attempt not counted.
+    virtual void release(MessageId id) = 0;
 };
 
-enum class MessageStatus { pending, sending, sent, dead };
+enum class MessageStatus { pending, sending, sent, dead, expired };
 std::string_view to_string(MessageStatus status);
 std::optional<MessageStatus> message_status_from(std::string_view text);
 
@@ -72,7 +79,8 @@ public:
 class OutboxChanges {
 public:
     virtual ~OutboxChanges() = default;
-    // A dead message back to pending, due now, with its attempts reset; false if no dead message has this id.
+    // A dead message back to pending, due now, with its attempts reset; false if no dead message has
+    // this id. An expired one cannot be: what it carried no longer works, the member asks again.
     virtual bool retry(MessageId id) = 0;
     // A pending letter marked printed; its parameters are erased. False if no pending letter has this id.
     virtual bool mark_printed(MessageId id) = 0;

@@ -1,7 +1,7 @@
 #pragma once
 // libcurl plumbing shared by the SMTP and SMS senders: global initialisation done once, and
-// owning handles. One easy handle per delivery attempt (the dispatcher calls send() from several
-// threads, and an easy handle must not be shared between threads).
+// owning handles. An easy handle is used by one thread at a time (the dispatcher calls send()
+// from several threads); the SMTP sender keeps idle ones, with their connection, between sends.
 #include <curl/curl.h>
 
 #include <memory>

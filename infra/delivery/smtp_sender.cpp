@@ -101,49 +101,84 @@ SmtpSender::SmtpSender(SmtpSettings settings) : settings_(std::move(settings)) {
     require_tls_ = url.scheme == "smtps" || (credentials && !is_loopback(url.host));
 }
 
+struct SmtpSender::Attempt {
+    CURLcode code;
+    long reply;
+    bool data_sent;
+    std::string error_text;
+};
+
+CurlEasy SmtpSender::take_handle() {
+    std::lock_guard lock(idle_mutex_);
+    if (idle_.empty()) return nullptr;
+    CurlEasy handle = std::move(idle_.back());
+    idle_.pop_back();
+    return handle;
+}
+
+void SmtpSender::give_back(CurlEasy handle) {
+    std::lock_guard lock(idle_mutex_);
+    idle_.push_back(std::move(handle));
+}
+
+SmtpSender::Attempt SmtpSender::attempt(CURL* h, const Envelope& envelope, const std::string& message) {
+    Upload upload{message};
+    // curl_easy_reset keeps the handle's live connection: options are set anew for this message.
+    curl_easy_reset(h);
+    std::array<char, CURL_ERROR_SIZE> error_text{};
+    set_option(h, CURLOPT_NOSIGNAL, 1L);
+    set_option(h, CURLOPT_ERRORBUFFER, error_text.data());
+    set_option(h, CURLOPT_URL, settings_.url.c_str());
+    set_option(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    set_option(h, CURLOPT_USE_SSL, static_cast<long>(require_tls_ ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+    set_option(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
+    set_option(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
+    if (settings_.user) set_option(h, CURLOPT_USERNAME, settings_.user->c_str());
+    if (settings_.password) set_option(h, CURLOPT_PASSWORD, settings_.password->c_str());
+
+    // Appended rather than "<" + …: GCC 12 warns falsely (-Wrestrict) on literal + temporary.
+    std::string mail_from = "<";
+    mail_from.append(envelope_sender(settings_.from)).append(">");
+    set_option(h, CURLOPT_MAIL_FROM, mail_from.c_str());
+    CurlSlist recipients;
+    append(recipients, std::string("<").append(envelope.recipient).append(">"));
+    set_option(h, CURLOPT_MAIL_RCPT, recipients.get());
+
+    set_option(h, CURLOPT_UPLOAD, 1L);
+    set_option(h, CURLOPT_READFUNCTION, &read_upload);
+    set_option(h, CURLOPT_READDATA, static_cast<void*>(&upload));
+    set_option(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+
+    Attempt result{curl_easy_perform(h), 0, false, {}};
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.reply);
+    result.data_sent = upload.finished;
+    result.error_text = error_text.data();
+    return result;
+}
+
 SendResult SmtpSender::send(const Envelope& envelope) {
     if (const auto problem = email_problem(envelope, settings_.from); !problem.empty())
         return {SendOutcome::permanent, "email not sent: " + problem};
     try {
         const std::string message = format_email(envelope, settings_.from);
-        Upload upload{message};
-
-        const CurlEasy curl = make_curl_easy();
-        CURL* h = curl.get();
-        std::array<char, CURL_ERROR_SIZE> error_text{};
-        set_option(h, CURLOPT_ERRORBUFFER, error_text.data());
-        set_option(h, CURLOPT_URL, settings_.url.c_str());
-        set_option(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-        set_option(h, CURLOPT_USE_SSL, static_cast<long>(require_tls_ ? CURLUSESSL_ALL : CURLUSESSL_TRY));
-        set_option(h, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
-        set_option(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
-        if (settings_.user) set_option(h, CURLOPT_USERNAME, settings_.user->c_str());
-        if (settings_.password) set_option(h, CURLOPT_PASSWORD, settings_.password->c_str());
-
-        // Appended rather than "<" + …: GCC 12 warns falsely (-Wrestrict) on literal + temporary.
-        std::string mail_from = "<";
-        mail_from.append(envelope_sender(settings_.from)).append(">");
-        set_option(h, CURLOPT_MAIL_FROM, mail_from.c_str());
-        CurlSlist recipients;
-        append(recipients, std::string("<").append(envelope.recipient).append(">"));
-        set_option(h, CURLOPT_MAIL_RCPT, recipients.get());
-
-        set_option(h, CURLOPT_UPLOAD, 1L);
-        set_option(h, CURLOPT_READFUNCTION, &read_upload);
-        set_option(h, CURLOPT_READDATA, static_cast<void*>(&upload));
-        set_option(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
-
-        const CURLcode code = curl_easy_perform(h);
-        long reply = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
-        const SendOutcome outcome = classify(code, reply, upload.finished);
+        CurlEasy handle = take_handle();
+        const bool kept = handle != nullptr;
+        if (!kept) handle = make_curl_easy();
+        Attempt a = attempt(handle.get(), envelope, message);
+        if (a.code != CURLE_OK && kept && !a.data_sent) {
+            handle = make_curl_easy();  // the kept session may have been closed while idle: a new one, once
+            a = attempt(handle.get(), envelope, message);
+        }
+        const SendOutcome outcome = classify(a.code, a.reply, a.data_sent);
+        // A session that delivered keeps its connection for the next message; a failure drops it.
+        if (a.code == CURLE_OK) give_back(std::move(handle));
         if (outcome == SendOutcome::sent) return {outcome, {}};
 
-        std::string error = std::string("SMTP: ") + curl_easy_strerror(code);
-        if (error_text[0] != '\0') error += std::string(" (") + error_text.data() + ")";
-        if (reply != 0) error += ", last reply " + std::to_string(reply);
-        if (upload.finished) error += " after the message data";
-        if (code == CURLE_LOGIN_DENIED) error += ", check GUICHET_SMTP_USER/GUICHET_SMTP_PASSWORD";
+        std::string error = std::string("SMTP: ") + curl_easy_strerror(a.code);
+        if (!a.error_text.empty()) error += " (" + a.error_text + ")";
+        if (a.reply != 0) error += ", last reply " + std::to_string(a.reply);
+        if (a.data_sent) error += " after the message data";
+        if (a.code == CURLE_LOGIN_DENIED) error += ", check GUICHET_SMTP_USER/GUICHET_SMTP_PASSWORD";
         replace_all(error, envelope.recipient, "[recipient]");
         return {outcome, error};
     } catch (const std::exception& e) {

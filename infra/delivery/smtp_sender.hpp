@@ -21,9 +21,19 @@
 //              deliver once an operator fixes it.
 // SendResult::error carries curl's error text and the last reply code; never the recipient
 // (replaced by "[recipient]" if the server's text echoes it) nor the body.
+//
+// Connections: each delivery thread keeps one SMTP session open between messages (libcurl
+// reuses it: MAIL FROM on the same connection), which is most of the cost of a message. Idle
+// handles wait in a small pool, one per thread that sent. A failure drops the handle, so the
+// next message starts a new session; a message that failed on a reused session before its data
+// was sent (the server had closed it while idle) is tried once more at once on a fresh one.
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "infra/delivery/curl.hpp"
 
 #include "domain/notifications/sender.hpp"
 
@@ -45,8 +55,15 @@ public:
     SendResult send(const Envelope& envelope) override;
 
 private:
+    struct Attempt;
+    Attempt attempt(CURL* handle, const Envelope& envelope, const std::string& message);
+    CurlEasy take_handle();
+    void give_back(CurlEasy handle);
+
     SmtpSettings settings_;
     bool require_tls_ = false;  // smtp:// with credentials to a non-loopback host
+    std::mutex idle_mutex_;
+    std::vector<CurlEasy> idle_;  // handles whose SMTP session is open, between two messages
 };
 
 }  // namespace guichet::infra

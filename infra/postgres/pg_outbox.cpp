@@ -34,7 +34,8 @@ WITH due AS (
 UPDATE outbox o
 SET status = 'sending', attempts = o.attempts + 1, lease_until = now() + make_interval(secs => $2)
 FROM due WHERE o.id = due.id
-RETURNING o.id, o.channel, o.recipient, o.kind, o.params_cipher, o.attempts
+RETURNING o.id, o.channel, o.recipient, o.kind, o.params_cipher, o.attempts,
+          (extract(epoch FROM now() - o.created_at) * 1000)::bigint AS age_ms
 )sql");
 
 GUICHET_SQL(outbox_mark_sent, R"sql(
@@ -49,6 +50,17 @@ WHERE id = $1 AND status = 'sending'
 
 GUICHET_SQL(outbox_mark_dead, R"sql(
 UPDATE outbox SET status = 'dead', last_error = $2, lease_until = NULL WHERE id = $1 AND status = 'sending'
+)sql");
+
+GUICHET_SQL(outbox_mark_expired, R"sql(
+UPDATE outbox SET status = 'expired', last_error = $2, params_cipher = NULL, lease_until = NULL
+WHERE id = $1 AND status = 'sending'
+)sql");
+
+// The claim counted an attempt that was never made.
+GUICHET_SQL(outbox_release, R"sql(
+UPDATE outbox SET status = 'pending', attempts = greatest(attempts - 1, 0), next_attempt_at = now(), lease_until = NULL
+WHERE id = $1 AND status = 'sending'
 )sql");
 
 GUICHET_SQL(outbox_list, R"sql(
@@ -138,7 +150,8 @@ std::vector<ClaimedMessage> PgOutbox::claim_due(std::size_t max, std::chrono::se
         std::vector<ClaimedMessage> claimed;
         for (const auto& row : tx.exec_prepared(outbox_claim_due.name, static_cast<long long>(max),
                                                 static_cast<double>(lease.count()))) {
-            ClaimedMessage c{row["id"].as<MessageId>(), row["attempts"].as<int>(), std::nullopt};
+            ClaimedMessage c{row["id"].as<MessageId>(), row["attempts"].as<int>(), std::nullopt,
+                             std::chrono::milliseconds(row["age_ms"].as<long long>())};
             const auto channel = channel_from(row["channel"].as<std::string>());
             const auto kind = message_kind_from(row["kind"].as<std::string>());
             auto params = open_params(cipher_, row["params_cipher"]);
@@ -164,6 +177,14 @@ void PgOutbox::mark_dead(MessageId id, const std::string& error) {
     with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_dead.name, id, error); });
 }
 
+void PgOutbox::mark_expired(MessageId id, const std::string& error) {
+    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_expired.name, id, error); });
+}
+
+void PgOutbox::release(MessageId id) {
+    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_release.name, id); });
+}
+
 std::vector<MessageSummary> PgOutbox::list(MessageStatus status, std::size_t limit) {
     return with_transaction([&](pqxx::work& tx) {
         std::vector<MessageSummary> out;
@@ -178,7 +199,7 @@ std::vector<MessageSummary> PgOutbox::list(MessageStatus status, std::size_t lim
                                          row["attempts"].as<int>(),
                                          row["last_error"].as<std::string>(),
                                          from_epoch(row["created_at"].as<double>()),
-                                         status == MessageStatus::sent ? std::nullopt : optional_time(row["next_attempt_at"]),
+                                         status == MessageStatus::pending || status == MessageStatus::sending ? optional_time(row["next_attempt_at"]) : std::nullopt,
                                          optional_time(row["sent_at"])});
         }
         return out;

@@ -39,6 +39,8 @@ public:
     void mark_sent(MessageId id) override;
     void schedule_retry(MessageId id, std::chrono::milliseconds delay, const std::string& error) override;
     void mark_dead(MessageId id, const std::string& error) override;
+    void mark_expired(MessageId id, const std::string& error) override;
+    void release(MessageId id) override;
 
     std::vector<MessageSummary> list(MessageStatus status, std::size_t limit) override;
     std::vector<Letter> letters(MessageStatus status, std::size_t limit, const BrandSettings& brand) override;

@@ -18,10 +18,6 @@ bool looks_like_supported_hash(const std::string& hash) {
 
 }  // namespace
 
-std::chrono::hours temporary_password_lifetime(Channel channel) {
-    return channel == Channel::letter ? std::chrono::hours(24 * 30) : std::chrono::hours(24);
-}
-
 Result<ImportedAccount> AccountImport::run(const std::string& agent, const ImportAccountCommand& command) {
     auto nir = Nir::parse(command.nir);
     if (!nir) return fail(ErrorCode::invalid_nir, nir.error().detail, "nir");

@@ -54,7 +54,4 @@ private:
     const Clock& clock_;
 };
 
-// Temporary passwords by letter live 30 days, by SMS or email 24 hours (SPEC.md §2).
-std::chrono::hours temporary_password_lifetime(Channel channel);
-
 }  // namespace guichet

@@ -4,12 +4,18 @@
 
 namespace guichet {
 
-Dispatcher::Dispatcher(OutboxQueue& queue, Senders senders, DispatcherSettings settings, DeliveryCounters& counters)
-    : queue_(queue), senders_(std::move(senders)), settings_(std::move(settings)), counters_(counters) {}
+Dispatcher::Dispatcher(OutboxQueue& queue, Senders senders, DispatcherSettings settings, DeliveryCounters& counters,
+                       const Rules& rules)
+    : queue_(queue), senders_(std::move(senders)), settings_(std::move(settings)), counters_(counters), rules_(rules) {}
 
-std::vector<DeliveryEvent> Dispatcher::run_once() {
+std::vector<DeliveryEvent> Dispatcher::run_once(const std::atomic<bool>* stop) {
     std::vector<DeliveryEvent> events;
-    for (const auto& claimed : queue_.claim_due(settings_.batch, settings_.lease)) events.push_back(deliver(claimed));
+    for (const auto& claimed : queue_.claim_due(settings_.batch, settings_.lease)) {
+        if (stop != nullptr && stop->load())
+            queue_.release(claimed.id);  // not tried: another process takes it now, not after the lease
+        else
+            events.push_back(deliver(claimed));
+    }
     return events;
 }
 
@@ -17,10 +23,17 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
     const auto give_up = [&](Channel channel, std::string error) {
         queue_.mark_dead(claimed.id, error);
         ++counters_.dead;
-        return DeliveryEvent{claimed.id, channel, SendOutcome::permanent, true, std::move(error)};
+        return DeliveryEvent{claimed.id, channel, MessageStatus::dead, std::move(error)};
+    };
+    const auto expire = [&](Channel channel, std::string error) {
+        queue_.mark_expired(claimed.id, error);
+        ++counters_.expired;
+        return DeliveryEvent{claimed.id, channel, MessageStatus::expired, std::move(error)};
     };
     if (!claimed.message) return give_up(Channel::email, "message illisible (clé de données changée ?)");
     const auto& message = *claimed.message;
+    const std::chrono::milliseconds lifetime = rules_.message_lifetime(message.kind);
+    if (claimed.age >= lifetime) return expire(message.channel, "durée de vie écoulée avant l'envoi");
     const auto sender = senders_.find(message.channel);
     if (sender == senders_.end() || sender->second == nullptr)
         return give_up(message.channel, "aucun envoi automatique pour le canal « " + std::string(to_string(message.channel)) + " »");
@@ -42,18 +55,20 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
     if (result.outcome == SendOutcome::sent) {
         queue_.mark_sent(claimed.id);
         ++counters_.sent;
-        return DeliveryEvent{claimed.id, message.channel, SendOutcome::sent, false, {}};
+        return DeliveryEvent{claimed.id, message.channel, MessageStatus::sent, {}};
     }
     ++counters_.failed;
-    if (result.outcome == SendOutcome::permanent || settings_.retry.exhausted(claimed.attempts))
-        return give_up(message.channel, result.error);
+    if (result.outcome == SendOutcome::permanent) return give_up(message.channel, result.error);
     double random01;
     {
         std::lock_guard lock(random_mutex_);
         random01 = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
     }
-    queue_.schedule_retry(claimed.id, settings_.retry.delay_after(claimed.attempts, random01), result.error);
-    return DeliveryEvent{claimed.id, message.channel, SendOutcome::retry, false, result.error};
+    const auto delay = settings_.retry.delay_after(claimed.attempts, claimed.age, random01);
+    // No attempt can come within its life: it is over now rather than at the next claim.
+    if (claimed.age + delay >= lifetime) return expire(message.channel, result.error + " ; durée de vie écoulée avant le prochain essai");
+    queue_.schedule_retry(claimed.id, delay, result.error);
+    return DeliveryEvent{claimed.id, message.channel, MessageStatus::pending, result.error};
 }
 
 DispatchLoop::DispatchLoop(Dispatcher& dispatcher, unsigned threads, std::chrono::milliseconds idle_wait,
@@ -78,7 +93,7 @@ void DispatchLoop::run() {
     for (;;) {
         bool busy = false;
         try {
-            const auto events = dispatcher_.run_once();
+            const auto events = dispatcher_.run_once(&stopping_);
             busy = !events.empty();
             for (const auto& e : events) on_event_(e);
         } catch (const std::exception& e) {
@@ -86,7 +101,7 @@ void DispatchLoop::run() {
         }
         std::unique_lock lock(mutex_);
         if (stopping_) return;
-        if (!busy) wake_.wait_for(lock, idle_wait_, [this] { return stopping_; });
+        if (!busy) wake_.wait_for(lock, idle_wait_, [this] { return stopping_.load(); });
         if (stopping_) return;
     }
 }

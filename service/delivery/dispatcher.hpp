@@ -1,8 +1,9 @@
 #pragma once
 // Use case: deliver what the outbox holds. Claims due messages, renders them, hands each to the
-// sender of its channel and records the outcome: sent; retried later with backoff; dead after a
-// permanent failure or the last attempt. Delivery is at least once: a dispatcher that dies
-// between sending and recording leaves the message to be claimed again when its lease ends.
+// sender of its channel and records the outcome: sent; retried within seconds (RetryPolicy);
+// dead after a permanent failure; expired once its life is over (Rules::message_lifetime), so a
+// code is never delivered after it stopped working. Delivery is at least once: a dispatcher that
+// dies between sending and recording leaves the message to be claimed again when its lease ends.
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -15,11 +16,12 @@
 #include "domain/notifications/outbox.hpp"
 #include "domain/notifications/retry_policy.hpp"
 #include "domain/notifications/sender.hpp"
+#include "domain/rules.hpp"
 
 namespace guichet {
 
 struct DeliveryCounters {  // since the process started, for /metrics
-    std::atomic<std::uint64_t> sent{0}, failed{0}, dead{0};
+    std::atomic<std::uint64_t> sent{0}, failed{0}, dead{0}, expired{0};
 };
 
 struct DispatcherSettings {
@@ -34,8 +36,7 @@ struct DispatcherSettings {
 struct DeliveryEvent {
     MessageId id;
     Channel channel;
-    SendOutcome outcome;  // `permanent` also stands for "dead after the last attempt"
-    bool dead;
+    MessageStatus status;  // after this attempt: sent, pending (to be retried), dead or expired
     std::string error;
 };
 
@@ -45,9 +46,11 @@ using Senders = std::map<Channel, MessageSender*>;
 
 class Dispatcher {
 public:
-    Dispatcher(OutboxQueue& queue, Senders senders, DispatcherSettings settings, DeliveryCounters& counters);
+    Dispatcher(OutboxQueue& queue, Senders senders, DispatcherSettings settings, DeliveryCounters& counters,
+               const Rules& rules);
     // Claims one batch and delivers it; returns what happened (empty when nothing was due).
-    std::vector<DeliveryEvent> run_once();
+    // Once `stop` is set, the message being sent is finished and the rest of the batch released.
+    std::vector<DeliveryEvent> run_once(const std::atomic<bool>* stop = nullptr);
 
 private:
     DeliveryEvent deliver(const ClaimedMessage& claimed);
@@ -55,6 +58,7 @@ private:
     Senders senders_;
     DispatcherSettings settings_;
     DeliveryCounters& counters_;
+    const Rules& rules_;
     std::mutex random_mutex_;
     std::mt19937_64 random_{std::random_device{}()};
 };
@@ -68,6 +72,7 @@ public:
     DispatchLoop(Dispatcher& dispatcher, unsigned threads, std::chrono::milliseconds idle_wait, Observer on_event,
                  ErrorObserver on_error);
     ~DispatchLoop();
+    // Each thread finishes the send it is in, releases the rest of its batch, and ends.
     void stop();
 
 private:
@@ -78,7 +83,7 @@ private:
     ErrorObserver on_error_;
     std::mutex mutex_;
     std::condition_variable wake_;
-    bool stopping_ = false;
+    std::atomic<bool> stopping_{false};
     std::vector<std::thread> threads_;
 };
 

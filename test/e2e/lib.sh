@@ -114,8 +114,8 @@ start_real_delivery() {
   start_sms_sink
   export GUICHET_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" GUICHET_MAIL_FROM="no-reply@guichet.test"
   export GUICHET_SMS_URL="$SINK/sms" GUICHET_SMS_TOKEN="sms-test-token"
-  # A send that fails is tried again within a second, not after the default 3 minutes: the
-  # member waits in front of the screen (and so does the test).
+  # A send that fails is tried again within a second (the default starts at 2 s): the member
+  # waits in front of the screen, and so does the test.
   export GUICHET_OUTBOX_POLL_MS=50 GUICHET_OUTBOX_RETRY_BASE_MS=1000 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
 }
 

@@ -40,6 +40,12 @@ struct Db {
         const auto r = tx.exec1(sql);
         return r[0].is_null() ? "" : r[0].as<std::string>();
     }
+    void exec(const std::string& sql) {
+        pqxx::connection c(db.url());
+        pqxx::work tx(c);
+        tx.exec0(sql);
+        tx.commit();
+    }
 };
 
 // Notifier contract: what is enqueued in a committed transaction is there; after a rollback, not.
@@ -74,7 +80,8 @@ TEST_CASE("a rolled-back message is never sent", "[postgres][outbox]") {
     }));
     ScriptedSender email, sms;
     DeliveryCounters counters;
-    Dispatcher dispatcher(d.outbox, {{Channel::email, &email}, {Channel::sms, &sms}}, DispatcherSettings{}, counters);
+    const Rules rules;
+    Dispatcher dispatcher(d.outbox, {{Channel::email, &email}, {Channel::sms, &sms}}, DispatcherSettings{}, counters, rules);
     CHECK(dispatcher.run_once().empty());
     CHECK(email.received.empty());
 }
@@ -86,7 +93,8 @@ TEST_CASE("parameters are stored encrypted and erased once sent", "[postgres][ou
 
     ScriptedSender email, sms;
     DeliveryCounters counters;
-    Dispatcher dispatcher(d.outbox, {{Channel::email, &email}, {Channel::sms, &sms}}, DispatcherSettings{}, counters);
+    const Rules rules;
+    Dispatcher dispatcher(d.outbox, {{Channel::email, &email}, {Channel::sms, &sms}}, DispatcherSettings{}, counters, rules);
     REQUIRE(dispatcher.run_once().size() == 1);
     REQUIRE(email.received.size() == 1);
     CHECK(email.received[0].content.text.find("482913") != std::string::npos);
@@ -173,6 +181,38 @@ TEST_CASE("retry, dead, and an agent's retry of a dead message", "[postgres][out
     auto again = d.outbox.claim_due(10, std::chrono::seconds(60));
     REQUIRE(again.size() == 1);
     CHECK(again[0].id == claimed[1].id);
+    CHECK(again[0].attempts == 1);
+}
+
+TEST_CASE("a message past its life is expired with its parameters erased, and a released claim is due again uncounted", "[postgres][outbox]") {
+    Db d;
+    d.uow.run([](Transaction& tx) {
+        tx.notifier().enqueue(code_mail("jean@exemple.fr", "482913"));
+        tx.notifier().enqueue(code_mail("anne@exemple.fr", "111111"));
+    });
+    // The first was queued 31 minutes ago by the database's clock: its code is dead.
+    d.exec("UPDATE outbox SET created_at = created_at - interval '31 minutes' WHERE recipient = 'jean@exemple.fr'");
+    ScriptedSender email, sms;
+    DeliveryCounters counters;
+    const Rules rules;
+    Dispatcher dispatcher(d.outbox, {{Channel::email, &email}, {Channel::sms, &sms}}, DispatcherSettings{}, counters, rules);
+    REQUIRE(dispatcher.run_once().size() == 2);
+    REQUIRE(email.received.size() == 1);
+    CHECK(email.received[0].recipient == "anne@exemple.fr");
+    CHECK(d.scalar("SELECT status FROM outbox WHERE recipient = 'jean@exemple.fr'") == "expired");
+    CHECK(d.scalar("SELECT params_cipher IS NULL FROM outbox WHERE recipient = 'jean@exemple.fr'") == "t");
+    const auto expired = d.outbox.list(MessageStatus::expired, 10);
+    REQUIRE(expired.size() == 1);
+    CHECK_FALSE(expired[0].next_attempt_at);
+    CHECK_FALSE(d.change(&OutboxChanges::retry, expired[0].id));  // what it carried no longer works
+
+    d.uow.run([](Transaction& tx) { tx.notifier().enqueue(code_mail("paul@exemple.fr")); });
+    auto claimed = d.outbox.claim_due(10, std::chrono::seconds(60));
+    REQUIRE(claimed.size() == 1);
+    CHECK(claimed[0].age < std::chrono::seconds(5));
+    d.outbox.release(claimed[0].id);
+    auto again = d.outbox.claim_due(10, std::chrono::seconds(60));  // at once, not after the lease
+    REQUIRE(again.size() == 1);
     CHECK(again[0].attempts == 1);
 }
 

@@ -699,9 +699,9 @@ public:
         std::chrono::milliseconds retry_delay{0};
         std::string error;
     };
-    MessageId add(OutgoingMessage m, int previous_attempts = 0) {
+    MessageId add(OutgoingMessage m, int previous_attempts = 0, std::chrono::milliseconds age = {}) {
         Row row;
-        row.claimed = ClaimedMessage{static_cast<MessageId>(rows.size() + 1), previous_attempts, std::move(m)};
+        row.claimed = ClaimedMessage{static_cast<MessageId>(rows.size() + 1), previous_attempts, std::move(m), age};
         rows.push_back(std::move(row));
         return rows.back().claimed.id;
     }
@@ -725,6 +725,14 @@ public:
     void mark_dead(MessageId id, const std::string& error) override {
         row(id).state = "dead";
         row(id).error = error;
+    }
+    void mark_expired(MessageId id, const std::string& error) override {
+        row(id).state = "expired";
+        row(id).error = error;
+    }
+    void release(MessageId id) override {
+        row(id).state = "pending";
+        --row(id).claimed.attempts;
     }
     Row& row(MessageId id) { return rows.at(static_cast<std::size_t>(id - 1)); }
     std::vector<Row> rows;

@@ -1,7 +1,9 @@
-// Service: the dispatcher sends each due message once, retries temporary failures with backoff,
-// and gives up on permanent failures and after the last attempt (issue 3).
+// Service: the dispatcher sends each due message once, retries temporary failures within
+// seconds, gives up on permanent failures, and never delivers a message after its life
+// (issues 3 and 15).
 #include <catch2/catch.hpp>
 
+#include "domain/password/temporary_password.hpp"
 #include "service/delivery/dispatcher.hpp"
 #include "support/fakes.hpp"
 
@@ -24,7 +26,8 @@ struct Fixture {
         s.message_id_domain = "exemple.fr";
         return s;
     }();
-    Dispatcher dispatcher{queue, {{Channel::email, &email}, {Channel::sms, &sms}}, settings, counters};
+    Rules rules;
+    Dispatcher dispatcher{queue, {{Channel::email, &email}, {Channel::sms, &sms}}, settings, counters, rules};
 };
 
 }  // namespace
@@ -64,13 +67,65 @@ TEST_CASE("a temporary failure is retried later with backoff, a permanent one is
     CHECK(f.counters.dead == 1);
 }
 
-TEST_CASE("the last attempt's failure makes the message dead", "[service][delivery]") {
+TEST_CASE("a message past its life is expired, not sent", "[service][delivery]") {
     Fixture f;
-    f.email.script = {{SendOutcome::retry, "connexion refusée"}};
-    const auto id = f.queue.add(code_by(Channel::email, "jean@exemple.fr"), f.settings.retry.max_attempts - 1);
+    using std::chrono::minutes;
+    const auto late_code = f.queue.add(code_by(Channel::email, "jean@exemple.fr"), 3, minutes(30));
+    const auto live_code = f.queue.add(code_by(Channel::email, "anne@exemple.fr"), 3, minutes(29));
+    const auto notice = f.queue.add(OutgoingMessage{Channel::sms, "+33612345678", MessageKind::password_changed, {}}, 3, minutes(29));
     f.dispatcher.run_once();
-    CHECK(f.queue.row(id).state == "dead");
-    CHECK(f.queue.row(id).error == "connexion refusée");
+    CHECK(f.queue.row(late_code).state == "expired");
+    CHECK(f.queue.row(live_code).state == "sent");
+    CHECK(f.queue.row(notice).state == "sent");  // a notice lives a day
+    REQUIRE(f.email.received.size() == 1);
+    CHECK(f.email.received[0].recipient == "anne@exemple.fr");
+    CHECK(f.counters.expired == 1);
+}
+
+TEST_CASE("a failure whose next attempt would come after the message's life expires it at once", "[service][delivery]") {
+    Fixture f;
+    f.email.script = {{SendOutcome::retry, "connexion refusée"}, {SendOutcome::retry, "connexion refusée"}};
+    using std::chrono::seconds;
+    const auto last_chance = f.queue.add(code_by(Channel::email, "jean@exemple.fr"), 20, std::chrono::minutes(30) - seconds(1));
+    const auto in_time = f.queue.add(code_by(Channel::email, "anne@exemple.fr"), 20, std::chrono::minutes(20));
+    f.dispatcher.run_once();
+    CHECK(f.queue.row(last_chance).state == "expired");
+    CHECK(f.queue.row(last_chance).error.find("connexion refusée") != std::string::npos);
+    CHECK(f.queue.row(in_time).state == "retry");  // 20 attempts are not a limit: its life is
+}
+
+TEST_CASE("every kind of message has a life, from the rule of what it carries", "[domain][delivery]") {
+    const Rules rules;
+    for (const auto kind : every_message_kind) CHECK(rules.message_lifetime(kind) > std::chrono::seconds(0));
+    CHECK(rules.message_lifetime(MessageKind::security_code) == rules.recovery_codes.lifetime);
+    CHECK(rules.message_lifetime(MessageKind::reset_link) == rules.reset_link_lifetime);
+    CHECK(rules.message_lifetime(MessageKind::activation_link) == rules.registration.activation_link_lifetime);
+    CHECK(rules.message_lifetime(MessageKind::temporary_password) == temporary_password_lifetime(Channel::sms));
+    CHECK(rules.message_lifetime(MessageKind::password_changed) == std::chrono::hours(24));
+}
+
+TEST_CASE("a dispatcher told to stop finishes its send and gives the rest of its batch back", "[service][delivery]") {
+    Fixture f;
+    std::atomic<bool> stop{false};
+    struct StoppingSender final : MessageSender {
+        std::atomic<bool>& stop;
+        int sent = 0;
+        explicit StoppingSender(std::atomic<bool>& s) : stop(s) {}
+        SendResult send(const Envelope&) override {
+            ++sent;
+            stop = true;  // SIGTERM arrives during the first send
+            return {SendOutcome::sent, {}};
+        }
+    } sender(stop);
+    Dispatcher d(f.queue, {{Channel::email, &sender}}, f.settings, f.counters, f.rules);
+    const auto first = f.queue.add(code_by(Channel::email, "jean@exemple.fr"));
+    const auto second = f.queue.add(code_by(Channel::email, "anne@exemple.fr"));
+    const auto events = d.run_once(&stop);
+    CHECK(events.size() == 1);
+    CHECK(sender.sent == 1);
+    CHECK(f.queue.row(first).state == "sent");
+    CHECK(f.queue.row(second).state == "pending");
+    CHECK(f.queue.row(second).claimed.attempts == 0);  // its claim did not count as an attempt
 }
 
 TEST_CASE("unreadable, unrenderable and letter messages are dead without a send", "[service][delivery]") {
@@ -89,7 +144,7 @@ TEST_CASE("unreadable, unrenderable and letter messages are dead without a send"
 
 TEST_CASE("a channel without a sender is a permanent failure, never sent on another channel", "[service][delivery]") {
     Fixture f;
-    Dispatcher email_only(f.queue, {{Channel::email, &f.email}}, f.settings, f.counters);
+    Dispatcher email_only(f.queue, {{Channel::email, &f.email}}, f.settings, f.counters, f.rules);
     const auto id = f.queue.add(code_by(Channel::sms, "+33612345678"));
     email_only.run_once();
     CHECK(f.queue.row(id).state == "dead");
@@ -103,25 +158,34 @@ TEST_CASE("a sender that throws counts as a temporary failure", "[service][deliv
         SendResult send(const Envelope&) override { throw std::runtime_error("boom"); }
     } throwing;
     Fixture f;
-    Dispatcher d(f.queue, {{Channel::email, &throwing}, {Channel::sms, &f.sms}}, f.settings, f.counters);
+    Dispatcher d(f.queue, {{Channel::email, &throwing}, {Channel::sms, &f.sms}}, f.settings, f.counters, f.rules);
     const auto id = f.queue.add(code_by(Channel::email, "jean@exemple.fr"));
     d.run_once();
     CHECK(f.queue.row(id).state == "retry");
 }
 
-TEST_CASE("default retry policy: 10 attempts spread over about a day, jittered", "[domain][delivery]") {
+TEST_CASE("default retry policy: 2 s doubled up to 20 s, jittered, growing with the message's age", "[domain][delivery]") {
+    using namespace std::chrono;
     const RetryPolicy policy;
-    std::chrono::milliseconds total{0};
-    for (int attempt = 1; attempt < policy.max_attempts; ++attempt) total += policy.delay_after(attempt, 0.5);
-    CHECK(total >= std::chrono::hours(20));
-    CHECK(total <= std::chrono::hours(30));
-    CHECK(policy.delay_after(1, 0.5) == policy.base);
-    CHECK(policy.delay_after(2, 0.5) == 2 * policy.base);
-    CHECK(policy.delay_after(1, 0.0) < policy.base);
-    CHECK(policy.delay_after(1, 0.999) > policy.base);
-    CHECK(policy.delay_after(40, 0.5) == policy.cap);
-    CHECK_FALSE(policy.exhausted(9));
-    CHECK(policy.exhausted(10));
+    CHECK(policy.delay_after(1, {}, 0.5) == seconds(2));
+    CHECK(policy.delay_after(2, {}, 0.5) == seconds(4));
+    CHECK(policy.delay_after(1, {}, 0.0) < seconds(2));
+    CHECK(policy.delay_after(1, {}, 0.999) > seconds(2));
+    CHECK(policy.delay_after(40, minutes(1), 0.5) == seconds(20));
+    CHECK(policy.delay_after(40, hours(1), 0.5) == minutes(6));  // a tenth of its age
+
+    // An outage of 60 s: whatever the jitter, the first attempt after its end comes within 30 s.
+    for (const double r : {0.0, 0.5, 0.999}) {
+        milliseconds at{0};
+        int attempts = 1;
+        while (at <= seconds(60)) at += policy.delay_after(attempts++, at, r);
+        CHECK(at <= seconds(90));
+    }
+    // Over the 15 days of an activation link, attempts grow with the logarithm of its age.
+    milliseconds age{0};
+    int attempts = 1;
+    while (age < hours(24 * 15)) age += policy.delay_after(attempts++, age, 0.5);
+    CHECK(attempts < 150);
 }
 
 TEST_CASE("recipients are masked for listings", "[domain][delivery]") {
