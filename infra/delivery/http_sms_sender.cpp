@@ -36,6 +36,14 @@ SendOutcome classify_status(long status) {
     return SendOutcome::retry;
 }
 
+// A header value of printable ASCII, short: the dispatcher's ids always are.
+bool is_header_safe(const std::string& value) {
+    if (value.empty() || value.size() > 200) return false;
+    for (const char c : value)
+        if (c < 0x20 || c > 0x7e) return false;
+    return true;
+}
+
 }  // namespace
 
 std::string sms_recipient_problem(const std::string& recipient) {
@@ -90,6 +98,9 @@ SendResult HttpSmsSender::send(const Envelope& envelope) {
         append(headers, "Accept: application/json");
         append(headers, "Expect:");  // no 100-continue round trip for a small body
         if (settings_.token) append(headers, "Authorization: Bearer " + *settings_.token);
+        // The Message-ID of an email, for a provider that deduplicates (delivery is at least
+        // once) and for whoever orders the SMS of one number as they were queued.
+        if (is_header_safe(envelope.message_id)) append(headers, "Idempotency-Key: " + envelope.message_id);
         set_option(h, CURLOPT_HTTPHEADER, headers.get());
 
         const CURLcode code = curl_easy_perform(h);

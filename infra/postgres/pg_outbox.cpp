@@ -22,7 +22,7 @@ INSERT INTO outbox (channel, recipient, kind, params_cipher) VALUES ($1, $2, $3,
 // Due messages, and those whose dispatcher died mid-send (lease expired). SKIP LOCKED lets
 // several dispatchers claim disjoint batches; the lease keeps a message with one of them while
 // it sends outside any transaction. The attempt is counted at claim time, so a message that
-// kills its dispatcher still runs out of attempts.
+// kills its dispatcher is still counted, and its age (DB clock) still makes it expire.
 GUICHET_SQL(outbox_claim_due, R"sql(
 WITH due AS (
     SELECT id FROM outbox
@@ -40,7 +40,7 @@ RETURNING o.id, o.channel, o.recipient, o.kind, o.params_cipher, o.attempts,
 
 GUICHET_SQL(outbox_mark_sent, R"sql(
 UPDATE outbox SET status = 'sent', sent_at = clock_timestamp(), params_cipher = NULL, lease_until = NULL, last_error = NULL
-WHERE id = $1 AND status = 'sending'
+WHERE id = ANY (string_to_array($1, ',')::bigint[]) AND status = 'sending'
 )sql");
 
 GUICHET_SQL(outbox_schedule_retry, R"sql(
@@ -127,11 +127,11 @@ bool PgOutboxChanges::retry(MessageId id) { return tx_.exec_prepared(outbox_retr
 bool PgOutboxChanges::mark_printed(MessageId id) { return tx_.exec_prepared(outbox_mark_printed.name, id).affected_rows() == 1; }
 
 // One short transaction on a pooled connection; driver failures become Unavailable.
-template <typename Work>
+template <typename Tx, typename Work>
 auto PgOutbox::with_transaction(Work&& work) {
     auto conn = pool_.acquire();
     try {
-        pqxx::work tx(*conn);
+        Tx tx(*conn);
         auto result = work(tx);
         tx.commit();
         return result;
@@ -143,6 +143,11 @@ auto PgOutbox::with_transaction(Work&& work) {
         conn.discard();
         throw Unavailable(std::string("commit in doubt: ") + e.what());
     }
+}
+
+template <typename... Args>
+void PgOutbox::execute_alone(const char* statement, const Args&... args) {
+    with_transaction<pqxx::nontransaction>([&](auto& tx) { return tx.exec_prepared(statement, args...); });
 }
 
 std::vector<ClaimedMessage> PgOutbox::claim_due(std::size_t max, std::chrono::seconds lease) {
@@ -163,26 +168,27 @@ std::vector<ClaimedMessage> PgOutbox::claim_due(std::size_t max, std::chrono::se
     });
 }
 
-void PgOutbox::mark_sent(MessageId id) {
-    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_sent.name, id); });
+void PgOutbox::mark_sent(const std::vector<MessageId>& ids) {
+    if (ids.empty()) return;
+    std::string list;
+    for (const auto id : ids) list.append(list.empty() ? "" : ",").append(std::to_string(id));
+    execute_alone(outbox_mark_sent.name, list);
 }
 
 void PgOutbox::schedule_retry(MessageId id, std::chrono::milliseconds delay, const std::string& error) {
-    with_transaction([&](pqxx::work& tx) {
-        return tx.exec_prepared(outbox_schedule_retry.name, id, seconds(delay), error);
-    });
+    execute_alone(outbox_schedule_retry.name, id, seconds(delay), error);
 }
 
 void PgOutbox::mark_dead(MessageId id, const std::string& error) {
-    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_dead.name, id, error); });
+    execute_alone(outbox_mark_dead.name, id, error);
 }
 
 void PgOutbox::mark_expired(MessageId id, const std::string& error) {
-    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_mark_expired.name, id, error); });
+    execute_alone(outbox_mark_expired.name, id, error);
 }
 
 void PgOutbox::release(MessageId id) {
-    with_transaction([&](pqxx::work& tx) { return tx.exec_prepared(outbox_release.name, id); });
+    execute_alone(outbox_release.name, id);
 }
 
 std::vector<MessageSummary> PgOutbox::list(MessageStatus status, std::size_t limit) {

@@ -1,5 +1,8 @@
 #include "service/delivery/dispatcher.hpp"
 
+#include <chrono>
+#include <exception>
+
 #include "domain/notifications/templates.hpp"
 
 namespace guichet {
@@ -10,12 +13,30 @@ Dispatcher::Dispatcher(OutboxQueue& queue, Senders senders, DispatcherSettings s
 
 std::vector<DeliveryEvent> Dispatcher::run_once(const std::atomic<bool>* stop) {
     std::vector<DeliveryEvent> events;
+    std::vector<MessageId> sent;
+    const auto claimed_at = std::chrono::steady_clock::now();
+    std::exception_ptr failure;
     for (const auto& claimed : queue_.claim_due(settings_.batch, settings_.lease)) {
-        if (stop != nullptr && stop->load())
-            queue_.release(claimed.id);  // not tried: another process takes it now, not after the lease
-        else
+        // Not tried: another process takes it now, not after the lease. Past half the lease
+        // (a slow server), the rest of the batch goes back before anyone could claim it again.
+        const bool stopping = stop != nullptr && stop->load();
+        const bool late = !events.empty() && std::chrono::steady_clock::now() - claimed_at >= settings_.lease / 2;
+        try {
+            if (failure || stopping || late) {
+                if (!failure) queue_.release(claimed.id);
+                continue;
+            }
             events.push_back(deliver(claimed));
+            if (events.back().status == MessageStatus::sent) sent.push_back(claimed.id);
+        } catch (...) {
+            failure = std::current_exception();  // the database: what was sent is still recorded
+        }
     }
+    if (!sent.empty()) {
+        queue_.mark_sent(sent);
+        counters_.sent += sent.size();
+    }
+    if (failure) std::rethrow_exception(failure);
     return events;
 }
 
@@ -52,11 +73,8 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
         result = SendResult{SendOutcome::retry, e.what()};
     }
 
-    if (result.outcome == SendOutcome::sent) {
-        queue_.mark_sent(claimed.id);
-        ++counters_.sent;
-        return DeliveryEvent{claimed.id, message.channel, MessageStatus::sent, {}};
-    }
+    // Recorded with the rest of the batch (run_once).
+    if (result.outcome == SendOutcome::sent) return DeliveryEvent{claimed.id, message.channel, MessageStatus::sent, {}};
     ++counters_.failed;
     if (result.outcome == SendOutcome::permanent) return give_up(message.channel, result.error);
     double random01;

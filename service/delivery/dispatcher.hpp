@@ -2,8 +2,9 @@
 // Use case: deliver what the outbox holds. Claims due messages, renders them, hands each to the
 // sender of its channel and records the outcome: sent; retried within seconds (RetryPolicy);
 // dead after a permanent failure; expired once its life is over (Rules::message_lifetime), so a
-// code is never delivered after it stopped working. Delivery is at least once: a dispatcher that
-// dies between sending and recording leaves the message to be claimed again when its lease ends.
+// code is never delivered after it stopped working. Delivery is at least once: the sent messages
+// of a batch are recorded together after it, and a dispatcher that dies before leaves them to be
+// claimed again when their lease ends (at most a batch sent twice, with the same Message-ID).
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -49,7 +50,8 @@ public:
     Dispatcher(OutboxQueue& queue, Senders senders, DispatcherSettings settings, DeliveryCounters& counters,
                const Rules& rules);
     // Claims one batch and delivers it; returns what happened (empty when nothing was due).
-    // Once `stop` is set, the message being sent is finished and the rest of the batch released.
+    // Once `stop` is set, or half the lease has gone, the message being sent is finished and the
+    // rest of the batch released.
     std::vector<DeliveryEvent> run_once(const std::atomic<bool>* stop = nullptr);
 
 private:

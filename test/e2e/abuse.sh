@@ -29,7 +29,7 @@ post() { json_call POST "$1" "$2" -H "X-Forwarded-For: $FROM" "${@:3}"; }
 login() { post /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\"}"; }
 start() { post "/v1/flows/$1" "$2"; FLOW=$(jq -r .id <<<"$BODY"); }
 step() { post "/v1/flows/$FLOW/steps/$1" "$2"; }
-sms_count() { jq -r --arg to "$1" 'select(.json.to == $to) | .json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null | grep -c "$2" || true; }
+sms_count() { sms_texts "$1" | grep -c "$2" || true; }
 outbox_settled() { [ "$(psql -qtA "$GUICHET_DATABASE_URL" -c "SELECT count(*) FROM outbox WHERE status IN ('pending','sending') AND channel <> 'letter'")" = 0 ]; }
 
 # 1. A stranger cuts a member off with a NIR and a birth date: a letter no longer does.

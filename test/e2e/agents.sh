@@ -57,7 +57,7 @@ agent POST "/v1/admin/accounts/$JEAN/password-reset" '{"channel":"sms"}'
 check "reset by SMS, to the masked mobile" json_true '.channel == "sms" and .destination == "06 •• •• •• 78"'
 TEMP=""
 for _ in $(seq 1 150); do
-  TEMP=$(jq -r 'select(.json.to == "+33612345678") | .json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null | grep -oE 'temporaire est [^ ]+' | tail -n1 | cut -d' ' -f3 || true)  # not there yet: poll again
+  TEMP=$(sms_texts +33612345678 | grep -oE 'temporaire est [^ ]+' | tail -n1 | cut -d' ' -f3 || true)  # not there yet: poll again
   [ -n "$TEMP" ] && break; sleep 0.1
 done
 call GET /v1/me -H "Authorization: Bearer $OLD_SESSION"

@@ -49,7 +49,7 @@ validate() { json_call POST /v1/email-validations "{\"token\":\"$1\"}"; }
 reset_password() { json_call POST /v1/password-resets "{\"token\":\"$TOKEN\",\"password\":\"$NEW\",\"password_confirmation\":\"$NEW\"}"; }  # with the last link's TOKEN
 migrated() { login "$1" "${2:-$OLD}"; is_problem 409 identifier_migrated; }
 mail_has() { mail_texts "$1" | grep -q "$2"; }
-sms_has() { jq -r --arg to "$1" 'select(.json.to == $to) | .json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null | grep -q "$2"; }
+sms_has() { sms_texts "$1" | grep -q "$2"; }
 statuses() { local f; for f in "$@"; do cat "$f"; echo; done | sort | tr '\n' ' '; }  # curl -w writes no newline
 race_outcomes() {  # PREFIX: the outcomes of the parallel answers saved as PREFIX*.json, sorted
   cat "$E2E_DIR/race/$1"*.json | jq -s -e 'map(.code // .state) | sort == ["done", "email_already_used"]' >/dev/null

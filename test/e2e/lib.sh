@@ -119,6 +119,15 @@ start_real_delivery() {
   export GUICHET_OUTBOX_POLL_MS=50 GUICHET_OUTBOX_RETRY_BASE_MS=1000 GUICHET_PUBLIC_URL="https://espace.exemple.fr"
 }
 
+# sms_texts NUMBER: the text of each SMS the sink accepted for NUMBER (E.164), in the order they
+# were queued (the outbox id in Idempotency-Key; two delivery threads may deliver out of order),
+# each once (delivery is at least once), one line each.
+sms_texts() {
+  jq -rs --arg to "$1" '
+    [.[] | select(.json.to == $to and (.status // 200) < 300)]
+    | map(. + {n: (try ((.idempotency_key // "") | capture("^<(?<n>[0-9]+)[.]outbox@").n | tonumber) catch 0)})
+    | unique_by(.idempotency_key // .body) | sort_by(.n) | .[].json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null || true
+}
 # mail_texts RECIPIENT: the plain text of each mail in MAILDIR to RECIPIENT, in the order they
 # were queued, one line each (test/support/mailbox.py).
 mail_texts() { /usr/bin/python3 "$GUICHET_SOURCE_DIR/test/support/mailbox.py" "$MAILDIR" texts "$1"; }

@@ -23,8 +23,6 @@ login() { json_call POST /v1/sessions "{\"identifier\":\"$1\",\"password\":\"$2\
 start() { json_call POST /v1/flows/recovery "$1"; FLOW=$(jq -r .id <<<"$BODY"); }
 step() { json_call POST "/v1/flows/$1/steps/$2" "$3"; }
 
-# The texts of the SMS to RECIPIENT (E.164), oldest first; mail_texts (lib.sh) for emails.
-sms_texts() { jq -r --arg to "$1" 'select(.json.to == $to) | .json.text' "$E2E_DIR/sms-sink.jsonl" 2>/dev/null; }
 # wait_secret KIND RECIPIENT COUNT PATTERN: waits for the COUNT-th message to RECIPIENT (by SMS
 # when it starts with +) and sets SECRET to the first capture of PATTERN in the newest one.
 wait_secret() {

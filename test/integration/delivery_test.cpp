@@ -759,6 +759,7 @@ TEST_CASE("HttpSmsSender posts the documented JSON with the bearer token", "[del
     CHECK(m["path"] == "/v1/sms");
     CHECK(m["authorization"] == "Bearer tok-123");
     CHECK(m["content_type"] == "application/json");
+    CHECK(m["idempotency_key"] == env.message_id);  // the same across retries
     CHECK(m["body"] ==
           "{\"to\":\"+33612345678\",\"text\":\"Votre code MGEN : 482193. \\\"Ne le donnez à personne\\\"\\n– MGEN\","
           "\"sender\":\"MGEN\"}");

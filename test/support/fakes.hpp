@@ -691,7 +691,7 @@ private:
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.
-class FakeOutboxQueue final : public OutboxQueue {
+class FakeOutboxQueue : public OutboxQueue {
 public:
     struct Row {
         ClaimedMessage claimed{0, 0, std::nullopt};
@@ -715,7 +715,10 @@ public:
             }
         return out;
     }
-    void mark_sent(MessageId id) override { row(id).state = "sent"; }
+    void mark_sent(const std::vector<MessageId>& ids) override {
+        for (const auto id : ids) row(id).state = "sent";
+        ++sent_records;
+    }
     void schedule_retry(MessageId id, std::chrono::milliseconds delay, const std::string& error) override {
         auto& r = row(id);
         r.state = "retry";  // not due again in this fake until a test says so
@@ -736,6 +739,7 @@ public:
     }
     Row& row(MessageId id) { return rows.at(static_cast<std::size_t>(id - 1)); }
     std::vector<Row> rows;
+    int sent_records = 0;  // calls of mark_sent
 };
 
 // The agents' and the print provider's reads of FakeOutboxRows.

@@ -5,11 +5,14 @@
 
 Every POST (other than /_control) is recorded, then answered. A record is one JSON line in FILE:
     {"path": "/sms", "authorization": "Bearer t" or null, "content_type": "application/json",
-     "body": "<the raw body, as text>", "json": <the body parsed, or null>}
-The answer's status is the next one scripted by POST /_control, then 200 forever; 2xx answers
-carry {"id": "sms-N"}, others {"error": "scripted status N"}.
+     "idempotency_key": "<42.outbox@…>" or null, "body": "<the raw body, as text>",
+     "json": <the body parsed, or null>, "status": <the status answered>}
+The answer's status is the next one scripted by POST /_control, then 200 forever (or the
+"failing" status while one is set); 2xx answers carry {"id": "sms-N"}, others
+{"error": "scripted status N"}. The record gets the status it was answered with ("status").
 
     POST /_control {"statuses": [500, 200]}   statuses for the next POSTs, in order
+    POST /_control {"failing": 500}           answer 500 to every POST until {"failing": null}
     POST /_control {"delay_ms": 2000}         wait this long before answering each POST (0: none)
     POST /_control {"clear": true}            forget recorded messages (FILE is truncated)
     GET  /_messages                           the records so far, as a JSON list
@@ -31,6 +34,7 @@ class Sink:
         self.lock = threading.Lock()
         self.log_path = log_path
         self.statuses = []
+        self.failing = None
         self.delay_ms = 0
         self.messages = []
         self.count = 0
@@ -38,11 +42,12 @@ class Sink:
 
     def record(self, entry):
         with self.lock:
+            status = self.statuses.pop(0) if self.statuses else (self.failing or 200)
+            entry["status"] = status
             self.messages.append(entry)
             self.count += 1
             with open(self.log_path, "a", encoding="utf-8") as log:
                 log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            status = self.statuses.pop(0) if self.statuses else 200
             return status, self.delay_ms, self.count
 
     def control(self, command):
@@ -56,6 +61,11 @@ class Sink:
                         isinstance(s, int) and 100 <= s <= 599 for s in statuses):
                     raise ValueError("statuses must be a list of HTTP statuses")
                 self.statuses = list(statuses)
+            if "failing" in command:
+                failing = command["failing"]
+                if failing is not None and not (isinstance(failing, int) and 100 <= failing <= 599):
+                    raise ValueError("failing must be an HTTP status or null")
+                self.failing = failing
             if "delay_ms" in command:
                 delay = command["delay_ms"]
                 if not isinstance(delay, int) or delay < 0:
@@ -117,6 +127,7 @@ def make_handler(sink):
                 "path": self.path,
                 "authorization": self.headers.get("Authorization"),
                 "content_type": self.headers.get("Content-Type"),
+                "idempotency_key": self.headers.get("Idempotency-Key"),
                 "body": text,
                 "json": parsed,
             })
