@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <pqxx/except>
+#include <thread>
 
 #include "api/http/app.hpp"
 #include "api/http/server.hpp"
@@ -122,6 +123,38 @@ void apply_limit_overrides(Rules& rules, const std::vector<infra::LimitOverride>
             }
 }
 
+// The convention of Kubernetes and load balancers: not ready at once, still serving during the
+// delay (a second signal cuts it short: Ctrl-C twice), then no new connection, the requests in
+// flight finished (hashes included), the delivery threads' sends finished and their claims
+// released; all within the grace, or the process exits 1 at its end.
+int stop_gracefully(int signal, const sigset_t& signals, const infra::Config& config, Lifecycle& lifecycle,
+                    api::HttpServer& server, DispatchLoop* delivery) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto deadline = started + config.shutdown_grace;
+    lifecycle.stopping = true;
+    api::log_json(spdlog::level::info, {{"event", "stopping"}, {"signal", signal}, {"delay_s", config.shutdown_delay.count()},
+                                        {"grace_s", config.shutdown_grace.count()}});
+    std::thread watchdog([deadline] {
+        std::this_thread::sleep_until(deadline);
+        api::log_json(spdlog::level::err, {{"event", "stop_timeout"}, {"detail", "GUICHET_SHUTDOWN_GRACE_SECONDS reached"}});
+        std::_Exit(kExitFailure);
+    });
+    watchdog.detach();
+
+    const auto delay = config.shutdown_delay;
+    const timespec wait{static_cast<time_t>(delay.count()), 0};
+    if (delay.count() > 0 && sigtimedwait(&signals, nullptr, &wait) > 0)
+        api::log_json(spdlog::level::info, {{"event", "stopping"}, {"detail", "second signal: delay cut short"}});
+    server.stop_accepting();
+    if (delivery) delivery->request_stop();
+    const bool idle = server.wait_idle(deadline);
+    server.stop();
+    if (delivery) delivery->stop();
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    api::log_json(spdlog::level::info, {{"event", "stopped"}, {"idle", idle}, {"duration_ms", took.count()}});
+    return 0;
+}
+
 int run_serve(const infra::Config& config) {
     spdlog::set_pattern("%v");
     spdlog::set_level(spdlog::level::from_str(config.log_level));
@@ -198,7 +231,9 @@ int run_serve(const infra::Config& config) {
     AgentActions agent_actions(uow, hasher, random, clock, rules);
     IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, rules, config.brand);
     OutboxActions outbox_actions(uow);
+    Lifecycle lifecycle;
     api::Services services{.readiness = readiness,
+                           .lifecycle = lifecycle,
                            .password_strength = password_strength,
                            .member_import = member_import,
                            .outbox = outbox,
@@ -251,10 +286,7 @@ int run_serve(const infra::Config& config) {
 
     int received = 0;
     sigwait(&signals, &received);
-    api::log_json(spdlog::level::info, {{"event", "stopping"}, {"signal", received}});
-    server.stop();
-    if (delivery) delivery->stop();
-    return 0;
+    return stop_gracefully(received, signals, config, lifecycle, server, delivery ? &*delivery : nullptr);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ bench_environment() {  # bench_environment PG_PORT
   export GUICHET_DATA_KEY; GUICHET_DATA_KEY=$(head -c 32 /dev/urandom | base64)
   export GUICHET_SIGNING_KEY; GUICHET_SIGNING_KEY=$(head -c 32 /dev/urandom | base64)
   export GUICHET_MAIL_DIR="$WORK/mail" GUICHET_SMS_FILE="$WORK/sms.log" GUICHET_LOG_LEVEL=warn
+  export GUICHET_SHUTDOWN_DELAY_SECONDS=0
 }
 
 bench_cleanup() {

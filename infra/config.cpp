@@ -388,6 +388,16 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
     if (auto error = read_number(env, "GUICHET_OUTBOX_LEASE_SECONDS", 2, 3600, number)) return error;
     config.outbox_lease = std::chrono::seconds(number);
 
+    number = static_cast<std::uint64_t>(config.shutdown_delay.count());
+    if (auto error = read_number(env, "GUICHET_SHUTDOWN_DELAY_SECONDS", 0, 300, number)) return error;
+    config.shutdown_delay = std::chrono::seconds(number);
+    number = static_cast<std::uint64_t>(config.shutdown_grace.count());
+    if (auto error = read_number(env, "GUICHET_SHUTDOWN_GRACE_SECONDS", 1, 3600, number)) return error;
+    config.shutdown_grace = std::chrono::seconds(number);
+    if (config.shutdown_grace <= config.shutdown_delay)
+        return fail("GUICHET_SHUTDOWN_GRACE_SECONDS", "must be longer than GUICHET_SHUTDOWN_DELAY_SECONDS (" +
+                                                          std::to_string(config.shutdown_delay.count()) + " s)");
+
     if (auto mode = env("GUICHET_IDENTIFIER_SWITCH")) {
         if (*mode != "required" && *mode != "offered") return fail("GUICHET_IDENTIFIER_SWITCH", "must be required or offered" + got(*mode));
         config.identifier_switch_required = *mode == "required";

@@ -49,6 +49,10 @@ struct Config {
     std::chrono::milliseconds outbox_retry_base{2000};    // GUICHET_OUTBOX_RETRY_BASE_MS, 10..20000, first retry delay
     std::chrono::milliseconds outbox_poll{250};           // GUICHET_OUTBOX_POLL_MS, idle dispatcher wait
     std::chrono::seconds outbox_lease{60};                // GUICHET_OUTBOX_LEASE_SECONDS, reclaim after a crash
+    // On SIGTERM: not ready at once, still serving for the delay (the load balancer's time to
+    // notice), then draining; the process is gone within the grace (Kubernetes gives 30 s).
+    std::chrono::seconds shutdown_delay{5};               // GUICHET_SHUTDOWN_DELAY_SECONDS
+    std::chrono::seconds shutdown_grace{25};              // GUICHET_SHUTDOWN_GRACE_SECONDS
     std::string log_level = "info";             // GUICHET_LOG_LEVEL: trace|debug|info|warn|error
     bool identifier_switch_required = true;     // GUICHET_IDENTIFIER_SWITCH: required|offered after a NIR login (seed 002)
     // GUICHET_RATE_LIMITS: "off" (every request rate off), and/or name=N/window items

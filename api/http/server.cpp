@@ -2,9 +2,14 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -65,7 +70,28 @@ private:
     std::string name_, value_;
 };
 
-void send(Http::ResponseWriter& writer, const HttpResponse& response) {
+// Requests between their parsing and their answer, for a graceful shutdown (wait_idle). A token
+// lives as long as the request's work: in a pool's queue, in the tarpit, or on the stack.
+struct InFlight {
+    std::atomic<long> count{0};
+    std::atomic<bool> closing{false};  // answers say Connection: close (stop_accepting)
+};
+class InFlightToken {
+public:
+    explicit InFlightToken(InFlight& in_flight) : in_flight_(in_flight) { ++in_flight_.count; }
+    ~InFlightToken() { --in_flight_.count; }
+    InFlightToken(const InFlightToken&) = delete;
+    InFlightToken& operator=(const InFlightToken&) = delete;
+
+private:
+    InFlight& in_flight_;
+};
+
+void send(Http::ResponseWriter& writer, const HttpResponse& response, bool closing) {
+    if (closing) {  // Pistache copies the request's Connection header; ours replaces it
+        writer.headers().remove<Http::Header::Connection>();
+        writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::Close);
+    }
     if (!response.content_type.empty())  // a 204 has no body to describe
         writer.headers().add(std::make_shared<NamedHeader>("Content-Type", response.content_type));
     for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
@@ -91,7 +117,8 @@ void access_log(const HttpRequest& request, const HttpResponse& response, std::c
 // is due. Whatever it holds is sent at once when it stops.
 class Tarpit {
 public:
-    Tarpit(std::chrono::milliseconds delay, std::size_t capacity) : delay_(delay), capacity_(capacity) {
+    Tarpit(std::chrono::milliseconds delay, std::size_t capacity, const InFlight& in_flight)
+        : delay_(delay), capacity_(capacity), in_flight_(in_flight) {
         if (delay_.count() > 0) thread_ = std::thread([this] { run(); });
     }
     ~Tarpit() { stop(); }
@@ -101,6 +128,7 @@ public:
         std::shared_ptr<HttpRequest> request;
         HttpResponse response;
         std::chrono::steady_clock::time_point start, due;
+        std::shared_ptr<InFlightToken> token;
     };
     // False when there is no delay or no room: the caller answers at once.
     bool hold(Held held) {
@@ -140,9 +168,9 @@ private:
             lock.lock();
         }
     }
-    static void answer(const Held& held) {
+    void answer(const Held& held) const {
         try {
-            send(*held.writer, held.response);
+            send(*held.writer, held.response, in_flight_.closing);
         } catch (const std::exception&) {
             // The client went away; nothing to answer.
         }
@@ -150,6 +178,7 @@ private:
     }
     std::chrono::milliseconds delay_;
     std::size_t capacity_;
+    const InFlight& in_flight_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Held> queue_;
@@ -161,11 +190,13 @@ class PistacheHandler : public Http::Handler {
 public:
     HTTP_PROTOTYPE(PistacheHandler)
 
-    PistacheHandler(const HttpApp* app, WorkerPool* general, WorkerPool* hashing, Tarpit* tarpit)
-        : app_(app), general_(general), hashing_(hashing), tarpit_(tarpit) {}
+    PistacheHandler(const HttpApp* app, WorkerPool* general, WorkerPool* hashing, Tarpit* tarpit, InFlight* in_flight)
+        : app_(app), general_(general), hashing_(hashing), tarpit_(tarpit), in_flight_(in_flight) {}
 
     void onRequest(const Http::Request& raw, Http::ResponseWriter writer) override {
         const auto start = std::chrono::steady_clock::now();
+        auto token = std::make_shared<InFlightToken>(*in_flight_);
+        InFlight* in_flight = in_flight_;
         try {
             auto request = std::make_shared<HttpRequest>(translate(raw));
             const HttpApp* app = app_;
@@ -175,9 +206,9 @@ public:
             auto here = std::move(refused);
             if (here) {
                 auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
-                if (tarpit_->hold({shared_writer, request, *here, start, {}})) return;
+                if (tarpit_->hold({shared_writer, request, *here, start, {}, token})) return;
                 try {
-                    send(*shared_writer, *here);
+                    send(*shared_writer, *here, in_flight->closing);
                 } catch (const std::exception&) {
                 }
                 access_log(*request, *here, start);
@@ -187,7 +218,7 @@ public:
             if (cost == Cost::memory) here = app->handle_without_waiting(*request);
             if (here) {
                 try {
-                    send(writer, *here);
+                    send(writer, *here, in_flight->closing);
                 } catch (const std::exception&) {
                     // The client went away; nothing to answer.
                 }
@@ -197,10 +228,10 @@ public:
             auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
             // Logins never take a general thread, so cheap requests never wait behind Argon2id.
             WorkerPool* pool = cost == Cost::hashing ? hashing_ : general_;
-            const bool queued = pool->try_submit([app, request, shared_writer, start] {
+            const bool queued = pool->try_submit([app, request, shared_writer, start, token, in_flight] {
                 const auto response = app->handle(*request);
                 try {
-                    send(*shared_writer, response);
+                    send(*shared_writer, response, in_flight->closing);
                 } catch (const std::exception&) {
                     // The client went away; nothing to answer.
                 }
@@ -211,7 +242,7 @@ public:
                 response.headers.emplace_back("Retry-After", "1");
                 response.headers.emplace_back("X-Request-Id", request->request_id);
                 response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-                send(*shared_writer, response);
+                send(*shared_writer, response, in_flight->closing);
                 access_log(*request, response, start);
             }
         } catch (const std::exception& e) {
@@ -224,7 +255,33 @@ private:
     WorkerPool* general_;
     WorkerPool* hashing_;
     Tarpit* tarpit_;
+    InFlight* in_flight_;
 };
+
+// The listening socket of `port`, found among the process's descriptors: Pistache 0.0.5 keeps it
+// private and has no call that closes it alone.
+int listening_socket(std::uint16_t port) {
+    std::error_code ignored;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ignored)) {
+        int fd = -1;
+        try {
+            fd = std::stoi(entry.path().filename().string());
+        } catch (const std::exception&) {
+            continue;
+        }
+        int listening = 0;
+        socklen_t size = sizeof listening;
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || listening == 0) continue;
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+        const auto bound = address.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port)
+                           : address.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port)
+                                                           : 0;
+        if (bound == port) return fd;
+    }
+    return -1;
+}
 
 }  // namespace
 
@@ -233,16 +290,18 @@ struct HttpServer::Impl {
     ServerOptions options;
     WorkerPool general;
     WorkerPool hashing;
+    InFlight in_flight;
     Tarpit tarpit;
     Http::Endpoint endpoint;
     bool stopped = false;
+    bool accepting = true;
 
     Impl(const HttpApp& a, ServerOptions o)
         : app(a),
           options(o),
           general(o.worker_threads == 0 ? default_worker_threads() : o.worker_threads, o.max_queued_requests),
           hashing(o.hashing_threads == 0 ? default_hashing_threads() : o.hashing_threads, o.max_queued_hashing, o.hashing_nice),
-          tarpit(o.refusal_delay, o.max_delayed_refusals),
+          tarpit(o.refusal_delay, o.max_delayed_refusals, in_flight),
           endpoint(Address(o.host, Port(o.port))) {}
 };
 
@@ -259,12 +318,40 @@ HttpServer::HttpServer(const HttpApp& app, ServerOptions options) : impl_(std::m
                     .maxRequestSize(hard_cap)
                     .maxResponseSize(8 * 1024 * 1024);
     impl_->endpoint.init(opts);
-    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->general, &impl_->hashing, &impl_->tarpit));
+    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->general, &impl_->hashing, &impl_->tarpit, &impl_->in_flight));
 }
 
 HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() { impl_->endpoint.serveThreaded(); }
+
+void HttpServer::stop_accepting() {
+    if (!impl_->accepting) return;
+    impl_->accepting = false;
+    impl_->in_flight.closing = true;
+    const int fd = listening_socket(port());
+    if (fd < 0) return;
+    // The number now names a socket that listens to nothing: the listening one, closed with its
+    // last descriptor, refuses connections and leaves Pistache's poller; Pistache closes the
+    // stand-in at the end.
+    const int stand_in = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (stand_in < 0) return;
+    ::dup2(stand_in, fd);
+    ::close(stand_in);
+}
+
+bool HttpServer::wait_idle(std::chrono::steady_clock::time_point deadline) {
+    // Quiet for a while, not just idle for an instant: a request may be between two reads.
+    constexpr auto quiet = std::chrono::milliseconds(200);
+    auto idle_since = std::chrono::steady_clock::now();
+    for (;;) {
+        const auto now = std::chrono::steady_clock::now();
+        if (impl_->in_flight.count.load() > 0) idle_since = now;
+        if (now - idle_since >= quiet) return true;
+        if (now >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
 
 void HttpServer::stop() {
     if (!impl_ || impl_->stopped) return;

@@ -33,6 +33,13 @@ public:
     HttpServer(const HttpApp& app, ServerOptions options);
     ~HttpServer();
     void start();  // returns once listening
+    // Graceful shutdown, in this order: stop_accepting() closes the listening socket (new
+    // connections are refused, so the load balancer's next try goes to another instance) and
+    // marks every later answer `Connection: close`; wait_idle() returns once no request has been
+    // in progress for a short quiet time (true), or at `deadline` (false); stop() finishes what
+    // the pools hold and closes every connection.
+    void stop_accepting();
+    bool wait_idle(std::chrono::steady_clock::time_point deadline);
     void stop();
     std::uint16_t port() const;
 

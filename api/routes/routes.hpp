@@ -23,6 +23,7 @@ namespace guichet::api {
 // initialisers. Flow types are not listed: the routes reach every one through `flows`.
 struct Services {
     ReadinessProbe& readiness;
+    const Lifecycle& lifecycle;
     const PasswordStrengthCheck& password_strength;
     MemberImport& member_import;
     OutboxAdmin& outbox;

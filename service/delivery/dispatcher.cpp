@@ -97,12 +97,16 @@ DispatchLoop::DispatchLoop(Dispatcher& dispatcher, unsigned threads, std::chrono
 
 DispatchLoop::~DispatchLoop() { stop(); }
 
-void DispatchLoop::stop() {
+void DispatchLoop::request_stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     wake_.notify_all();
+}
+
+void DispatchLoop::stop() {
+    request_stop();
     for (auto& t : threads_)
         if (t.joinable()) t.join();
 }

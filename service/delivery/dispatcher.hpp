@@ -74,7 +74,9 @@ public:
     DispatchLoop(Dispatcher& dispatcher, unsigned threads, std::chrono::milliseconds idle_wait, Observer on_event,
                  ErrorObserver on_error);
     ~DispatchLoop();
-    // Each thread finishes the send it is in, releases the rest of its batch, and ends.
+    // Each thread finishes the send it is in, releases the rest of its batch, and ends:
+    // request_stop() says so and returns, stop() also waits for them.
+    void request_stop();
     void stop();
 
 private:

@@ -41,6 +41,8 @@ export_service_env() {
   # Every request of a test comes from 127.0.0.1: the per-address and per-session rates are off
   # unless the test is about them (abuse.sh). The per-NIR and per-destination limits stay on.
   export GUICHET_RATE_LIMITS="${GUICHET_RATE_LIMITS:-off}"
+  # Nothing to warn before a test stops a server (shutdown.sh is about the delay).
+  export GUICHET_SHUTDOWN_DELAY_SECONDS="${GUICHET_SHUTDOWN_DELAY_SECONDS:-0}"
 }
 
 create_database() {

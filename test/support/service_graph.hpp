@@ -13,6 +13,7 @@ namespace guichet::testing {
 
 struct ServiceGraph {
     FakeReadiness readiness;
+    Lifecycle lifecycle;
     FakeUnitOfWork uow;
     FixedClock clock = test_clock();
     PasswordStrengthCheck strength{PasswordPolicy{}};
@@ -38,6 +39,7 @@ struct ServiceGraph {
     IdentifierSwitch identifier_switch{uow, flows, sessions, hasher, strength, random, clock, test_rules(), "MGEN"};
     OutboxActions outbox_actions{uow};
     api::Services services{.readiness = readiness,
+                           .lifecycle = lifecycle,
                            .password_strength = strength,
                            .member_import = member_import,
                            .outbox = outbox,

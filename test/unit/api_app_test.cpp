@@ -50,6 +50,13 @@ TEST_CASE("health routes answer JSON and carry the request id", "[api]") {
     auto down = f.call("GET", "/health/ready");
     CHECK(down.status == 503);
     CHECK(problem_of(down)["code"] == "unavailable");
+
+    f.readiness.is_ready = true;
+    f.lifecycle.stopping = true;  // SIGTERM: the load balancer must look elsewhere
+    auto stopping = f.call("GET", "/health/ready");
+    CHECK(stopping.status == 503);
+    CHECK(problem_of(stopping)["detail"].get<std::string>().find("s'arrête") != std::string::npos);
+    CHECK(f.call("GET", "/health/live").status == 200);  // still alive: not to be killed
 }
 
 TEST_CASE("unknown route is a 404 problem, wrong method a 405 with Allow", "[api]") {

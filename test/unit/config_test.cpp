@@ -395,6 +395,22 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     CHECK(load(minimal())->identifier_switch_required);  // seed 002: the NIR may no longer identify members
 }
 
+TEST_CASE("config: a shutdown's delay and grace, the grace longer", "[config]") {
+    CHECK(load(minimal())->shutdown_delay == std::chrono::seconds(5));
+    CHECK(load(minimal())->shutdown_grace == std::chrono::seconds(25));
+    refused("GUICHET_SHUTDOWN_DELAY_SECONDS", "301");
+    refused("GUICHET_SHUTDOWN_GRACE_SECONDS", "0");
+    const auto error = refused("GUICHET_SHUTDOWN_GRACE_SECONDS", "5");  // not longer than the default delay
+    CHECK(error.message.find("longer than GUICHET_SHUTDOWN_DELAY_SECONDS") != std::string::npos);
+    Env env = minimal();
+    env["GUICHET_SHUTDOWN_DELAY_SECONDS"] = "0";  // no load balancer in front
+    env["GUICHET_SHUTDOWN_GRACE_SECONDS"] = "3";
+    const auto config = load(env);
+    REQUIRE(config.has_value());
+    CHECK(config->shutdown_delay.count() == 0);
+    CHECK(config->shutdown_grace.count() == 3);
+}
+
 TEST_CASE("config: GUICHET_LOG_LEVEL is one of the five levels", "[config]") {
     for (const std::string level : {"trace", "debug", "info", "warn", "error"}) {
         Env env = minimal();
