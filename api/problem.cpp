@@ -80,6 +80,7 @@ HttpResponse problem_response(const Error& error, const std::string& instance) {
     HttpResponse response{info.status, "application/problem+json",
                           body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
     if (error.limit) response.headers = limit_headers(*error.limit);
+    response.problem_code = code;
     return response;
 }
 

@@ -123,6 +123,37 @@ void apply_limit_overrides(Rules& rules, const std::vector<infra::LimitOverride>
             }
 }
 
+// What /metrics reads from the parts the API does not see: the security events committed (logins
+// failed, lockouts...), the database pool, the session cache, and which build this is.
+void add_process_metrics(api::Metrics& metrics, infra::ConnectionPool& pool, const infra::SessionCache* cache,
+                         const SecurityEventCounters& events) {
+    using api::counter_family;
+    using api::gauge_family;
+    metrics.add_collector([&pool, cache, &events] {
+        api::Samples by_kind;
+        for (std::size_t i = 0; i < SecurityEventCounters::kinds; ++i)
+            by_kind.push_back({{{"kind", std::string(to_string(static_cast<SecurityEventKind>(i)))}},
+                               static_cast<double>(events.by_kind[i].load())});
+        const auto p = pool.stats();
+        return std::vector{
+            counter_family("guichet_security_events_total", "Security events committed by this process, by kind (lockouts: account_locked).",
+                           by_kind),
+            gauge_family("guichet_db_pool_connections", "PostgreSQL connections of the pool, by state.",
+                         {{{{"state", "in_use"}}, static_cast<double>(p.in_use)},
+                          {{{"state", "idle"}}, static_cast<double>(p.open - p.in_use)}}),
+            gauge_family("guichet_db_pool_size", "Most connections the pool opens (GUICHET_DB_POOL_SIZE).", {{{}, static_cast<double>(p.size)}}),
+            counter_family("guichet_db_pool_waits_total", "Units of work that found every connection in use and waited.",
+                           {{{}, static_cast<double>(p.waits)}}),
+            counter_family("guichet_db_pool_wait_seconds_total", "Time those units of work waited for a connection.", {{{}, p.wait_seconds}}),
+            counter_family("guichet_session_cache_lookups_total", "Reads of a live session or profile, served from memory (hit) or not.",
+                           {{{{"result", "hit"}}, cache ? static_cast<double>(cache->hits()) : 0.0},
+                            {{{"result", "miss"}}, cache ? static_cast<double>(cache->misses()) : 0.0}}),
+            gauge_family("guichet_build_info", "The build of this process (always 1).",
+                         {{{{"version", GUICHET_VERSION}, {"commit", GUICHET_COMMIT}}, 1.0}}),
+        };
+    });
+}
+
 // The convention of Kubernetes and load balancers: not ready at once, still serving during the
 // delay (a second signal cuts it short: Ctrl-C twice), then no new connection, the requests in
 // flight finished (hashes included), the delivery threads' sends finished and their claims
@@ -185,7 +216,10 @@ int run_serve(const infra::Config& config) {
     rules.sessions.identifier_switch_required = config.identifier_switch_required;
     apply_limit_overrides(rules, config.rate_limits);
     infra::LimitMemory limit_memory;  // refusals and leases this process knows (limit_memory.hpp)
-    infra::PgUnitOfWork uow(pool, cipher, rules.lockout, session_cache ? &*session_cache : nullptr, &limit_memory);
+    SecurityEventCounters event_counters;
+    infra::PgUnitOfWork uow(pool, cipher, rules.lockout, session_cache ? &*session_cache : nullptr, &limit_memory, &event_counters);
+    api::Metrics metrics;
+    add_process_metrics(metrics, pool, session_cache ? &*session_cache : nullptr, event_counters);
     infra::PgReadinessProbe readiness(pool);
     infra::SystemClock clock;
 
@@ -234,6 +268,7 @@ int run_serve(const infra::Config& config) {
     Lifecycle lifecycle;
     api::Services services{.readiness = readiness,
                            .lifecycle = lifecycle,
+                           .metrics = metrics,
                            .password_strength = password_strength,
                            .member_import = member_import,
                            .outbox = outbox,
@@ -260,7 +295,7 @@ int run_serve(const infra::Config& config) {
                                                                   .cors_origins = config.cors_origins});
     api::ServerOptions server_options{config.listen_host, config.listen_port, 2, config.worker_threads, 1024};
     server_options.hashing_threads = config.hashing_threads;
-    api::HttpServer server(app, server_options);
+    api::HttpServer server(app, server_options, metrics);
     server.start();
     std::optional<DispatchLoop> delivery;
     if (config.outbox_workers > 0)

@@ -38,6 +38,7 @@ struct HttpResponse {
     std::string content_type = "application/json";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    std::string problem_code{};  // the `code` of a problem+json body, for metrics; empty otherwise
 };
 
 HttpResponse json_response(int status, const nlohmann::json& body);

@@ -98,9 +98,13 @@ void send(Http::ResponseWriter& writer, const HttpResponse& response, bool closi
     writer.send(static_cast<Http::Code>(response.status), response.body);
 }
 
-void access_log(const HttpRequest& request, const HttpResponse& response, std::chrono::steady_clock::time_point start) {
+// The access log line and the request's metrics, once it is answered.
+void access_log(Metrics& metrics, const HttpRequest& request, const HttpResponse& response,
+                std::chrono::steady_clock::time_point start) {
+    const auto took = std::chrono::steady_clock::now() - start;
+    metrics.observe(request, response, took);
     if (!spdlog::should_log(spdlog::level::info)) return;  // spare building the line (every request)
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
     // The route pattern, not the path: paths and query strings can carry identifiers.
     log_json(spdlog::level::info, {{"event", "http_request"},
                                    {"request_id", request.request_id},
@@ -117,8 +121,8 @@ void access_log(const HttpRequest& request, const HttpResponse& response, std::c
 // is due. Whatever it holds is sent at once when it stops.
 class Tarpit {
 public:
-    Tarpit(std::chrono::milliseconds delay, std::size_t capacity, const InFlight& in_flight)
-        : delay_(delay), capacity_(capacity), in_flight_(in_flight) {
+    Tarpit(std::chrono::milliseconds delay, std::size_t capacity, const InFlight& in_flight, Metrics& metrics)
+        : delay_(delay), capacity_(capacity), in_flight_(in_flight), metrics_(metrics) {
         if (delay_.count() > 0) thread_ = std::thread([this] { run(); });
     }
     ~Tarpit() { stop(); }
@@ -174,11 +178,12 @@ private:
         } catch (const std::exception&) {
             // The client went away; nothing to answer.
         }
-        access_log(*held.request, held.response, held.start);
+        access_log(metrics_, *held.request, held.response, held.start);
     }
     std::chrono::milliseconds delay_;
     std::size_t capacity_;
     const InFlight& in_flight_;
+    Metrics& metrics_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Held> queue_;
@@ -190,13 +195,15 @@ class PistacheHandler : public Http::Handler {
 public:
     HTTP_PROTOTYPE(PistacheHandler)
 
-    PistacheHandler(const HttpApp* app, WorkerPool* general, WorkerPool* hashing, Tarpit* tarpit, InFlight* in_flight)
-        : app_(app), general_(general), hashing_(hashing), tarpit_(tarpit), in_flight_(in_flight) {}
+    PistacheHandler(const HttpApp* app, WorkerPool* general, WorkerPool* hashing, Tarpit* tarpit, InFlight* in_flight,
+                    Metrics* metrics)
+        : app_(app), general_(general), hashing_(hashing), tarpit_(tarpit), in_flight_(in_flight), metrics_(metrics) {}
 
     void onRequest(const Http::Request& raw, Http::ResponseWriter writer) override {
         const auto start = std::chrono::steady_clock::now();
         auto token = std::make_shared<InFlightToken>(*in_flight_);
         InFlight* in_flight = in_flight_;
+        Metrics* metrics = metrics_;
         try {
             auto request = std::make_shared<HttpRequest>(translate(raw));
             const HttpApp* app = app_;
@@ -211,7 +218,7 @@ public:
                     send(*shared_writer, *here, in_flight->closing);
                 } catch (const std::exception&) {
                 }
-                access_log(*request, *here, start);
+                access_log(*metrics, *request, *here, start);
                 return;
             }
             // Answered here when memory has it: no hand-over to a worker and back.
@@ -222,20 +229,22 @@ public:
                 } catch (const std::exception&) {
                     // The client went away; nothing to answer.
                 }
-                access_log(*request, *here, start);
+                access_log(*metrics, *request, *here, start);
                 return;
             }
             auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
             // Logins never take a general thread, so cheap requests never wait behind Argon2id.
-            WorkerPool* pool = cost == Cost::hashing ? hashing_ : general_;
-            const bool queued = pool->try_submit([app, request, shared_writer, start, token, in_flight] {
+            const bool hashing = cost == Cost::hashing;
+            WorkerPool* pool = hashing ? hashing_ : general_;
+            const bool queued = pool->try_submit([app, request, shared_writer, start, token, in_flight, metrics, hashing] {
+                if (hashing) metrics->observe_hashing_wait(std::chrono::steady_clock::now() - start);
                 const auto response = app->handle(*request);
                 try {
                     send(*shared_writer, response, in_flight->closing);
                 } catch (const std::exception&) {
                     // The client went away; nothing to answer.
                 }
-                access_log(*request, response, start);
+                access_log(*metrics, *request, response, start);
             });
             if (!queued) {
                 auto response = problem_response(Error{ErrorCode::unavailable, "serveur saturé"}, request->path);
@@ -243,7 +252,7 @@ public:
                 response.headers.emplace_back("X-Request-Id", request->request_id);
                 response.headers.emplace_back("X-Content-Type-Options", "nosniff");
                 send(*shared_writer, response, in_flight->closing);
-                access_log(*request, response, start);
+                access_log(*metrics, *request, response, start);
             }
         } catch (const std::exception& e) {
             log_json(spdlog::level::err, {{"event", "dispatch_failed"}, {"error", e.what()}});
@@ -256,6 +265,7 @@ private:
     WorkerPool* hashing_;
     Tarpit* tarpit_;
     InFlight* in_flight_;
+    Metrics* metrics_;
 };
 
 // The listening socket of `port`, found among the process's descriptors: Pistache 0.0.5 keeps it
@@ -288,6 +298,7 @@ int listening_socket(std::uint16_t port) {
 struct HttpServer::Impl {
     const HttpApp& app;
     ServerOptions options;
+    Metrics& metrics;
     WorkerPool general;
     WorkerPool hashing;
     InFlight in_flight;
@@ -296,16 +307,24 @@ struct HttpServer::Impl {
     bool stopped = false;
     bool accepting = true;
 
-    Impl(const HttpApp& a, ServerOptions o)
+    Impl(const HttpApp& a, ServerOptions o, Metrics& m)
         : app(a),
           options(o),
+          metrics(m),
           general(o.worker_threads == 0 ? default_worker_threads() : o.worker_threads, o.max_queued_requests),
           hashing(o.hashing_threads == 0 ? default_hashing_threads() : o.hashing_threads, o.max_queued_hashing, o.hashing_nice),
-          tarpit(o.refusal_delay, o.max_delayed_refusals, in_flight),
+          tarpit(o.refusal_delay, o.max_delayed_refusals, in_flight, m),
           endpoint(Address(o.host, Port(o.port))) {}
 };
 
-HttpServer::HttpServer(const HttpApp& app, ServerOptions options) : impl_(std::make_unique<Impl>(app, std::move(options))) {
+HttpServer::HttpServer(const HttpApp& app, ServerOptions options, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(app, std::move(options), metrics)) {
+    metrics.add_collector([this] {
+        return std::vector{gauge_family("guichet_hashing_queue_depth", "Requests that hash a password waiting for a thread.",
+                                        {{{}, static_cast<double>(impl_->hashing.queued())}}),
+                           gauge_family("guichet_http_requests_in_flight", "Requests between their parsing and their answer.",
+                                        {{{}, static_cast<double>(impl_->in_flight.count.load())}})};
+    });
     // Pistache answers in plain text when a request exceeds its own buffer, so its buffer is set
     // above our limit: requests between the two get our problem+json 413 from HttpApp. It is not
     // set higher because Pistache 0.0.5 rescans an unfinished request line or header from the
@@ -318,7 +337,7 @@ HttpServer::HttpServer(const HttpApp& app, ServerOptions options) : impl_(std::m
                     .maxRequestSize(hard_cap)
                     .maxResponseSize(8 * 1024 * 1024);
     impl_->endpoint.init(opts);
-    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->general, &impl_->hashing, &impl_->tarpit, &impl_->in_flight));
+    impl_->endpoint.setHandler(Http::make_handler<PistacheHandler>(&impl_->app, &impl_->general, &impl_->hashing, &impl_->tarpit, &impl_->in_flight, &impl_->metrics));
 }
 
 HttpServer::~HttpServer() { stop(); }

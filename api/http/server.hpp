@@ -9,6 +9,7 @@
 
 #include "api/http/app.hpp"
 #include "api/http/worker_pool.hpp"
+#include "api/metrics/metrics.hpp"
 
 namespace guichet::api {
 
@@ -30,7 +31,8 @@ struct ServerOptions {
 
 class HttpServer {
 public:
-    HttpServer(const HttpApp& app, ServerOptions options);
+    // Every answer is observed in `metrics`, which also gets the hashing queue's depth.
+    HttpServer(const HttpApp& app, ServerOptions options, Metrics& metrics);
     ~HttpServer();
     void start();  // returns once listening
     // Graceful shutdown, in this order: stop_accepting() closes the listening socket (new

@@ -41,6 +41,11 @@ WorkerPool::WorkerPool(unsigned threads, std::size_t max_queued, int nice) : max
 
 WorkerPool::~WorkerPool() { stop(); }
 
+std::size_t WorkerPool::queued() {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+}
+
 bool WorkerPool::try_submit(std::function<void()> task) {
     {
         std::lock_guard lock(mutex_);

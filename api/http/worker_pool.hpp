@@ -25,6 +25,7 @@ public:
     // False when the queue is full: the caller answers 503 at once rather than queue unbounded work.
     bool try_submit(std::function<void()> task);
     void stop();  // finishes queued tasks, then joins
+    std::size_t queued();  // tasks waiting for a thread (/metrics)
 
 private:
     void loop();

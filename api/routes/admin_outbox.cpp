@@ -94,25 +94,19 @@ void add_admin_outbox_routes(Router& router, Services& services) {
     router.add("GET", "/metrics", Body::none, Access::metrics, [&services](const HttpRequest&) {
         const auto stats = services.outbox.stats();
         const auto& c = services.delivery_counters;
-        std::string text;
-        text += "# HELP guichet_outbox_pending Messages waiting for delivery (email and SMS).\n";
-        text += "# TYPE guichet_outbox_pending gauge\n";
-        text += "guichet_outbox_pending " + std::to_string(stats.pending) + "\n";
-        text += "# HELP guichet_outbox_oldest_pending_seconds Age of the oldest message waiting for delivery.\n";
-        text += "# TYPE guichet_outbox_oldest_pending_seconds gauge\n";
-        text += "guichet_outbox_oldest_pending_seconds " + std::to_string(stats.oldest_pending_seconds) + "\n";
-        text += "# HELP guichet_messages_sent_total Messages accepted by the SMTP server or SMS provider (this process).\n";
-        text += "# TYPE guichet_messages_sent_total counter\n";
-        text += "guichet_messages_sent_total " + std::to_string(c.sent.load()) + "\n";
-        text += "# HELP guichet_messages_failed_total Failed delivery attempts (this process).\n";
-        text += "# TYPE guichet_messages_failed_total counter\n";
-        text += "guichet_messages_failed_total " + std::to_string(c.failed.load()) + "\n";
-        text += "# HELP guichet_messages_dead_total Messages given up as undeliverable (this process).\n";
-        text += "# TYPE guichet_messages_dead_total counter\n";
-        text += "guichet_messages_dead_total " + std::to_string(c.dead.load()) + "\n";
-        text += "# HELP guichet_messages_expired_total Messages whose life ended before they could be delivered (this process).\n";
-        text += "# TYPE guichet_messages_expired_total counter\n";
-        text += "guichet_messages_expired_total " + std::to_string(c.expired.load()) + "\n";
+        const auto one = [](double value) { return Samples{{{}, value}}; };
+        auto text = services.metrics.render({
+            gauge_family("guichet_outbox_pending", "Messages waiting for delivery (email and SMS).", one(static_cast<double>(stats.pending))),
+            gauge_family("guichet_outbox_oldest_pending_seconds", "Age of the oldest message waiting for delivery.",
+                         one(static_cast<double>(stats.oldest_pending_seconds))),
+            counter_family("guichet_messages_sent_total", "Messages accepted by the SMTP server or SMS provider (this process).",
+                           one(static_cast<double>(c.sent.load()))),
+            counter_family("guichet_messages_failed_total", "Failed delivery attempts (this process).", one(static_cast<double>(c.failed.load()))),
+            counter_family("guichet_messages_dead_total", "Messages given up as undeliverable (this process).",
+                           one(static_cast<double>(c.dead.load()))),
+            counter_family("guichet_messages_expired_total", "Messages whose life ended before they could be delivered (this process).",
+                           one(static_cast<double>(c.expired.load()))),
+        });
         return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}};
     });
 }

@@ -2,6 +2,7 @@
 // The route table of the service. Each file of api/routes/ adds the routes of one area; handlers
 // only translate JSON to a use-case call and its result back to JSON.
 #include "api/http/router.hpp"
+#include "api/metrics/metrics.hpp"
 #include "domain/health.hpp"
 #include "service/members/member_import.hpp"
 #include "domain/notifications/outbox.hpp"
@@ -24,6 +25,7 @@ namespace guichet::api {
 struct Services {
     ReadinessProbe& readiness;
     const Lifecycle& lifecycle;
+    const Metrics& metrics;
     const PasswordStrengthCheck& password_strength;
     MemberImport& member_import;
     OutboxAdmin& outbox;

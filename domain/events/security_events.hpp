@@ -3,7 +3,10 @@
 // read: logins and failures, locks and unlocks, codes sent, used or failed, temporary passwords,
 // reset links, password changes, and every agent action with the agent's id. Never a secret: no
 // password, code, token or answer; destinations only masked.
+#include <array>
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,6 +60,14 @@ struct RecordedSecurityEvent {
 // Port: the account's event log, written in the transaction of the change it records. Logins
 // are not written here: each opens a session, and list() shows every session of the account as a
 // login_succeeded event (detail: SessionInfo::opened_by); a login thus costs no extra write.
+// The security events this process recorded since it started, by kind, for /metrics (lockouts
+// are `account_locked`): counted once their transaction committed.
+struct SecurityEventCounters {
+    static constexpr std::size_t kinds = static_cast<std::size_t>(SecurityEventKind::letter_printed) + 1;
+    std::array<std::atomic<std::uint64_t>, kinds> by_kind{};
+    void add(SecurityEventKind kind) { ++by_kind[static_cast<std::size_t>(kind)]; }
+};
+
 class SecurityEventLog {
 public:
     virtual ~SecurityEventLog() = default;

@@ -29,6 +29,7 @@ SELECT kind, detail, agent_id, at FROM (
 void PgSecurityEventLog::record(const SecurityEvent& e) {
     const auto account = id_text(e.account_id);
     tx_.exec_prepared(event_record.name, or_null(account), std::string(to_string(e.kind)), e.detail, or_null(e.agent_id));
+    writes_.events.push_back(e.kind);
 }
 
 std::vector<RecordedSecurityEvent> PgSecurityEventLog::list(AccountId account, std::size_t limit) {

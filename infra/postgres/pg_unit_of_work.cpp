@@ -36,7 +36,7 @@ public:
           codes_(tx, cipher),
           throttle_(tx, cipher, lockout),
           sessions_(tx, cipher, read_cache, writes),
-          events_(tx),
+          events_(tx, writes),
           limits_(tx, cipher, limits, autocommit) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
@@ -102,7 +102,7 @@ namespace {
 // work runs once more (see the header). `Tx` is pqxx::work, or pqxx::nontransaction for reads.
 template <typename Tx>
 void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout, SessionCache* cache, LimitMemory* limits,
-              const std::function<void(Transaction&)>& work) {
+              SecurityEventCounters* counters, const std::function<void(Transaction&)>& work) {
     constexpr int kAttempts = 2;
     constexpr bool autocommit = std::is_same_v<Tx, pqxx::nontransaction>;
     for (int attempt = 1;; ++attempt) {
@@ -119,6 +119,8 @@ void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lock
             // caller's next request already sees what this one changed.
             if (cache)
                 for (auto account : writes.accounts) cache->forget_account(account);
+            if (counters)
+                for (auto kind : writes.events) counters->add(kind);
             return;
         } catch (const pqxx::in_doubt_error& e) {
             conn.discard();
@@ -135,7 +137,7 @@ void run_with(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lock
 
 void PgUnitOfWork::run(const std::function<void(Transaction&)>& work) {
     if (NoWaiting::active()) throw WouldWait();
-    run_with<pqxx::work>(pool_, cipher_, lockout_, cache_, limits_, work);
+    run_with<pqxx::work>(pool_, cipher_, lockout_, cache_, limits_, counters_, work);
 }
 
 void PgUnitOfWork::autocommit(const std::function<void(Transaction&)>& work) {
@@ -144,7 +146,7 @@ void PgUnitOfWork::autocommit(const std::function<void(Transaction&)>& work) {
         work(memory);
         return;
     }
-    run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, cache_, limits_, work);
+    run_with<pqxx::nontransaction>(pool_, cipher_, lockout_, cache_, limits_, counters_, work);
 }
 
 }  // namespace guichet::infra

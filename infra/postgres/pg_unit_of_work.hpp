@@ -13,10 +13,11 @@ class PgUnitOfWork final : public UnitOfWork {
 public:
     // With a `cache`, autocommit reads of live sessions may be served from it, and every unit of
     // work that commits evicts the accounts it changed (infra/postgres/session_cache.hpp).
-    // With `limits`, this process remembers the limits it took (limit_memory.hpp).
+    // With `limits`, this process remembers the limits it took (limit_memory.hpp); with
+    // `counters`, it counts the security events of the units of work that commit (/metrics).
     PgUnitOfWork(ConnectionPool& pool, const DataCipher& cipher, LockoutPolicy lockout = {}, SessionCache* cache = nullptr,
-                 LimitMemory* limits = nullptr)
-        : pool_(pool), cipher_(cipher), lockout_(lockout), cache_(cache), limits_(limits) {}
+                 LimitMemory* limits = nullptr, SecurityEventCounters* counters = nullptr)
+        : pool_(pool), cipher_(cipher), lockout_(lockout), cache_(cache), limits_(limits), counters_(counters) {}
     // Translates driver failures at the port: a lost connection or a commit in doubt becomes
     // guichet::Unavailable (503). When the connection broke before commit, the transaction
     // cannot have taken effect, so the work runs once more on a fresh connection: this is what
@@ -31,6 +32,7 @@ private:
     LockoutPolicy lockout_;
     SessionCache* cache_;
     LimitMemory* limits_;
+    SecurityEventCounters* counters_;
 };
 
 }  // namespace guichet::infra

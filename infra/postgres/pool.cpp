@@ -31,8 +31,13 @@ std::unique_ptr<pqxx::connection> ConnectionPool::open() {
 
 ConnectionPool::Lease ConnectionPool::acquire() {
     std::unique_lock lock(mutex_);
-    if (!freed_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty() || open_count_ < size_; }))
-        throw Unavailable("no database connection free");
+    if (idle_.empty() && open_count_ >= size_) {
+        const auto started = std::chrono::steady_clock::now();
+        const bool freed = freed_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty() || open_count_ < size_; });
+        ++waits_;
+        wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (!freed) throw Unavailable("no database connection free");
+    }
     if (!idle_.empty()) {
         auto conn = std::move(idle_.back());
         idle_.pop_back();
@@ -51,6 +56,11 @@ ConnectionPool::Lease ConnectionPool::acquire() {
 }
 
 void ConnectionPool::warm_up() { (void)acquire(); }
+
+ConnectionPool::Stats ConnectionPool::stats() {
+    std::lock_guard lock(mutex_);
+    return Stats{size_, open_count_, open_count_ - idle_.size(), waits_, wait_seconds_};
+}
 
 void ConnectionPool::discard_idle() {
     std::vector<std::unique_ptr<pqxx::connection>> closing;

@@ -6,6 +6,7 @@
 // server restarts.
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +50,13 @@ public:
     // too. Closing them now spares the next units of work from finding out one by one.
     void discard_idle();
 
+    struct Stats {
+        std::size_t size, open, in_use;
+        std::uint64_t waits;        // acquisitions that found every connection leased
+        double wait_seconds;        // their total wait
+    };
+    Stats stats();
+
 private:
     friend class Lease;
     void give_back(std::unique_ptr<pqxx::connection> conn);
@@ -61,6 +69,8 @@ private:
     std::condition_variable freed_;
     std::vector<std::unique_ptr<pqxx::connection>> idle_;
     std::size_t open_count_ = 0;  // idle + leased
+    std::uint64_t waits_ = 0;
+    double wait_seconds_ = 0;
 };
 
 }  // namespace guichet::infra

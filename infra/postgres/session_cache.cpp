@@ -20,14 +20,22 @@ std::optional<SessionCache::Entry> SessionCache::find(const std::string& session
 
 std::optional<SessionInfo> SessionCache::live_session(const std::string& session_id, std::chrono::system_clock::time_point now) const {
     auto hit = find(session_id);
-    if (!hit || !hit->session || hit->expires_at <= now) return std::nullopt;
+    if (!hit || !hit->session || hit->expires_at <= now) {
+        ++misses_;
+        return std::nullopt;
+    }
+    ++hits_;
     return std::move(hit->session);
 }
 
 std::optional<LiveProfile> SessionCache::live_profile(const std::string& session_id, AccountId account,
                                                          std::chrono::system_clock::time_point now) const {
     auto hit = find(session_id);
-    if (!hit || !hit->profile || hit->account_id != account || hit->expires_at <= now) return std::nullopt;
+    if (!hit || !hit->profile || hit->account_id != account || hit->expires_at <= now) {
+        ++misses_;
+        return std::nullopt;
+    }
+    ++hits_;
     return std::move(hit->profile);
 }
 

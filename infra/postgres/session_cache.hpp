@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "domain/accounts/account_repository.hpp"
+#include "domain/events/security_events.hpp"
 #include "domain/sessions/session.hpp"
 #include "domain/unit_of_work.hpp"
 
@@ -60,6 +61,9 @@ public:
     // Off: empty, serves nothing, stores nothing (the listener is not listening).
     void set_enabled(bool enabled);
     bool enabled() const;
+    // Reads of live sessions and profiles served from memory, and those that went to the database.
+    std::uint64_t hits() const { return hits_; }
+    std::uint64_t misses() const { return misses_; }
     std::size_t size() const;
 
 private:
@@ -71,6 +75,7 @@ private:
     std::unordered_map<std::string, Stored> entries_;
     std::uint64_t epoch_ = 0;
     bool enabled_ = false;
+    mutable std::atomic<std::uint64_t> hits_{0}, misses_{0};
     std::size_t capacity_;
     std::chrono::milliseconds ttl_;
 };
@@ -96,8 +101,11 @@ private:
 };
 
 // What a unit of work wrote that the cache may hold; evicted when (and only if) it commits.
+// What a unit of work wrote that matters once it commits: the accounts whose cached sessions
+// it evicts, and the security events it recorded (SecurityEventCounters).
 struct CacheWrites {
     std::vector<AccountId> accounts;
+    std::vector<SecurityEventKind> events;
     void account(AccountId id) { accounts.push_back(id); }
 };
 

@@ -178,4 +178,20 @@ check "… and 97 are answered account_locked" test "$(grep -c '^423$' "$E2E_DIR
 check "logs hold no NIR, password or token" \
   bash -c "! grep -qE '184027512345674|Ancien-Mot2passe|$REFRESH' $E2E_DIR/server-*.log"
 
+# What an operator sees of all this (issue 15): /metrics in Prometheus' text format, per process.
+scrape() { curl -s -H "Authorization: Bearer $GUICHET_METRICS_TOKEN" "$1/metrics"; }
+total() {  # total 'NAME{LABELS}': the sum of its value over the three processes
+  for base in "$first" "$second" "$third"; do scrape "$base"; done | grep -F "$1 " | awk '{ s += $2 } END { print s + 0 }'
+}
+at_least() { awk -v v="$(total "$1")" -v m="$2" 'BEGIN { exit !(v >= m) }'; }
+check "metrics: login outcomes, the 97 refused as locked (a Connect identity) among them" \
+  bash -c "$(declare -f scrape total at_least); first=$first second=$second third=$third GUICHET_METRICS_TOKEN=$GUICHET_METRICS_TOKEN; \
+    at_least 'guichet_logins_total{outcome=\"invalid_credentials\"}' 3 && at_least 'guichet_logins_total{outcome=\"connect_identity_locked\"}' 97 && at_least 'guichet_logins_total{outcome=\"account_locked\"}' 1"
+check "metrics: lockouts of accounts, from the security events committed" at_least 'guichet_security_events_total{kind="account_locked"}' 1
+BODY=$(scrape "$first")
+check "metrics: requests by route pattern, method and status, with a latency histogram" \
+  bash -c 'grep -q "^guichet_http_requests_total{method=\"POST\",route=\"/v1/sessions\",status=\"423\"} " <<<"$0" && grep -q "^guichet_http_request_duration_seconds_bucket{method=\"POST\",route=\"/v1/sessions\",le=\"+Inf\"} " <<<"$0"' "$BODY"
+check "metrics: the hashing queue, the database pool, the session cache and the build" \
+  bash -c 'for m in guichet_hashing_queue_depth guichet_hashing_queue_wait_seconds_count "guichet_db_pool_connections{state=\"in_use\"}" guichet_db_pool_waits_total "guichet_session_cache_lookups_total{result=\"hit\"}" "guichet_build_info{"; do grep -qF "$m" <<<"$0" || { echo "missing $m"; exit 1; }; done' "$BODY"
+
 finish

@@ -14,6 +14,7 @@ namespace guichet::testing {
 struct ServiceGraph {
     FakeReadiness readiness;
     Lifecycle lifecycle;
+    api::Metrics metrics;
     FakeUnitOfWork uow;
     FixedClock clock = test_clock();
     PasswordStrengthCheck strength{PasswordPolicy{}};
@@ -40,6 +41,7 @@ struct ServiceGraph {
     OutboxActions outbox_actions{uow};
     api::Services services{.readiness = readiness,
                            .lifecycle = lifecycle,
+                           .metrics = metrics,
                            .password_strength = strength,
                            .member_import = member_import,
                            .outbox = outbox,
