@@ -9,6 +9,7 @@
 #include "domain/codes/codes.hpp"
 #include "domain/limits/limits.hpp"
 #include "domain/lockout/login_throttle.hpp"
+#include "domain/retention/retention.hpp"
 #include "domain/sessions/session.hpp"
 
 namespace guichet {
@@ -66,6 +67,7 @@ struct Rules {
     int recovery_codes_per_flow = 4;              // the first and 3 more on request
     RequestRates rates;
     AbuseLimits abuse;
+    RetentionRules retention;  // what is purged when (GUICHET_EVENT_RETENTION_DAYS)
 
     // Every limit by its name, for GUICHET_RATE_LIMITS (infra/config.cpp) and the docs.
     std::vector<LimitPolicy*> limit_policies() {
