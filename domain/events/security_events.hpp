@@ -57,6 +57,8 @@ struct RecordedSecurityEvent {
 // Port: the account's event log, written in the transaction of the change it records. Logins
 // are not written here: each opens a session, and list() shows every session of the account as a
 // login_succeeded event (detail: SessionInfo::opened_by); a login thus costs no extra write.
+// When the purge forgets an ended session (domain/retention/retention.hpp), it records that
+// login here, at the session's creation time, so that the list shows the same logins.
 class SecurityEventLog {
 public:
     virtual ~SecurityEventLog() = default;
