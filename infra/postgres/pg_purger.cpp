@@ -74,12 +74,14 @@ SELECT count(*) AS purged FROM gone
 )sql");
 
 // GCRA rows whose theoretical arrival time has passed: such a row allows exactly what no row
-// allows (pg_limits.cpp, limit_take). Blocks [$1, $2) of the table (TID range scan, no index); a
-// row taken meanwhile is re-read and kept (its TAT is in the future again). Also answers the
-// table's size in blocks, where the sweep ends.
+// allows (pg_limits.cpp, limit_take). Blocks [$1, $2) of the table (TID range scan, no index),
+// locked and skipped like the other kinds. Also answers the table's size in blocks, where the
+// sweep ends.
 GUICHET_SQL(purge_rate_limits, R"sql(
 WITH gone AS (
-    DELETE FROM rate_limits WHERE ctid >= $1::tid AND ctid < $2::tid AND tat_us < $3::bigint RETURNING 1)
+    DELETE FROM rate_limits WHERE key = ANY(ARRAY(
+        SELECT key FROM rate_limits WHERE ctid >= $1::tid AND ctid < $2::tid AND tat_us < $3::bigint FOR UPDATE SKIP LOCKED))
+    RETURNING 1)
 SELECT (SELECT count(*) FROM gone) AS purged,
        pg_relation_size('rate_limits') / current_setting('block_size')::bigint AS blocks
 )sql");
