@@ -50,6 +50,8 @@ struct Config {
     std::chrono::milliseconds outbox_retry_base{180000};  // GUICHET_OUTBOX_RETRY_BASE_MS, first retry delay
     std::chrono::milliseconds outbox_poll{250};           // GUICHET_OUTBOX_POLL_MS, idle dispatcher wait
     std::chrono::seconds outbox_lease{60};                // GUICHET_OUTBOX_LEASE_SECONDS, reclaim after a crash
+    std::chrono::seconds purge_interval{300};             // GUICHET_PURGE_INTERVAL_SECONDS, 0..86400 (0: this process does not purge)
+    std::chrono::days event_retention{400};               // GUICHET_EVENT_RETENTION_DAYS, 30..3650: security events kept
     std::string log_level = "info";             // GUICHET_LOG_LEVEL: trace|debug|info|warn|error
     bool identifier_switch_required = true;     // GUICHET_IDENTIFIER_SWITCH: required|offered after a NIR login (seed 002)
     // GUICHET_RATE_LIMITS: "off" (every request rate off), and/or name=N/window items

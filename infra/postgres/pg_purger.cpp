@@ -202,6 +202,23 @@ private:
 
 }  // namespace
 
+std::string_view PgPurger::table_of(PurgeKind kind) {
+    switch (kind) {
+        case PurgeKind::flows: return "flows";
+        case PurgeKind::links: return "link_tokens";
+        case PurgeKind::codes: return "codes";
+        case PurgeKind::pending_passwords: return "accounts";
+        case PurgeKind::login_throttle: return "login_throttle";
+        case PurgeKind::rate_limits: return "rate_limits";
+        case PurgeKind::limit_windows: return "limit_windows";
+        case PurgeKind::sent_messages:
+        case PurgeKind::dead_messages: return "outbox";
+        case PurgeKind::sessions: return "sessions";
+        case PurgeKind::security_events: return "security_events";
+    }
+    return "unknown";
+}
+
 bool PgPurger::exclusively(const std::function<void(PurgeBatches&)>& work) {
     auto conn = pool_.acquire();
     try {

@@ -16,6 +16,8 @@ class PgPurger final : public Purger {
 public:
     PgPurger(ConnectionPool& pool, LockoutPolicy lockout) : pool_(pool), lockout_(lockout) {}
     bool exclusively(const std::function<void(PurgeBatches&)>& work) override;
+    // The table a kind is purged from (pending passwords: erased from accounts), for `guichet purge`.
+    static std::string_view table_of(PurgeKind kind);
 
 private:
     ConnectionPool& pool_;
