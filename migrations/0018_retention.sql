@@ -31,3 +31,12 @@ CREATE INDEX sessions_ended ON sessions (least(revoked_at, expires_at));
 CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
 
 CREATE INDEX security_events_created ON security_events (created_at);
+
+-- The session cache (0008) hears of every change to a session. A session the purge deletes ended
+-- long ago: its revocation was heard then, and the cache checks expiry itself, so its deletion
+-- tells no process anything; it is not notified (1,000 notifications a batch, each evicting the
+-- account's live entries in every process).
+DROP TRIGGER sessions_cache ON sessions;
+CREATE TRIGGER sessions_cache AFTER UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION guichet_cache_account_changed();
+CREATE TRIGGER sessions_cache_delete AFTER DELETE ON sessions FOR EACH ROW
+    WHEN (OLD.revoked_at IS NULL AND OLD.expires_at > now()) EXECUTE FUNCTION guichet_cache_account_changed();

@@ -358,3 +358,30 @@ TEST_CASE("retention: every batch reads its rows through the index of what makes
     }
     CHECK(explained.size() == expected.size());
 }
+
+TEST_CASE("retention: purging ended sessions tells the session caches nothing, deleting a live one still does", "[retention]") {
+    Db d;
+    accounts(d);
+    d.exec(R"sql(
+INSERT INTO sessions (id, account_id, created_at, last_used_at, expires_at, revoked_at) VALUES
+    ('revoked', 1, now() - interval '40 days', now() - interval '31 days', now() + interval '5 days', now() - interval '31 days'),
+    ('expired', 1, now() - interval '40 days', now() - interval '40 days', now() - interval '31 days', NULL),
+    ('live', 2, now(), now(), now() + interval '1 day', NULL);
+)sql");
+    // What every serve's CacheInvalidation listens to (migrations/0008).
+    struct Heard final : pqxx::notification_receiver {
+        std::vector<std::string> payloads;
+        explicit Heard(pqxx::connection_base& c) : pqxx::notification_receiver(c, "guichet_cache") {}
+        void operator()(const std::string& payload, int) override { payloads.push_back(payload); }
+    };
+    pqxx::connection listening(d.db.url());
+    Heard heard(listening);
+    Purging p(d.db.url());
+    CHECK((*p.purge.run())[PurgeKind::sessions] == 2);
+    d.exec("UPDATE sessions SET last_used_at = now() WHERE id = 'live'");  // a change is heard, as before
+    for (int i = 0; i < 50 && heard.payloads.empty(); ++i) listening.await_notification(0, 100000);
+    CHECK(heard.payloads == std::vector<std::string>{"a:2"});
+    d.exec("DELETE FROM sessions WHERE id = 'live'");
+    for (int i = 0; i < 50 && heard.payloads.size() < 2; ++i) listening.await_notification(0, 100000);
+    CHECK(heard.payloads == std::vector<std::string>{"a:2", "a:2"});
+}
