@@ -19,35 +19,21 @@ constexpr long long kPurgeLockKey = 0x6775696370757267;  // "guicpurg"
 // first, through the index of migrations/0018 on what makes them due, and answers their number.
 // The rows are locked by the sub-select that picks them (FOR UPDATE re-reads a row changed
 // meanwhile and keeps it only if still due), and a row another transaction holds is left for
-// the next purge (SKIP LOCKED): a purge never waits behind a request.
+// the next purge (SKIP LOCKED): a purge never waits behind a request. Most kinds differ only in
+// their table, its key, what makes a row due and the indexed expression it is ordered by:
+#define GUICHET_PURGE_DUE(table, key, due, order)                                                       \
+    "WITH gone AS (DELETE FROM " table " WHERE " key " = ANY(ARRAY(SELECT " key " FROM " table " WHERE " \
+    due " ORDER BY " order " LIMIT $2 FOR UPDATE SKIP LOCKED)) RETURNING 1) SELECT count(*) AS purged FROM gone"
 
 // Expired flows (an identifier switch's flow lives as long as its validation link: `extend`).
-GUICHET_SQL(purge_flows, R"sql(
-WITH gone AS (
-    DELETE FROM flows WHERE id = ANY(ARRAY(
-        SELECT id FROM flows WHERE expires_at < to_timestamp($1) ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED))
-    RETURNING 1)
-SELECT count(*) AS purged FROM gone
-)sql");
+GUICHET_SQL(purge_flows, GUICHET_PURGE_DUE("flows", "id", "expires_at < to_timestamp($1)", "expires_at"));
 
-// Links used or expired: a link is used before it expires, so it ended at least(used_at, expires_at).
-GUICHET_SQL(purge_links, R"sql(
-WITH gone AS (
-    DELETE FROM link_tokens WHERE token_hash = ANY(ARRAY(
-        SELECT token_hash FROM link_tokens WHERE least(used_at, expires_at) < to_timestamp($1)
-        ORDER BY least(used_at, expires_at) LIMIT $2 FOR UPDATE SKIP LOCKED))
-    RETURNING 1)
-SELECT count(*) AS purged FROM gone
-)sql");
-
-GUICHET_SQL(purge_codes, R"sql(
-WITH gone AS (
-    DELETE FROM codes WHERE id = ANY(ARRAY(
-        SELECT id FROM codes WHERE least(used_at, expires_at) < to_timestamp($1)
-        ORDER BY least(used_at, expires_at) LIMIT $2 FOR UPDATE SKIP LOCKED))
-    RETURNING 1)
-SELECT count(*) AS purged FROM gone
-)sql");
+// Links and codes used or expired: one is used before it expires, so it ended at
+// least(used_at, expires_at).
+GUICHET_SQL(purge_links, GUICHET_PURGE_DUE("link_tokens", "token_hash", "least(used_at, expires_at) < to_timestamp($1)",
+                                           "least(used_at, expires_at)"));
+GUICHET_SQL(purge_codes,
+            GUICHET_PURGE_DUE("codes", "id", "least(used_at, expires_at) < to_timestamp($1)", "least(used_at, expires_at)"));
 
 // A pending password past its expiry can no longer be used (LegacyLogin::pending_password_usable):
 // its hash is erased, the account stays.
@@ -63,15 +49,9 @@ SELECT count(*) AS purged FROM gone
 // Failures below the lock ($3, LockoutPolicy::max_failures) with no attempt since $1; a lock
 // stays. `failures < 3` is the predicate of the partial index (locks are not in it, so they cost
 // nothing to skip); with a lockout above 3 failures the counts from 3 up are merely kept.
-GUICHET_SQL(purge_login_throttle, R"sql(
-WITH gone AS (
-    DELETE FROM login_throttle WHERE identifier_key = ANY(ARRAY(
-        SELECT identifier_key FROM login_throttle
-        WHERE failures < 3 AND failures < $3::int AND updated_at < to_timestamp($1)
-        ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED))
-    RETURNING 1)
-SELECT count(*) AS purged FROM gone
-)sql");
+GUICHET_SQL(purge_login_throttle,
+            GUICHET_PURGE_DUE("login_throttle", "identifier_key",
+                              "failures < 3 AND failures < $3::int AND updated_at < to_timestamp($1)", "updated_at"));
 
 // GCRA rows whose theoretical arrival time has passed: such a row allows exactly what no row
 // allows (pg_limits.cpp, limit_take). Blocks [$1, $2) of the table (TID range scan, no index),
@@ -88,35 +68,16 @@ SELECT (SELECT count(*) FROM gone) AS purged,
 
 // Exact windows whose every event has left the window (expires_us: the newest event + the
 // window, written by window_take), in microseconds since the epoch ($1).
-GUICHET_SQL(purge_limit_windows, R"sql(
-WITH gone AS (
-    DELETE FROM limit_windows WHERE key = ANY(ARRAY(
-        SELECT key FROM limit_windows WHERE expires_us < $1::bigint ORDER BY expires_us LIMIT $2 FOR UPDATE SKIP LOCKED))
-    RETURNING 1)
-SELECT count(*) AS purged FROM gone
-)sql");
+GUICHET_SQL(purge_limit_windows, GUICHET_PURGE_DUE("limit_windows", "key", "expires_us < $1::bigint", "expires_us"));
 
 // Sent messages and printed letters (their parameters were erased when sent).
-GUICHET_SQL(purge_sent_messages, R"sql(
-WITH gone AS (
-    DELETE FROM outbox WHERE id = ANY(ARRAY(
-        SELECT id FROM outbox WHERE status = 'sent' AND sent_at < to_timestamp($1) ORDER BY sent_at LIMIT $2
-        FOR UPDATE SKIP LOCKED))
-    RETURNING 1)
-SELECT count(*) AS purged FROM gone
-)sql");
+GUICHET_SQL(purge_sent_messages, GUICHET_PURGE_DUE("outbox", "id", "status = 'sent' AND sent_at < to_timestamp($1)", "sent_at"));
 
 // Dead messages, and expired ones (never sent: what they carried stopped working first), by the
 // time their last attempt was due (marking them dead or expired leaves it there); an agent's
 // retry makes a dead one pending again, which no purge touches.
-GUICHET_SQL(purge_dead_messages, R"sql(
-WITH gone AS (
-    DELETE FROM outbox WHERE id = ANY(ARRAY(
-        SELECT id FROM outbox WHERE status IN ('dead', 'expired') AND next_attempt_at < to_timestamp($1)
-        ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED))
-    RETURNING 1)
-SELECT count(*) AS purged FROM gone
-)sql");
+GUICHET_SQL(purge_dead_messages, GUICHET_PURGE_DUE("outbox", "id", "status IN ('dead', 'expired') AND next_attempt_at < to_timestamp($1)",
+                                                   "next_attempt_at"));
 
 // Sessions revoked or expired before $1, with their refresh tokens (the foreign key is checked
 // at the end of the statement, when both are gone). The account's event list shows each session
@@ -137,13 +98,10 @@ WITH due AS (
 SELECT count(*) AS purged FROM gone
 )sql");
 
-GUICHET_SQL(purge_security_events, R"sql(
-WITH gone AS (
-    DELETE FROM security_events WHERE id = ANY(ARRAY(
-        SELECT id FROM security_events WHERE created_at < to_timestamp($1) ORDER BY created_at LIMIT $2))
-    RETURNING 1)
-SELECT count(*) AS purged FROM gone
-)sql");
+// Security events past GUICHET_EVENT_RETENTION_DAYS (no request holds one: they are only added).
+GUICHET_SQL(purge_security_events, GUICHET_PURGE_DUE("security_events", "id", "created_at < to_timestamp($1)", "created_at"));
+
+#undef GUICHET_PURGE_DUE
 
 std::int64_t micros(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();

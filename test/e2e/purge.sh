@@ -76,9 +76,9 @@ check "… and the event past 400 days is gone" json_true '[.[] | select(.kind =
 OUT=$("$GUICHET_BIN" purge 2>&1)
 check "a second purge finds nothing" grep -q '^purged 0 rows in' <<<"$OUT"
 
-# Another process holds the purge's lock for 2 s: guichet purge waits for it, then purges.
+# Another process holds the purge's lock for 3 s: guichet purge waits for it, then purges.
 LOCK_KEY=$((0x6775696370757267))
-psql -qtA "$(db_url)" -c "SELECT pg_advisory_lock($LOCK_KEY)" -c "SELECT pg_sleep(2)" >/dev/null &
+psql -qtA "$(db_url)" -c "SELECT pg_advisory_lock($LOCK_KEY)" -c "SELECT pg_sleep(3)" >/dev/null &
 HELPER_PIDS+=("$!")
 held() { [ "$(sql "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()")" = 1 ]; }
 wait_for 10 held

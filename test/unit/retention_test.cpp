@@ -17,6 +17,14 @@ namespace {
 
 std::chrono::system_clock::time_point cutoff(const PurgeCutoffs& c, PurgeKind kind) { return c[static_cast<std::size_t>(kind)]; }
 
+// A purge of batches of 1,000 over a fake purger, at the tests' fixed time.
+struct Purging {
+    FakePurger purger;
+    FixedClock clock = test_clock();
+    RetentionRules rules;
+    Purge purge{purger, clock, rules, 1000};
+};
+
 }  // namespace
 
 TEST_CASE("retention: each kind is due after its own time, limits as soon as they allow a whole quota again", "[retention]") {
@@ -47,13 +55,11 @@ TEST_CASE("retention: every kind has its own stable name", "[retention]") {
 }
 
 TEST_CASE("retention: a purge takes every kind batch by batch until less than a batch is left", "[retention]") {
-    FakePurger purger;
+    Purging p;
+    auto& [purger, clock, rules, purge] = p;
     purger.due[PurgeKind::flows] = 2500;
     purger.due[PurgeKind::sessions] = 1000;
     purger.due[PurgeKind::security_events] = 7;
-    const auto clock = test_clock();
-    const RetentionRules rules;
-    Purge purge(purger, clock, rules, 1000);
     const auto counts = purge.run();
     REQUIRE(counts);
     CHECK((*counts)[PurgeKind::flows] == 2500);
@@ -77,23 +83,19 @@ TEST_CASE("retention: a purge takes every kind batch by batch until less than a 
 }
 
 TEST_CASE("retention: while another process purges, a purge does nothing and says so", "[retention]") {
-    FakePurger purger;
+    Purging p;
+    auto& [purger, clock, rules, purge] = p;
     purger.due[PurgeKind::flows] = 10;
     purger.busy = true;
-    const auto clock = test_clock();
-    const RetentionRules rules;
-    Purge purge(purger, clock, rules);
     CHECK_FALSE(purge.run());
     CHECK(purger.batches.empty());
     CHECK(purger.due[PurgeKind::flows] == 10);
 }
 
 TEST_CASE("retention: a purge asked to stop stops between two batches and keeps what it purged", "[retention]") {
-    FakePurger purger;
+    Purging p;
+    auto& [purger, clock, rules, purge] = p;
     purger.due[PurgeKind::flows] = 5000;
-    const auto clock = test_clock();
-    const RetentionRules rules;
-    Purge purge(purger, clock, rules, 1000);
     int asked = 0;
     const auto counts = purge.run([&] { return ++asked < 2; });
     REQUIRE(counts);
@@ -103,11 +105,9 @@ TEST_CASE("retention: a purge asked to stop stops between two batches and keeps 
 }
 
 TEST_CASE("retention: the loop purges every interval, reports only what deleted something, and stops at once", "[retention]") {
-    FakePurger purger;
+    Purging p;
+    auto& [purger, clock, rules, purge] = p;
     purger.due[PurgeKind::codes] = 3;
-    const auto clock = test_clock();
-    const RetentionRules rules;
-    Purge purge(purger, clock, rules);
     std::mutex mutex;
     std::vector<PurgeReport> reports;
     std::atomic<int> errors{0};
