@@ -26,6 +26,7 @@
 #include "infra/csv/member_csv.hpp"
 #include "infra/postgres/migrations.hpp"
 #include "infra/postgres/pg_outbox.hpp"
+#include "infra/postgres/pg_purger.hpp"
 #include "infra/postgres/pg_readiness_probe.hpp"
 #include "infra/postgres/pg_unit_of_work.hpp"
 #include "infra/postgres/pool.hpp"
@@ -42,6 +43,7 @@
 #include "service/passwords/password_change.hpp"
 #include "service/personalisation/contact_details.hpp"
 #include "service/passwords/password_strength.hpp"
+#include "service/retention/purge.hpp"
 
 namespace {
 
@@ -55,6 +57,7 @@ int usage(std::ostream& out, int code) {
            "  serve                      serve the HTTP API on GUICHET_LISTEN\n"
            "  migrate                    apply pending database migrations\n"
            "  import-members FILE.csv    upsert member records (all or nothing)\n"
+           "  purge                      delete now what retention no longer keeps (docs/SECURITY.md)\n"
            "Configuration: GUICHET_* environment variables (see README.md).\n";
     return code;
 }
@@ -110,6 +113,38 @@ int run_import(const infra::Config& config, const std::string& file) {
     return 0;
 }
 
+// Retention (domain/retention/retention.hpp): the one number of it that is configured.
+Rules rules_from(const infra::Config& config) {
+    Rules rules;
+    rules.retention.security_events = config.event_retention;
+    return rules;
+}
+
+int run_purge(const infra::Config& config) {
+    const Rules rules = rules_from(config);
+    infra::ConnectionPool pool(config.database_url, 1);
+    infra::PgPurger purger(pool, rules.lockout);
+    infra::SystemClock clock;
+    Purge purge(purger, clock, rules.retention);
+    // A `guichet serve` purging now ends within its batches: wait for it rather than fail.
+    for (int waited = 0; waited <= 60; ++waited) {
+        if (waited > 0) std::this_thread::sleep_for(std::chrono::seconds(1));
+        const auto started = std::chrono::steady_clock::now();
+        const auto counts = purge.run();
+        if (!counts) {
+            if (waited == 0) std::cerr << "guichet: another process is purging this database; waiting for it\n";
+            continue;
+        }
+        for (const auto kind : kPurgeKinds)
+            std::cout << to_string(kind) << " (" << infra::PgPurger::table_of(kind) << "): " << (*counts)[kind] << "\n";
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        std::cout << "purged " << counts->total() << " rows in " << took.count() << " s\n";
+        return 0;
+    }
+    std::cerr << "guichet: another process is still purging this database after 60 s; try again later\n";
+    return kExitFailure;
+}
+
 // GUICHET_RATE_LIMITS over the defaults of SPEC.md §2 (names checked by infra/config.cpp).
 void apply_limit_overrides(Rules& rules, const std::vector<infra::LimitOverride>& overrides) {
     for (const auto& o : overrides)
@@ -157,9 +192,9 @@ void add_process_metrics(api::Metrics& metrics, infra::ConnectionPool& pool, con
 // The convention of Kubernetes and load balancers: not ready at once, still serving during the
 // delay (a second signal cuts it short: Ctrl-C twice), then no new connection, the requests in
 // flight finished (hashes included), the delivery threads' sends finished and their claims
-// released; all within the grace, or the process exits 1 at its end.
+// released, the purge stopped between two batches; all within the grace, or the process exits 1 at its end.
 int stop_gracefully(int signal, const sigset_t& signals, const infra::Config& config, Lifecycle& lifecycle,
-                    api::HttpServer& server, DispatchLoop* delivery) {
+                    api::HttpServer& server, DispatchLoop* delivery, PurgeLoop* purging) {
     const auto started = std::chrono::steady_clock::now();
     const auto deadline = started + config.shutdown_grace;
     lifecycle.stopping = true;
@@ -181,6 +216,7 @@ int stop_gracefully(int signal, const sigset_t& signals, const infra::Config& co
     const bool idle = server.wait_idle(deadline);
     server.stop();
     if (delivery) delivery->stop();
+    if (purging) purging->stop();  // ends between two batches
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     api::log_json(spdlog::level::info, {{"event", "stopped"}, {"idle", idle}, {"duration_ms", took.count()}});
     return 0;
@@ -212,7 +248,7 @@ int run_serve(const infra::Config& config) {
         cache_invalidation->wait_listening(std::chrono::seconds(5));
     }
     // The rules of SPEC.md §2, one object for every use case (domain/rules.hpp).
-    Rules rules;
+    Rules rules = rules_from(config);
     rules.sessions.identifier_switch_required = config.identifier_switch_required;
     apply_limit_overrides(rules, config.rate_limits);
     infra::LimitMemory limit_memory;  // refusals and leases this process knows (limit_memory.hpp)
@@ -266,6 +302,12 @@ int run_serve(const infra::Config& config) {
     IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, rules, config.brand);
     OutboxActions outbox_actions(uow);
     Lifecycle lifecycle;
+    // Retention: what is due goes every GUICHET_PURGE_INTERVAL_SECONDS, one process at a time, on
+    // a connection of its own (opened at the first purge) that holds the purge's advisory lock,
+    // so that a long purge takes none of the requests' connections.
+    infra::ConnectionPool purge_pool(config.database_url, 1);
+    infra::PgPurger purger(purge_pool, rules.lockout);
+    Purge purge(purger, clock, rules.retention);
     api::Services services{.readiness = readiness,
                            .lifecycle = lifecycle,
                            .metrics = metrics,
@@ -310,6 +352,16 @@ int run_serve(const infra::Config& config) {
                                {"error", e.error}});
             },
             [](const std::string& error) { api::log_json(spdlog::level::warn, {{"event", "delivery_error"}, {"error", error}}); });
+    std::optional<PurgeLoop> purging;
+    if (config.purge_interval.count() > 0)
+        purging.emplace(
+            purge, config.purge_interval, std::chrono::milliseconds(10),
+            [](const PurgeReport& report) {
+                nlohmann::json line{{"event", "purge"}, {"rows", report.counts.total()}, {"ms", report.took.count()}};
+                for (const auto kind : kPurgeKinds) line[std::string(to_string(kind))] = report.counts[kind];
+                api::log_json(spdlog::level::info, std::move(line));
+            },
+            [](const std::string& error) { api::log_json(spdlog::level::warn, {{"event", "purge_error"}, {"error", error}}); });
     api::log_json(spdlog::level::info, {{"event", "listening"},
                                         {"url", "http://" + config.listen_host + ":" + std::to_string(server.port())},
                                         {"admin_api", config.admin_token.has_value()},
@@ -321,7 +373,8 @@ int run_serve(const infra::Config& config) {
 
     int received = 0;
     sigwait(&signals, &received);
-    return stop_gracefully(received, signals, config, lifecycle, server, delivery ? &*delivery : nullptr);
+    return stop_gracefully(received, signals, config, lifecycle, server, delivery ? &*delivery : nullptr,
+                           purging ? &*purging : nullptr);
 }
 
 }  // namespace
@@ -337,6 +390,10 @@ int main(int argc, char** argv) {
         if (command == "migrate" && argc == 2) {
             auto config = configuration(infra::ConfigNeeds::database_only);
             return config ? run_migrate(*config) : kExitConfig;
+        }
+        if (command == "purge" && argc == 2) {
+            auto config = configuration(infra::ConfigNeeds::database_only);
+            return config ? run_purge(*config) : kExitConfig;
         }
         if (command == "import-members" && argc == 3) {
             auto config = configuration(infra::ConfigNeeds::database_only);

@@ -11,6 +11,7 @@
 #include "domain/lockout/login_throttle.hpp"
 #include "domain/notifications/message.hpp"
 #include "domain/password/temporary_password.hpp"
+#include "domain/retention/retention.hpp"
 #include "domain/sessions/session.hpp"
 
 namespace guichet {
@@ -89,6 +90,8 @@ struct Rules {
         }
         return notice_lifetime;
     }
+
+    RetentionRules retention;  // what is purged when (GUICHET_EVENT_RETENTION_DAYS)
 
     // Every limit by its name, for GUICHET_RATE_LIMITS (infra/config.cpp) and the docs.
     std::vector<LimitPolicy*> limit_policies() {

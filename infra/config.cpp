@@ -398,6 +398,14 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
         return fail("GUICHET_SHUTDOWN_GRACE_SECONDS", "must be longer than GUICHET_SHUTDOWN_DELAY_SECONDS (" +
                                                           std::to_string(config.shutdown_delay.count()) + " s)");
 
+    // Retention (domain/retention/retention.hpp).
+    number = static_cast<std::uint64_t>(config.purge_interval.count());
+    if (auto error = read_number(env, "GUICHET_PURGE_INTERVAL_SECONDS", 0, 86400, number)) return error;
+    config.purge_interval = std::chrono::seconds(number);
+    number = static_cast<std::uint64_t>(config.event_retention.count());
+    if (auto error = read_number(env, "GUICHET_EVENT_RETENTION_DAYS", 30, 3650, number)) return error;
+    config.event_retention = std::chrono::days(number);
+
     if (auto mode = env("GUICHET_IDENTIFIER_SWITCH")) {
         if (*mode != "required" && *mode != "offered") return fail("GUICHET_IDENTIFIER_SWITCH", "must be required or offered" + got(*mode));
         config.identifier_switch_required = *mode == "required";

@@ -53,6 +53,8 @@ struct Config {
     // notice), then draining; the process is gone within the grace (Kubernetes gives 30 s).
     std::chrono::seconds shutdown_delay{5};               // GUICHET_SHUTDOWN_DELAY_SECONDS
     std::chrono::seconds shutdown_grace{25};              // GUICHET_SHUTDOWN_GRACE_SECONDS
+    std::chrono::seconds purge_interval{300};             // GUICHET_PURGE_INTERVAL_SECONDS, 0..86400 (0: this process does not purge)
+    std::chrono::days event_retention{400};               // GUICHET_EVENT_RETENTION_DAYS, 30..3650: security events kept
     std::string log_level = "info";             // GUICHET_LOG_LEVEL: trace|debug|info|warn|error
     bool identifier_switch_required = true;     // GUICHET_IDENTIFIER_SWITCH: required|offered after a NIR login (seed 002)
     // GUICHET_RATE_LIMITS: "off" (every request rate off), and/or name=N/window items

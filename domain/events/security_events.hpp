@@ -57,9 +57,6 @@ struct RecordedSecurityEvent {
     std::chrono::system_clock::time_point at;
 };
 
-// Port: the account's event log, written in the transaction of the change it records. Logins
-// are not written here: each opens a session, and list() shows every session of the account as a
-// login_succeeded event (detail: SessionInfo::opened_by); a login thus costs no extra write.
 // The security events this process recorded since it started, by kind, for /metrics (lockouts
 // are `account_locked`): counted once their transaction committed.
 struct SecurityEventCounters {
@@ -68,6 +65,11 @@ struct SecurityEventCounters {
     void add(SecurityEventKind kind) { ++by_kind[static_cast<std::size_t>(kind)]; }
 };
 
+// Port: the account's event log, written in the transaction of the change it records. Logins
+// are not written here: each opens a session, and list() shows every session of the account as a
+// login_succeeded event (detail: SessionInfo::opened_by); a login thus costs no extra write.
+// When the purge forgets an ended session (domain/retention/retention.hpp), it records that
+// login here, at the session's creation time, so that the list shows the same logins.
 class SecurityEventLog {
 public:
     virtual ~SecurityEventLog() = default;

@@ -25,12 +25,17 @@ RETURNING tat_us, allowed
 
 // window_take (domain/limits/limits.cpp) in SQL: $2 now, $3 the window in microseconds, $4 the
 // quota. The old row's times within the window are kept; now is added when fewer than the quota
-// remain. Both SET expressions read the same old row.
+// remain. Every SET expression reads the same old row. expires_us, when the newest event leaves
+// the window, is what the purge reads (pg_purger.cpp): refused, the newest old event is within
+// the window (the quota of them is), and allowed, now is the newest.
 GUICHET_SQL(window_take, R"sql(
-INSERT INTO limit_windows AS w (key, events_us, allowed)
-VALUES ($1::bytea, ARRAY[$2::bigint], true)
+INSERT INTO limit_windows AS w (key, events_us, allowed, expires_us)
+VALUES ($1::bytea, ARRAY[$2::bigint], true, $2::bigint + $3::bigint)
 ON CONFLICT (key) DO UPDATE SET
     allowed = (SELECT count(*) FROM unnest(w.events_us) AS e WHERE e > $2::bigint - $3::bigint) < $4::int,
+    expires_us = greatest((SELECT max(e) FROM unnest(w.events_us) AS e),
+                          CASE WHEN (SELECT count(*) FROM unnest(w.events_us) AS e WHERE e > $2::bigint - $3::bigint) < $4::int
+                               THEN $2::bigint END) + $3::bigint,
     events_us = (SELECT coalesce(array_agg(e ORDER BY e), '{}'::bigint[]) FROM (
         SELECT e FROM unnest(w.events_us) AS e WHERE e > $2::bigint - $3::bigint
         UNION ALL

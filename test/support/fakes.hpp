@@ -14,6 +14,7 @@
 #include "domain/notifications/sender.hpp"
 #include "domain/password/hasher.hpp"
 #include "domain/random.hpp"
+#include "domain/retention/purger.hpp"
 #include "domain/rules.hpp"
 #include "domain/unit_of_work.hpp"
 
@@ -831,6 +832,37 @@ class SettableClock final : public Clock {
 public:
     std::chrono::system_clock::time_point t = test_clock().now();
     std::chrono::system_clock::time_point now() const override { return t; }
+};
+
+// Purger: `due` rows of each kind, purged at most `limit` a batch; `busy` stands for another
+// process purging. Records every batch asked, with its cutoffs.
+class FakePurger final : public Purger, public PurgeBatches {
+public:
+    std::map<PurgeKind, std::uint64_t> due;
+    bool busy = false;
+    std::vector<PurgeKind> batches;
+    std::vector<PurgeCutoffs> cutoffs;
+
+    bool exclusively(const std::function<void(PurgeBatches&)>& work) override {
+        if (busy) return false;
+        busy = true;
+        try {
+            work(*this);
+        } catch (...) {
+            busy = false;
+            throw;
+        }
+        busy = false;
+        return true;
+    }
+    PurgeBatch purge_batch(PurgeKind kind, const PurgeCutoffs& at, std::size_t limit) override {
+        batches.push_back(kind);
+        cutoffs.push_back(at);
+        auto& left = due[kind];
+        const auto purged = std::min<std::uint64_t>(left, limit);
+        left -= purged;
+        return {purged, purged == limit};
+    }
 };
 
 class FakeReadiness final : public ReadinessProbe {

@@ -74,6 +74,8 @@ TEST_CASE("config: the documented defaults apply when only the required variable
     CHECK(config->worker_threads == 0);
     CHECK(config->hashing_threads == 0);
     CHECK(config->db_pool_size == 8);
+    CHECK(config->purge_interval == std::chrono::minutes(5));
+    CHECK(config->event_retention == std::chrono::days(400));  // issue 15: security events kept 400 days
     CHECK(config->log_level == "info");
     for (std::size_t i = 0; i < 32; ++i) {
         CHECK(config->data_key[i] == i + 1);
@@ -101,6 +103,8 @@ TEST_CASE("config: every variable is read when set", "[config]") {
     env["GUICHET_WORKER_THREADS"] = "4";
     env["GUICHET_HASHING_THREADS"] = "6";
     env["GUICHET_DB_POOL_SIZE"] = "256";
+    env["GUICHET_PURGE_INTERVAL_SECONDS"] = "60";
+    env["GUICHET_EVENT_RETENTION_DAYS"] = "730";
     env["GUICHET_LOG_LEVEL"] = "debug";
     const auto config = load(env);
     REQUIRE(config.has_value());
@@ -124,6 +128,8 @@ TEST_CASE("config: every variable is read when set", "[config]") {
     CHECK(config->worker_threads == 4);
     CHECK(config->hashing_threads == 6);
     CHECK(config->db_pool_size == 256);
+    CHECK(config->purge_interval == std::chrono::seconds(60));
+    CHECK(config->event_retention == std::chrono::days(730));
     CHECK(config->log_level == "debug");
 
     env["GUICHET_MAIL_FROM"] = "Espace adhérent <ne-pas-repondre@mgen.fr>";
@@ -373,6 +379,11 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     refused("GUICHET_DB_POOL_SIZE", " 8");
     refused("GUICHET_SESSION_CACHE_TTL_MS", "60001");
     refused("GUICHET_SESSION_CACHE_TTL_MS", "5s");
+    refused("GUICHET_PURGE_INTERVAL_SECONDS", "86401");
+    refused("GUICHET_PURGE_INTERVAL_SECONDS", "5m");
+    refused("GUICHET_EVENT_RETENTION_DAYS", "29");  // events must outlive the month an agent may need to look back
+    refused("GUICHET_EVENT_RETENTION_DAYS", "3651");
+    refused("GUICHET_EVENT_RETENTION_DAYS", "0");
     refused("GUICHET_IDENTIFIER_SWITCH", "optional");
     refused("GUICHET_IDENTIFIER_SWITCH", "Required");
 
@@ -382,6 +393,8 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     env["GUICHET_HASHING_THREADS"] = "0";
     env["GUICHET_DB_POOL_SIZE"] = "1";
     env["GUICHET_SESSION_CACHE_TTL_MS"] = "0";  // no cache
+    env["GUICHET_PURGE_INTERVAL_SECONDS"] = "0";  // this process does not purge
+    env["GUICHET_EVENT_RETENTION_DAYS"] = "30";
     env["GUICHET_IDENTIFIER_SWITCH"] = "offered";
     const auto config = load(env);
     REQUIRE(config.has_value());
@@ -390,6 +403,8 @@ TEST_CASE("config: numbers must be whole and within their range", "[config]") {
     CHECK(config->hashing_threads == 0);
     CHECK(config->db_pool_size == 1);
     CHECK(config->session_cache_ttl.count() == 0);
+    CHECK(config->purge_interval.count() == 0);
+    CHECK(config->event_retention == std::chrono::days(30));
     CHECK(load(minimal())->session_cache_ttl == std::chrono::seconds(5));
     CHECK_FALSE(config->identifier_switch_required);
     CHECK(load(minimal())->identifier_switch_required);  // seed 002: the NIR may no longer identify members
