@@ -347,6 +347,7 @@ int run_serve(const infra::Config& config) {
                 api::log_json(e.status == MessageStatus::sent ? spdlog::level::info : spdlog::level::warn,
                               {{"event", "delivery"},
                                {"message_id", e.id},
+                               {"trace_id", e.trace_id},
                                {"channel", to_string(e.channel)},
                                {"outcome", e.status == MessageStatus::pending ? "retry" : to_string(e.status)},
                                {"error", e.error}});

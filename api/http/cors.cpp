@@ -39,7 +39,7 @@ HttpResponse preflight_response(const HttpRequest& request, const std::vector<co
     // Cached by the browser for 10 minutes: one preflight per path, not one per call.
     return HttpResponse{204, "", "", {{"Access-Control-Allow-Origin", *origin},
                                       {"Access-Control-Allow-Methods", allow},
-                                      {"Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id"},
+                                      {"Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id, traceparent"},
                                       {"Access-Control-Max-Age", "600"}}};
 }
 

@@ -20,6 +20,7 @@ struct HttpRequest {
     std::map<std::string, std::string> headers;  // names lower-cased
     std::string body;
     std::string request_id;
+    std::string trace_id;                        // W3C: the caller's traceparent's, or one started here
     std::string peer;                            // the TCP peer's address
     // Filled by the router and the app before the handler runs:
     std::map<std::string, std::string> params;   // {id} segments of the route pattern

@@ -16,7 +16,9 @@
 #include <thread>
 #include <random>
 
+#include "api/http/trace_context.hpp"
 #include "api/log.hpp"
+#include "domain/trace.hpp"
 #include "domain/text.hpp"
 #include "api/problem.hpp"
 
@@ -26,16 +28,20 @@ namespace {
 
 using namespace Pistache;
 
+std::string random_hex(std::size_t digits) {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string id(digits, '0');
+    for (auto& c : id) c = hex[rng() % 16];
+    return id;
+}
+
 // A caller's X-Request-Id is kept when it is a plausible id; otherwise we make one.
 std::string request_id_for(const std::optional<std::string>& given) {
     if (given && !given->empty() && given->size() <= 64 &&
         std::all_of(given->begin(), given->end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }))
         return *given;
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string id(24, '0');
-    for (auto& c : id) c = hex[rng() % 16];
-    return id;
+    return random_hex(24);
 }
 
 HttpRequest translate(const Http::Request& in) {
@@ -54,6 +60,8 @@ HttpRequest translate(const Http::Request& in) {
     out.body = in.body();
     out.peer = in.address().host();
     out.request_id = request_id_for(out.header("x-request-id"));
+    const auto traceparent = out.header("traceparent");
+    out.trace_id = (traceparent ? trace_id_of(*traceparent) : std::nullopt).value_or(random_hex(32));
     return out;
 }
 
@@ -108,6 +116,7 @@ void access_log(Metrics& metrics, const HttpRequest& request, const HttpResponse
     // The route pattern, not the path: paths and query strings can carry identifiers.
     log_json(spdlog::level::info, {{"event", "http_request"},
                                    {"request_id", request.request_id},
+                                   {"trace_id", request.trace_id},
                                    {"method", request.method},
                                    {"route", request.route.empty() ? "(none)" : request.route},
                                    {"status", response.status},
@@ -238,6 +247,7 @@ public:
             WorkerPool* pool = hashing ? hashing_ : general_;
             const bool queued = pool->try_submit([app, request, shared_writer, start, token, in_flight, metrics, hashing] {
                 if (hashing) metrics->observe_hashing_wait(std::chrono::steady_clock::now() - start);
+                const TraceScope trace(request->trace_id);  // what it queues carries the trace
                 const auto response = app->handle(*request);
                 try {
                     send(*shared_writer, response, in_flight->closing);

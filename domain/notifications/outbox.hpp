@@ -16,6 +16,7 @@ struct ClaimedMessage {
     int attempts;                            // including this one
     std::optional<OutgoingMessage> message;  // empty when it can no longer be read (wrong key)
     std::chrono::milliseconds age{0};        // since it was queued, by the database's clock
+    std::string trace_id{};                  // of the request that queued it (domain/trace.hpp), or empty
 };
 
 class OutboxQueue {

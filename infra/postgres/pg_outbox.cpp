@@ -7,6 +7,7 @@
 #include <pqxx/transaction>
 
 #include "domain/notifications/templates.hpp"
+#include "domain/trace.hpp"
 #include "domain/unit_of_work.hpp"
 #include "infra/postgres/conversions.hpp"
 #include "infra/postgres/statement.hpp"
@@ -16,7 +17,7 @@ namespace guichet::infra {
 namespace {
 
 GUICHET_SQL(outbox_enqueue, R"sql(
-INSERT INTO outbox (channel, recipient, kind, params_cipher) VALUES ($1, $2, $3, $4) RETURNING id
+INSERT INTO outbox (channel, recipient, kind, params_cipher, trace_id) VALUES ($1, $2, $3, $4, nullif($5, '')) RETURNING id
 )sql");
 
 // Due messages, and those whose dispatcher died mid-send (lease expired). SKIP LOCKED lets
@@ -35,7 +36,7 @@ UPDATE outbox o
 SET status = 'sending', attempts = o.attempts + 1, lease_until = now() + make_interval(secs => $2)
 FROM due WHERE o.id = due.id
 RETURNING o.id, o.channel, o.recipient, o.kind, o.params_cipher, o.attempts,
-          (extract(epoch FROM now() - o.created_at) * 1000)::bigint AS age_ms
+          (extract(epoch FROM now() - o.created_at) * 1000)::bigint AS age_ms, coalesce(o.trace_id, '') AS trace_id
 )sql");
 
 GUICHET_SQL(outbox_mark_sent, R"sql(
@@ -118,7 +119,7 @@ MessageId PgNotifier::enqueue(const OutgoingMessage& m) {
     const auto sealed = seal_params(cipher_, m.params);
     const auto row = tx_.exec_prepared1(outbox_enqueue.name, std::string(to_string(m.channel)), m.recipient,
                                         std::string(to_string(m.kind)),
-                                        bytes(sealed));
+                                        bytes(sealed), current_trace_id());
     return row["id"].as<MessageId>();
 }
 
@@ -156,7 +157,7 @@ std::vector<ClaimedMessage> PgOutbox::claim_due(std::size_t max, std::chrono::se
         for (const auto& row : tx.exec_prepared(outbox_claim_due.name, static_cast<long long>(max),
                                                 static_cast<double>(lease.count()))) {
             ClaimedMessage c{row["id"].as<MessageId>(), row["attempts"].as<int>(), std::nullopt,
-                             std::chrono::milliseconds(row["age_ms"].as<long long>())};
+                             std::chrono::milliseconds(row["age_ms"].as<long long>()), row["trace_id"].as<std::string>()};
             const auto channel = channel_from(row["channel"].as<std::string>());
             const auto kind = message_kind_from(row["kind"].as<std::string>());
             auto params = open_params(cipher_, row["params_cipher"]);

@@ -44,12 +44,12 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
     const auto give_up = [&](Channel channel, std::string error) {
         queue_.mark_dead(claimed.id, error);
         ++counters_.dead;
-        return DeliveryEvent{claimed.id, channel, MessageStatus::dead, std::move(error)};
+        return DeliveryEvent{claimed.id, channel, MessageStatus::dead, std::move(error), claimed.trace_id};
     };
     const auto expire = [&](Channel channel, std::string error) {
         queue_.mark_expired(claimed.id, error);
         ++counters_.expired;
-        return DeliveryEvent{claimed.id, channel, MessageStatus::expired, std::move(error)};
+        return DeliveryEvent{claimed.id, channel, MessageStatus::expired, std::move(error), claimed.trace_id};
     };
     if (!claimed.message) return give_up(Channel::email, "message illisible (clé de données changée ?)");
     const auto& message = *claimed.message;
@@ -74,7 +74,7 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
     }
 
     // Recorded with the rest of the batch (run_once).
-    if (result.outcome == SendOutcome::sent) return DeliveryEvent{claimed.id, message.channel, MessageStatus::sent, {}};
+    if (result.outcome == SendOutcome::sent) return DeliveryEvent{claimed.id, message.channel, MessageStatus::sent, {}, claimed.trace_id};
     ++counters_.failed;
     if (result.outcome == SendOutcome::permanent) return give_up(message.channel, result.error);
     double random01;
@@ -86,7 +86,7 @@ DeliveryEvent Dispatcher::deliver(const ClaimedMessage& claimed) {
     // No attempt can come within its life: it is over now rather than at the next claim.
     if (claimed.age + delay >= lifetime) return expire(message.channel, result.error + " ; durée de vie écoulée avant le prochain essai");
     queue_.schedule_retry(claimed.id, delay, result.error);
-    return DeliveryEvent{claimed.id, message.channel, MessageStatus::pending, result.error};
+    return DeliveryEvent{claimed.id, message.channel, MessageStatus::pending, result.error, claimed.trace_id};
 }
 
 DispatchLoop::DispatchLoop(Dispatcher& dispatcher, unsigned threads, std::chrono::milliseconds idle_wait,

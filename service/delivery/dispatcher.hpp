@@ -39,6 +39,7 @@ struct DeliveryEvent {
     Channel channel;
     MessageStatus status;  // after this attempt: sent, pending (to be retried), dead or expired
     std::string error;
+    std::string trace_id{};  // of the request that queued it
 };
 
 // The sender of each channel that goes out automatically. A channel without one (letters, which

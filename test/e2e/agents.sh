@@ -133,7 +133,7 @@ call OPTIONS /v1/sessions "${PORTAL[@]}" -H "Access-Control-Request-Method: POST
 check "a preflight from the portal's origin: 204" status_is 204
 check "… naming the origin" header_is Access-Control-Allow-Origin "$GUICHET_PUBLIC_URL"
 check "… the path's methods" header_is Access-Control-Allow-Methods "POST, GET"
-check "… the headers a front-end sends" header_is Access-Control-Allow-Headers "Authorization, Content-Type, X-Request-Id"
+check "… the headers a front-end sends" header_is Access-Control-Allow-Headers "Authorization, Content-Type, X-Request-Id, traceparent"
 check "… for 10 minutes" header_is Access-Control-Max-Age 600
 check "… varying by origin" header_is Vary Origin
 check "… and never credentials" lacks Access-Control-Allow-Credentials

@@ -52,11 +52,17 @@ check "the member's channels, masked, and the letter" \
 JEAN=$FLOW
 step "$JEAN" code '{"code":"123456"}'
 check "the code step before a code was sent" is_problem 409 step_not_allowed
-step "$JEAN" channel '{"channel":"sms"}'
+TRACE=4bf92f3577b34da6a3ce929d0e0e4736
+json_call POST "/v1/flows/$JEAN/steps/channel" '{"channel":"sms"}' -H "traceparent: 00-$TRACE-00f067aa0ba902b7-01"
 check "SMS: a 6-digit security code is sent" json_true '.state == "code_sent" and ([.next_steps[].name] == ["code","resend"])'
 wait_secret sms +33612345678 1 "$CODE_RE"
 check "… and arrives at the SMS provider" test "${#SECRET}" = 6
 JEAN_CODE=$SECRET
+traced() {  # the request's log line and its message's delivery line carry the caller's trace id
+  jq -e -s --arg t "$TRACE" '(map(select(.event == "http_request" and .trace_id == $t)) | length == 1)
+    and (map(select(.event == "delivery" and .trace_id == $t and .outcome == "sent")) | length == 1)' "$SERVER_LOG" >/dev/null
+}
+check "… the caller's traceparent is in its log line and in its SMS's delivery line" wait_for 10 traced
 step "$JEAN" resend '{}'
 check "a new code at once is refused (cooldown)" is_problem 429 rate_limited
 login 184027512345674 'Ancien-Mot2passe!'

@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "domain/trace.hpp"
 #include "infra/postgres/pg_outbox.hpp"
 #include "infra/postgres/pg_unit_of_work.hpp"
 #include "service/delivery/dispatcher.hpp"
@@ -243,4 +244,18 @@ TEST_CASE("letters wait in the print queue, rendered, until printed", "[postgres
     CHECK(printed[0].printed_at);
     CHECK(printed[0].content.text.empty());  // the password is gone once printed
     CHECK(d.scalar("SELECT params_cipher IS NULL FROM outbox") == "t");
+}
+
+TEST_CASE("a message keeps the trace id of the request that queued it", "[postgres][outbox]") {
+    Db d;
+    {
+        const TraceScope trace("4bf92f3577b34da6a3ce929d0e0e4736");
+        d.uow.run([](Transaction& tx) { tx.notifier().enqueue(code_mail()); });
+    }
+    d.uow.run([](Transaction& tx) { tx.notifier().enqueue(code_mail("anne@exemple.fr")); });  // outside a request
+    const auto claimed = d.outbox.claim_due(10, std::chrono::seconds(60));
+    REQUIRE(claimed.size() == 2);
+    std::set<std::string> traces{claimed[0].trace_id, claimed[1].trace_id};
+    CHECK(traces == std::set<std::string>{"4bf92f3577b34da6a3ce929d0e0e4736", ""});
+    CHECK(current_trace_id().empty());  // the scope put back what was there
 }

@@ -42,7 +42,7 @@ TEST_CASE("cors: a preflight from an allowed origin answers 204 with the path's 
     CHECK(r.content_type.empty());
     CHECK(header_of(r, "Access-Control-Allow-Origin") == kPortal);
     CHECK(header_of(r, "Access-Control-Allow-Methods") == "POST, GET");  // login, and the list of sessions
-    CHECK(header_of(r, "Access-Control-Allow-Headers") == "Authorization, Content-Type, X-Request-Id");
+    CHECK(header_of(r, "Access-Control-Allow-Headers") == "Authorization, Content-Type, X-Request-Id, traceparent");
     CHECK(header_of(r, "Access-Control-Max-Age") == "600");
     CHECK(header_of(r, "Vary") == "Origin");
     CHECK_FALSE(header_of(r, "Access-Control-Allow-Credentials"));
