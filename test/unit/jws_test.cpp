@@ -159,6 +159,24 @@ TEST_CASE("base64url is unpadded and its decoding is strict", "[jws]") {
     CHECK_FALSE(base64url_decode(std::string_view("Z\0g", 3)));
 }
 
+// Found by fuzzing (test/fuzz/jws.cpp): libsodium 1.0.18 decodes every byte from 0x80 up as
+// '_', so each '_' of a token had 128 other spellings that verified.
+TEST_CASE("base64url decoding refuses bytes outside its alphabet, high bytes included", "[jws]") {
+    CHECK_FALSE(base64url_decode("\xc8\xc8" "8"));
+    for (int byte = 0x80; byte <= 0xff; ++byte) CHECK_FALSE(base64url_decode(std::string("AAA") + static_cast<char>(byte)));
+
+    const JwsSigner signer(signing_key_from_seed(seed_of(1)));
+    std::string token;
+    for (std::int64_t exp = now + 900; token.find('_') == std::string::npos; ++exp) token = signer.sign(claims_until(exp));
+    REQUIRE(outcome(signer, token) == "ok");
+    for (const char high : {'\x80', '\xc8', '\xff'}) {
+        std::string respelled = token;
+        respelled[token.find('_')] = high;
+        CHECK(outcome(signer, respelled) != "ok");
+        CHECK_FALSE(jws_verify_compact(respelled, ed25519_public_key(seed_of(1))));
+    }
+}
+
 TEST_CASE("A signed access token round-trips with its claims and names its key", "[jws]") {
     const JwsSigner signer(signing_key_from_seed(seed_of(1)));
     const json claims = claims_until(now + 900);
