@@ -503,3 +503,23 @@ TEST_CASE("Access tokens carry aud, and a token signed by the same key for anoth
     other.erase("aud");
     CHECK_FALSE(signer.verify(raw.sign(other), clock_now));
 }
+
+// Found by fuzzing (test/fuzz/jws.cpp): an exp past what int64 seconds hold came back as an
+// expiry in 1969 (18446744073709551615 read as -1), and one past 2262 or a huge float overflowed
+// the conversion to the clock's nanoseconds (undefined behaviour).
+TEST_CASE("Access tokens whose exp the clock cannot hold are not ours", "[jws]") {
+    const guichet::infra::JwtSigner signer(signing_key_from_seed(seed_of(3)), "https://auth.exemple.fr");
+    const JwsSigner raw(signing_key_from_seed(seed_of(3)));
+    const auto clock_now = std::chrono::system_clock::now();
+    const auto claims_with = [&](const json& exp) {
+        return json{{"iss", "https://auth.exemple.fr"}, {"aud", "https://auth.exemple.fr/v1"}, {"sub", "42"},
+                    {"sid", "ses_1"}, {"act", json::array()}, {"exp", exp}};
+    };
+    const auto in_an_hour = std::chrono::duration_cast<std::chrono::seconds>(clock_now.time_since_epoch()).count() + 3600;
+    REQUIRE(signer.verify(raw.sign(claims_with(in_an_hour)), clock_now));
+    for (const json& exp : {json(std::numeric_limits<std::uint64_t>::max()), json(std::numeric_limits<std::int64_t>::max()),
+                            json(std::int64_t{9'999'999'999}), json(1e300), json(static_cast<double>(in_an_hour) + 0.5)}) {
+        CAPTURE(exp.dump());
+        CHECK_FALSE(signer.verify(raw.sign(claims_with(exp)), clock_now));
+    }
+}
