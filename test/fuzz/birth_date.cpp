@@ -29,12 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto date = BirthDate::parse_french(text, kToday)) {
         check_birth_date(*date);
     } else {
-        FUZZ_CHECK(date.error().code == ErrorCode::invalid_birth_date && date.error().field == "birth_date");
+        FUZZ_CHECK(fuzz::is_refusal(date.error(), ErrorCode::invalid_birth_date, "birth_date"));
     }
     if (auto date = BirthDate::parse_iso(text, kToday)) {
         check_birth_date(*date);
     } else {
-        FUZZ_CHECK(date.error().code == ErrorCode::invalid_birth_date && date.error().field == "birth_date");
+        FUZZ_CHECK(fuzz::is_refusal(date.error(), ErrorCode::invalid_birth_date, "birth_date"));
     }
     if (auto date = CalendarDate::parse_iso(text)) {
         FUZZ_CHECK(is_real_date(date->year, date->month, date->day) && date->year <= 9999);

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto text = fuzz::text_of(data, size);
     auto email = Email::parse(text);
     if (!email) {
-        FUZZ_CHECK(email.error().code == ErrorCode::invalid_email && email.error().field == "email");
+        FUZZ_CHECK(fuzz::is_refusal(email.error(), ErrorCode::invalid_email, "email"));
         return 0;
     }
     const auto& value = email->value();

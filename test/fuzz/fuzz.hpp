@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "domain/error.hpp"
+
 #define FUZZ_CHECK(condition) \
     ((condition) ? static_cast<void>(0) : ::guichet::fuzz::broken(#condition, __FILE__, __LINE__))
 
@@ -16,6 +18,11 @@ namespace guichet::fuzz {
 [[noreturn]] inline void broken(const char* invariant, const char* file, int line) {
     std::fprintf(stderr, "%s:%d: invariant broken: %s\n", file, line, invariant);
     std::abort();
+}
+
+// A parser's refusal is the error it documents, naming the field at fault.
+inline bool is_refusal(const Error& error, ErrorCode code, std::string_view field) {
+    return error.code == code && error.field == field;
 }
 
 inline std::string_view text_of(const std::uint8_t* data, std::size_t size) {

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(masked.substr(0, 1) == value.substr(0, 1) && masked.ends_with(value.substr(13)));
         FUZZ_CHECK(typed_nir_body(text) == nir->body());
     } else {
-        FUZZ_CHECK(nir.error().code == ErrorCode::invalid_nir && nir.error().field == "nir");
+        FUZZ_CHECK(fuzz::is_refusal(nir.error(), ErrorCode::invalid_nir, "nir"));
     }
 
     if (auto body = NirBody::parse(text)) {

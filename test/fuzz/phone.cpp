@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto text = fuzz::text_of(data, size);
     auto phone = Phone::parse(text);
     if (!phone) {
-        FUZZ_CHECK(phone.error().code == ErrorCode::invalid_phone && phone.error().field == "phone");
+        FUZZ_CHECK(fuzz::is_refusal(phone.error(), ErrorCode::invalid_phone, "phone"));
         return 0;
     }
     const auto& e164 = phone->e164();
