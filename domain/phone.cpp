@@ -12,6 +12,7 @@ using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 constexpr std::size_t kMaxInput = 40;  // longest real number with generous punctuation
+constexpr std::size_t kMaxE164Digits = 15;  // ITU-T E.164, country code included
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -90,6 +91,9 @@ Result<Phone> Phone::parse(std::string_view input) {
 
     Phone phone;
     util.Format(number, PhoneNumberUtil::E164, &phone.e164_);
+    // libphonenumber accepts some national numbers (German ones of up to 14 digits) that make more
+    // than the 15 digits of E.164, which the stored form and SMS providers are.
+    if (phone.e164_.size() > 1 + kMaxE164Digits) return invalid("numéro de téléphone trop long");
     util.GetRegionCodeForNumber(number, &phone.region_);
     std::string national;
     util.GetNationalSignificantNumber(number, &national);

@@ -1,5 +1,7 @@
 #include "infra/crypto/base64.hpp"
 
+#include <algorithm>
+
 #include "infra/crypto/sodium.hpp"
 
 namespace guichet::infra {
@@ -15,6 +17,9 @@ std::string base64_encode(std::span<const unsigned char> bytes) {
 
 std::optional<std::vector<unsigned char>> base64_decode(std::string_view text) {
     ensure_sodium();
+    // libsodium 1.0.18 (Debian 12) reads every byte from 0x80 up as '/' or '_': a key pasted with
+    // a stray non-ASCII character would decode to other bytes instead of being refused.
+    if (std::ranges::any_of(text, [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) return std::nullopt;
     // Keys are pasted by operators from several tools; accept the variants they produce.
     static constexpr int variants[] = {
         sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING,

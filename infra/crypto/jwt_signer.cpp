@@ -5,6 +5,9 @@
 namespace guichet::infra {
 
 namespace {
+// 2200-01-01T00:00:00Z: far beyond any token of ours, and before the system clock's nanoseconds
+// overflow (2262).
+constexpr std::uint64_t kLatestExp = 7'258'118'400;
 std::int64_t epoch_seconds(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
@@ -52,8 +55,16 @@ std::optional<AccessClaims> JwtSigner::check(std::string_view token, std::chrono
         const bool ours = aud.is_string() ? aud.get<std::string>() == audience_
                                           : aud.is_array() && std::ranges::find(aud, nlohmann::json(audience_)) != aud.end();
         if (!ours) return std::nullopt;
+        // Our tokens' exp is whole seconds; anything else would wrap (an unsigned beyond int64) or
+        // overflow the clock's nanoseconds (past 2262) on its way to a time_point.
+        const auto& exp = c.at("exp");
+        if (!exp.is_number_integer()) return std::nullopt;
+        const bool representable = exp.is_number_unsigned()
+                                       ? exp.get<std::uint64_t>() <= kLatestExp
+                                       : exp.get<std::int64_t>() >= 0 && static_cast<std::uint64_t>(exp.get<std::int64_t>()) <= kLatestExp;
+        if (!representable) return std::nullopt;
         AccessClaims out{std::stoll(c.at("sub").get<std::string>()), c.at("sid").get<std::string>(), {},
-                         std::chrono::system_clock::time_point(std::chrono::seconds(c.at("exp").get<std::int64_t>()))};
+                         std::chrono::system_clock::time_point(std::chrono::seconds(exp.get<std::int64_t>()))};
         for (const auto& a : c.at("act")) {
             auto action = required_action_from(a.get<std::string>());
             if (!action) return std::nullopt;

@@ -420,3 +420,16 @@ TEST_CASE("base64 decodes the forms operators paste and rejects the rest", "[cry
     CHECK_FALSE(base64_decode("not base64!"));
     CHECK_FALSE(base64_decode("===="));
 }
+
+// libsodium 1.0.18 decodes every byte from 0x80 up as '/' (or '_'): a key pasted with a stray
+// non-ASCII character (a non-breaking space) must be refused, not read as other bytes.
+TEST_CASE("base64 keys with bytes outside the alphabet are refused", "[crypto]") {
+    const std::string key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA";
+    REQUIRE(guichet::infra::base64_decode(key));
+    CHECK(guichet::infra::base64_decode(" " + key + "\n"));  // white space around it is fine
+    auto respelled = key;
+    respelled[10] = '\xc8';  // where '/' would decode
+    CHECK_FALSE(guichet::infra::base64_decode(respelled));
+    CHECK_FALSE(guichet::infra::base64_decode("\xc2\xa0" + key));
+    CHECK_FALSE(guichet::infra::base64_decode(key + "\xff"));
+}

@@ -146,6 +146,19 @@ TEST_CASE("Phone refuses what is not a valid number with invalid_phone on field 
     }
 }
 
+// Found by fuzzing (test/fuzz/phone.cpp): libphonenumber's metadata takes German national
+// numbers of up to 14 digits, 16 with the country code, which E.164 (15 digits at most) and SMS
+// providers do not; such a number was stored as "+4961228648705678".
+TEST_CASE("Phone refuses numbers longer than E.164 allows, even when libphonenumber takes them", "[domain][phone]") {
+    for (const char* input : {"004961228648705678", "+49 6122 8648705678"}) {
+        CAPTURE(input);
+        const auto phone = Phone::parse(input);
+        REQUIRE_FALSE(phone.has_value());
+        CHECK(phone.error().code == ErrorCode::invalid_phone);
+    }
+    CHECK(Phone::parse("+49 6122 864870567")->e164() == "+496122864870567");  // 15 digits: still a number
+}
+
 TEST_CASE("Phone masks all but the first two and last two digits", "[domain][phone]") {
     CHECK(Phone::parse("0612345678")->masked() == "06 •• •• •• 78");  // SPEC.md §5
     CHECK(Phone::parse("+33 7 56 78 12 34")->masked() == "07 •• •• •• 34");

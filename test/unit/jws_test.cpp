@@ -159,6 +159,24 @@ TEST_CASE("base64url is unpadded and its decoding is strict", "[jws]") {
     CHECK_FALSE(base64url_decode(std::string_view("Z\0g", 3)));
 }
 
+// Found by fuzzing (test/fuzz/jws.cpp): libsodium 1.0.18 decodes every byte from 0x80 up as
+// '_', so each '_' of a token had 128 other spellings that verified.
+TEST_CASE("base64url decoding refuses bytes outside its alphabet, high bytes included", "[jws]") {
+    CHECK_FALSE(base64url_decode("\xc8\xc8" "8"));
+    for (int byte = 0x80; byte <= 0xff; ++byte) CHECK_FALSE(base64url_decode(std::string("AAA") + static_cast<char>(byte)));
+
+    const JwsSigner signer(signing_key_from_seed(seed_of(1)));
+    std::string token;
+    for (std::int64_t exp = now + 900; token.find('_') == std::string::npos; ++exp) token = signer.sign(claims_until(exp));
+    REQUIRE(outcome(signer, token) == "ok");
+    for (const char high : {'\x80', '\xc8', '\xff'}) {
+        std::string respelled = token;
+        respelled[token.find('_')] = high;
+        CHECK(outcome(signer, respelled) != "ok");
+        CHECK_FALSE(jws_verify_compact(respelled, ed25519_public_key(seed_of(1))));
+    }
+}
+
 TEST_CASE("A signed access token round-trips with its claims and names its key", "[jws]") {
     const JwsSigner signer(signing_key_from_seed(seed_of(1)));
     const json claims = claims_until(now + 900);
@@ -484,4 +502,24 @@ TEST_CASE("Access tokens carry aud, and a token signed by the same key for anoth
     CHECK(signer.verify(raw.sign(other), clock_now));
     other.erase("aud");
     CHECK_FALSE(signer.verify(raw.sign(other), clock_now));
+}
+
+// Found by fuzzing (test/fuzz/jws.cpp): an exp past what int64 seconds hold came back as an
+// expiry in 1969 (18446744073709551615 read as -1), and one past 2262 or a huge float overflowed
+// the conversion to the clock's nanoseconds (undefined behaviour).
+TEST_CASE("Access tokens whose exp the clock cannot hold are not ours", "[jws]") {
+    const guichet::infra::JwtSigner signer(signing_key_from_seed(seed_of(3)), "https://auth.exemple.fr");
+    const JwsSigner raw(signing_key_from_seed(seed_of(3)));
+    const auto clock_now = std::chrono::system_clock::now();
+    const auto claims_with = [&](const json& exp) {
+        return json{{"iss", "https://auth.exemple.fr"}, {"aud", "https://auth.exemple.fr/v1"}, {"sub", "42"},
+                    {"sid", "ses_1"}, {"act", json::array()}, {"exp", exp}};
+    };
+    const auto in_an_hour = std::chrono::duration_cast<std::chrono::seconds>(clock_now.time_since_epoch()).count() + 3600;
+    REQUIRE(signer.verify(raw.sign(claims_with(in_an_hour)), clock_now));
+    for (const json& exp : {json(std::numeric_limits<std::uint64_t>::max()), json(std::numeric_limits<std::int64_t>::max()),
+                            json(std::int64_t{9'999'999'999}), json(1e300), json(static_cast<double>(in_an_hour) + 0.5)}) {
+        CAPTURE(exp.dump());
+        CHECK_FALSE(signer.verify(raw.sign(claims_with(exp)), clock_now));
+    }
 }
