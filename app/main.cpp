@@ -278,7 +278,7 @@ int run_serve(const infra::Config& config) {
     const auto at = config.mail_from.find('@');
     Dispatcher dispatcher(outbox, {{Channel::email, email_sender.get()}, {Channel::sms, sms_sender.get()}},
                           DispatcherSettings{brand, retry, at == std::string::npos ? "guichet.invalid" : config.mail_from.substr(at + 1),
-                                             config.outbox_lease, 10},
+                                             config.outbox_lease, config.outbox_batch},
                           delivery_counters, rules);
 
     PasswordStrengthCheck password_strength{PasswordPolicy{}};

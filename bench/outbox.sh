@@ -73,19 +73,19 @@ sql "SELECT format('throughput: %s messages in %s s = %s messages/s',
 
 # Side by side: the same SMTP server fed directly by Python's smtplib, two clients in parallel
 # as the two dispatcher threads, each keeping one connection as each of those threads does.
-/usr/bin/python3 - "$SMTP_PORT" "$N" "$SAMPLE" <<'PY'
+/usr/bin/python3 - "$SMTP_PORT" "$N" "$SAMPLE" "${GUICHET_OUTBOX_WORKERS:-2}" <<'PY'
 import smtplib, sys, time, threading
-port, n = int(sys.argv[1]), int(sys.argv[2])
+port, n, clients = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[4])
 msg = open(sys.argv[3], "rb").read()
 def client(count):
     with smtplib.SMTP("127.0.0.1", port) as s:
         for _ in range(count):
             s.sendmail("no-reply@bench.test", ["bench@exemple.fr"], msg)
 start = time.monotonic()
-threads = [threading.Thread(target=client, args=(n // 2,)) for _ in range(2)]
+threads = [threading.Thread(target=client, args=(n // clients,)) for _ in range(clients)]
 [t.start() for t in threads]; [t.join() for t in threads]
 elapsed = time.monotonic() - start
-print(f"baseline (smtplib, 2 clients, one connection each): {n} messages in {elapsed:.2f} s = {n / elapsed:.0f} messages/s")
+print(f"baseline (smtplib, {clients} clients, one connection each): {n // clients * clients} messages in {elapsed:.2f} s = {n // clients * clients / elapsed:.0f} messages/s")
 PY
 
 # 2. Latency with an idle dispatcher.

@@ -387,6 +387,9 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
     number = static_cast<std::uint64_t>(config.outbox_lease.count());
     if (auto error = read_number(env, "GUICHET_OUTBOX_LEASE_SECONDS", 2, 3600, number)) return error;
     config.outbox_lease = std::chrono::seconds(number);
+    number = config.outbox_batch;
+    if (auto error = read_number(env, "GUICHET_OUTBOX_BATCH", 1, 1000, number)) return error;
+    config.outbox_batch = static_cast<std::size_t>(number);
 
     number = static_cast<std::uint64_t>(config.shutdown_delay.count());
     if (auto error = read_number(env, "GUICHET_SHUTDOWN_DELAY_SECONDS", 0, 300, number)) return error;

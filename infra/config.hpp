@@ -48,6 +48,7 @@ struct Config {
     unsigned outbox_workers = 2;                // GUICHET_OUTBOX_WORKERS, 0..64 (0: this process does not deliver)
     std::chrono::milliseconds outbox_retry_base{2000};    // GUICHET_OUTBOX_RETRY_BASE_MS, 10..20000, first retry delay
     std::chrono::milliseconds outbox_poll{250};           // GUICHET_OUTBOX_POLL_MS, idle dispatcher wait
+    std::size_t outbox_batch = 50;              // GUICHET_OUTBOX_BATCH, 1..1000: messages a delivery thread claims at once
     std::chrono::seconds outbox_lease{60};                // GUICHET_OUTBOX_LEASE_SECONDS, reclaim after a crash
     // On SIGTERM: not ready at once, still serving for the delay (the load balancer's time to
     // notice), then draining; the process is gone within the grace (Kubernetes gives 30 s).

@@ -30,7 +30,7 @@ struct DispatcherSettings {
     RetryPolicy retry;
     std::string message_id_domain = "guichet.invalid";  // right of the @ in Message-ID
     std::chrono::seconds lease{60};                     // longer than one send can take
-    std::size_t batch = 10;
+    std::size_t batch = 50;  // GUICHET_OUTBOX_BATCH; two round trips to PostgreSQL per batch
 };
 
 // What happened to one message; the loop logs it (masked), tests assert on it.
