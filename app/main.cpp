@@ -18,6 +18,7 @@
 #include "infra/crypto/argon2_hasher.hpp"
 #include "infra/crypto/data_cipher.hpp"
 #include "infra/crypto/jwt_signer.hpp"
+#include "infra/crypto/oidc_keys.hpp"
 #include "infra/crypto/sodium_random.hpp"
 #include "infra/delivery/http_sms_sender.hpp"
 #include "infra/delivery/local_senders.hpp"
@@ -39,6 +40,7 @@
 #include "service/recovery/recovery.hpp"
 #include "service/unlock/unlock.hpp"
 #include "service/identifier_switch/identifier_switch.hpp"
+#include "service/oidc/provider.hpp"
 #include "service/members/member_import.hpp"
 #include "service/passwords/password_change.hpp"
 #include "service/personalisation/contact_details.hpp"
@@ -58,6 +60,7 @@ int usage(std::ostream& out, int code) {
            "  migrate                    apply pending database migrations\n"
            "  import-members FILE.csv    upsert member records (all or nothing)\n"
            "  purge                      delete now what retention no longer keeps (docs/SECURITY.md)\n"
+           "  generate-oidc-key          print a new RS256 private JWK for GUICHET_OIDC_SIGNING_KEY\n"
            "Configuration: GUICHET_* environment variables (see README.md).\n";
     return code;
 }
@@ -287,7 +290,14 @@ int run_serve(const infra::Config& config) {
     infra::SodiumRandom random;
     AccountImport account_import(uow, hasher, random, clock);
     const infra::JwtSigner signer(infra::SigningKey{.kid = "", .seed = config.signing_key}, config.public_url);
-    const auto jwks = signer.jwks();
+    // OpenID Connect: id_tokens RS256 (GUICHET_OIDC_SIGNING_KEY), access tokens EdDSA with the API's key.
+    const infra::JwsSigner oidc_access_signer(infra::signing_key_from_seed(config.signing_key));
+    if (!config.oidc_signing_key)
+        api::log_json(spdlog::level::warn, {{"event", "oidc_key_generated"},
+                                       {"detail", "GUICHET_OIDC_SIGNING_KEY unset: id_tokens signed with a key made now, "
+                                                  "which other processes and the next start will not know"}});
+    const infra::OidcKeys oidc_keys(config.oidc_signing_key.value_or(infra::generate_rsa_jwk()), oidc_access_signer);
+    const auto jwks = oidc_keys.jwks();
     Sessions sessions(uow, hasher, signer, random, clock, rules);
     const infra::JsonFlowDataCodec flow_codec;
     Flows flows(uow, clock, flow_codec);
@@ -301,6 +311,7 @@ int run_serve(const infra::Config& config) {
     AgentActions agent_actions(uow, hasher, random, clock, rules);
     IdentifierSwitch identifier_switch(uow, flows, sessions, hasher, password_strength, random, clock, rules, config.brand);
     OutboxActions outbox_actions(uow);
+    OidcProvider oidc(uow, clock, random, sessions, oidc_keys, OidcSettings{config.public_url, config.login_url});
     Lifecycle lifecycle;
     // Retention: what is due goes every GUICHET_PURGE_INTERVAL_SECONDS, one process at a time, on
     // a connection of its own (opened at the first purge) that holds the purge's advisory lock,
@@ -325,7 +336,8 @@ int run_serve(const infra::Config& config) {
                            .contact_details = contact_details,
                            .agent_actions = agent_actions,
                            .identifier_switch = identifier_switch,
-                           .outbox_actions = outbox_actions};
+                           .outbox_actions = outbox_actions,
+                           .oidc = oidc};
     std::vector<Cidr> trusted_proxies;
     for (const auto& cidr : config.trusted_proxies) trusted_proxies.push_back(*Cidr::parse(cidr));
     const api::RequestLimits request_limits(uow, clock, rules.rates, std::move(trusted_proxies));
@@ -399,6 +411,10 @@ int main(int argc, char** argv) {
         if (command == "import-members" && argc == 3) {
             auto config = configuration(infra::ConfigNeeds::database_only);
             return config ? run_import(*config, argv[2]) : kExitConfig;
+        }
+        if (command == "generate-oidc-key" && argc == 2) {  // an RS256 private JWK for GUICHET_OIDC_SIGNING_KEY
+            std::cout << infra::generate_rsa_jwk() << '\n';
+            return 0;
         }
         if (command == "--help" || command == "help") return usage(std::cout, 0);
         return usage(std::cerr, kExitConfig);

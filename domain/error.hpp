@@ -40,6 +40,10 @@ namespace guichet {
     X(link_expired) \
     X(flow_expired) \
     X(step_not_allowed) \
+    X(auth_request_expired) \
+    X(auth_request_used) \
+    X(required_actions_pending) \
+    X(reauthentication_required) \
     X(too_many_attempts) \
     X(rate_limited) \
     X(validation_error) \

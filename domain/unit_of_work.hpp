@@ -17,6 +17,7 @@
 #include "domain/members/member_repository.hpp"
 #include "domain/notifications/notifier.hpp"
 #include "domain/notifications/outbox.hpp"
+#include "domain/oidc/oidc.hpp"
 #include "domain/sessions/session.hpp"
 
 namespace guichet {
@@ -47,6 +48,8 @@ public:
     virtual Notifier& notifier() = 0;
     // Agents' retries and the print provider's acknowledgements, with their events.
     virtual OutboxChanges& outbox() = 0;
+    // The OpenID Connect provider's clients, requests, codes, grants and browsers (SPEC.md §9).
+    virtual OidcStore& oidc() = 0;
 
     // A login's two trips to the database besides the hash, each two calls of the repositories
     // above. The defaults make the two calls; the PostgreSQL adapter makes each one statement, so a

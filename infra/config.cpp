@@ -295,6 +295,19 @@ std::optional<ConfigError> check(const Environment& env, ConfigNeeds needs, Conf
         config.public_url = std::move(*url);
     }
 
+    if (auto url = env("GUICHET_LOGIN_URL")) {
+        const auto parts = parse_url(*url, {"http", "https"});
+        if (!parts || parts->has_userinfo || url->find('#') != std::string::npos)
+            return fail("GUICHET_LOGIN_URL", "must be the http:// or https:// address of the portal's login page, e.g. "
+                                             "https://espace.example.fr/connexion" + got(*url));
+        config.login_url = std::move(*url);
+    }
+    if (auto jwk = env("GUICHET_OIDC_SIGNING_KEY")) {
+        // Checked when the key is loaded (infra/crypto/oidc_keys.cpp); never echoed.
+        if (jwk->empty() || jwk->size() > 16384) return fail("GUICHET_OIDC_SIGNING_KEY", "must be an RSA private JWK (guichet generate-oidc-key)");
+        config.oidc_signing_key = std::move(*jwk);
+    }
+
     if (auto brand = env("GUICHET_BRAND")) {
         // Printed in SMS and email headers: a line break there would forge header lines.
         if (brand->find_first_not_of(' ') == std::string::npos || has_control(*brand) || brand->size() > 64)

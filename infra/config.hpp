@@ -26,6 +26,10 @@ struct Config {
     std::uint16_t listen_port = 8080;
     std::string database_url;                   // GUICHET_DATABASE_URL
     std::string public_url = "http://127.0.0.1:8080";  // GUICHET_PUBLIC_URL, no trailing slash
+    // OpenID Connect (SPEC.md §9): the portal's page that takes ?auth_request=ID, and the RS256
+    // private JWK of id_tokens (unset: a key made at start, which only one process can use).
+    std::string login_url = "http://127.0.0.1:8081/login.html";  // GUICHET_LOGIN_URL
+    std::optional<std::string> oidc_signing_key;                  // GUICHET_OIDC_SIGNING_KEY
     std::string brand = "MGEN";                 // GUICHET_BRAND
     std::optional<std::string> smtp_url;        // GUICHET_SMTP_URL, smtp:// or smtps://
     std::optional<std::string> smtp_user;       // GUICHET_SMTP_USER

@@ -7,7 +7,7 @@ DATA_DIR="${GUICHET_DATA_DIR:-$ROOT/.data}"
 DEBIAN_PACKAGES=(
   build-essential cmake pkg-config
   libpistache-dev libpqxx-dev libargon2-dev libspdlog-dev catch2 nlohmann-json3-dev
-  libsodium-dev libzxcvbn-dev libphonenumber-dev libcurl4-openssl-dev libcrypt-dev prometheus-cpp-dev
+  libsodium-dev libzxcvbn-dev libphonenumber-dev libcurl4-openssl-dev libcrypt-dev prometheus-cpp-dev libcjose-dev libjansson-dev libssl-dev
   postgresql python3-aiosmtpd curl jq
 )
 

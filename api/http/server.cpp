@@ -1,5 +1,7 @@
 #include "api/http/server.hpp"
 
+#include "domain/url.hpp"
+
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <sys/socket.h>
@@ -48,7 +50,9 @@ HttpRequest translate(const Http::Request& in) {
     HttpRequest out;
     out.method = Http::methodString(in.method());
     out.path = in.resource();
-    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it) out.query[it->first] = it->second;
+    // Pistache splits the query string but leaves its percent-encoding (redirect_uri=https%3A%2F%2F…).
+    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
+        out.query.emplace(percent_decode(it->first), percent_decode(it->second));
     for (const auto& [name, raw] : in.headers().rawList()) out.headers[ascii_lower(name)] = raw.value();
     // Headers Pistache knows (Content-Type, Authorization...) are parsed into typed objects.
     std::ostringstream value;  // one for all: a stream costs more to build than a header to write

@@ -12,6 +12,7 @@ Router build_router(Services& services) {
     add_session_routes(router, services);
     add_flow_routes(router, services);
     add_personalisation_routes(router, services);
+    add_oidc_routes(router, services);
     return router;
 }
 

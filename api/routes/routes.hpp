@@ -17,6 +17,7 @@
 #include "service/agents/agent_actions.hpp"
 #include "service/identifier_switch/identifier_switch.hpp"
 #include "service/passwords/password_strength.hpp"
+#include "service/oidc/provider.hpp"
 
 namespace guichet::api {
 
@@ -41,6 +42,7 @@ struct Services {
     AgentActions& agent_actions;
     IdentifierSwitch& identifier_switch;
     OutboxActions& outbox_actions;
+    OidcProvider& oidc;
 };
 
 // The fields of a new session (login, reset link, email validation) and of a new access token.
@@ -69,6 +71,7 @@ void add_admin_account_routes(Router& router, Services& services);
 void add_session_routes(Router& router, Services& services);
 void add_flow_routes(Router& router, Services& services);
 void add_personalisation_routes(Router& router, Services& services);
+void add_oidc_routes(Router& router, Services& services);
 
 Router build_router(Services& services);
 

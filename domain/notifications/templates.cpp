@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "domain/text.hpp"
+#include "domain/url.hpp"
 
 namespace guichet {
 
@@ -133,27 +134,6 @@ std::string_view unsafe(std::string_view value) {
     if (!is_valid_utf8(value)) return "UTF-8 invalide";
     if (has_control(value)) return "caractère de contrôle";
     return {};
-}
-
-// RFC 3986: everything but the unreserved characters is percent-encoded, byte by byte.
-std::string percent_encode(std::string_view text) {
-    static constexpr std::array<char, 16> hex{'0', '1', '2', '3', '4', '5', '6', '7',
-                                              '8', '9', 'A', 'B', 'C', 'D', 'E', 'F'};
-    std::string out;
-    out.reserve(text.size() * 3);
-    for (const char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                c == '-' || c == '.' || c == '_' || c == '~';
-        if (unreserved) {
-            out += ch;
-        } else {
-            out += '%';
-            out += hex[static_cast<std::size_t>(c >> 4)];
-            out += hex[static_cast<std::size_t>(c & 0x0Fu)];
-        }
-    }
-    return out;
 }
 
 class Writer {

@@ -14,6 +14,7 @@
 #include "infra/postgres/pg_link_tokens.hpp"
 #include "infra/postgres/pg_login_throttle.hpp"
 #include "infra/postgres/pg_member_repository.hpp"
+#include "infra/postgres/pg_oidc_store.hpp"
 #include "infra/postgres/pg_outbox.hpp"
 #include "infra/postgres/pg_session_repository.hpp"
 
@@ -37,7 +38,8 @@ public:
           throttle_(tx, cipher, lockout),
           sessions_(tx, cipher, read_cache, writes),
           events_(tx, writes),
-          limits_(tx, cipher, limits, autocommit) {}
+          limits_(tx, cipher, limits, autocommit),
+          oidc_(tx, cipher) {}
     MemberRepository& members() override { return members_; }
     Notifier& notifier() override { return notifier_; }
     OutboxChanges& outbox() override { return outbox_; }
@@ -50,6 +52,7 @@ public:
     SessionRepository& sessions() override { return sessions_; }
     SecurityEventLog& events() override { return events_; }
     Limits& limits() override { return limits_; }
+    OidcStore& oidc() override { return oidc_; }
     CountedLogin count_attempt_and_find(const IdentifierKey& key, const NirBody& nir) override {
         return throttle_.count_attempt_and_find(key, nir);
     }
@@ -70,6 +73,7 @@ private:
     PgSessionRepository sessions_;
     PgSecurityEventLog events_;
     PgLimits limits_;
+    PgOidcStore oidc_;
 };
 
 // Work run where it must not wait (NoWaiting): the session cache, and WouldWait for the rest.
@@ -88,6 +92,7 @@ public:
     SessionRepository& sessions() override { return sessions_; }
     SecurityEventLog& events() override { throw WouldWait(); }
     Limits& limits() override { return limits_; }
+    OidcStore& oidc() override { throw WouldWait(); }
 
 private:
     CachedSessionReads sessions_;

@@ -150,14 +150,18 @@ struct AppWorld : testing::ServiceGraph {
     }
 
     // SPEC.md §5 and STYLE.md: nothing a client sends makes the app fail (no 500, nothing thrown), every
-    // error is problem+json with its status and a stable code, every JSON answer is JSON, and no
+    // error is problem+json with its status and a stable code (OAuth's own JSON errors on /oauth2/), every JSON answer is JSON, and no
     // header carries a line break (response splitting).
     static void check(const api::HttpRequest& request, const api::HttpResponse& response) {
         FUZZ_CHECK(response.status >= 200 && response.status < 500);
         for (const auto& [name, value] : response.headers)
             FUZZ_CHECK(name.find_first_of("\r\n") == std::string::npos && value.find_first_of("\r\n") == std::string::npos);
         FUZZ_CHECK(testing::header_of(response, "X-Request-Id") == request.request_id);
-        if (response.status >= 400) {
+        if (response.status >= 400 && request.path.rfind("/oauth2/", 0) == 0 && response.content_type == "application/json") {
+            // The token, userinfo and revocation endpoints answer RFC 6749 §5.2 errors, not problems.
+            const auto error = nlohmann::json::parse(response.body, nullptr, false);
+            FUZZ_CHECK(error.is_object() && error.contains("error") && error["error"].is_string());
+        } else if (response.status >= 400) {
             FUZZ_CHECK(response.content_type == "application/problem+json");
             const auto problem = nlohmann::json::parse(response.body, nullptr, false);
             FUZZ_CHECK(problem.is_object());

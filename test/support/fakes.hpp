@@ -582,6 +582,128 @@ private:
 };
 
 // Transactions work on a copy that replaces the state only when the work returns normally.
+// The OpenID Connect store in memory; secrets kept in clear (the contract suite holds it to the
+// PostgreSQL adapter's behaviour, not its hashing).
+struct FakeOidcState {
+    std::map<std::string, std::pair<OidcClient, std::optional<std::string>>> clients;  // with the secret
+    struct Request {
+        StoredAuthRequest stored;
+        std::string resume_token;
+        bool resumed = false;
+    };
+    std::map<std::string, Request> requests;
+    struct Grant {
+        OidcGrant grant;
+        bool revoked = false;
+    };
+    std::map<std::string, Grant> grants;
+    struct Code {
+        OidcCode code;
+        bool used = false;
+    };
+    std::map<std::string, Code> codes;
+    struct Refresh {
+        std::string grant_id;
+        std::chrono::system_clock::time_point expires_at;
+        bool used = false;
+    };
+    std::map<std::string, Refresh> refresh;
+    std::map<std::string, std::string> browsers;  // cookie → session
+};
+
+class FakeOidcStore final : public OidcStore {
+public:
+    FakeOidcStore(FakeOidcState& state, std::map<std::string, FakeSessionRow>& sessions) : s_(state), sessions_(sessions) {}
+    bool put_client(const OidcClient& client, const std::optional<std::string>& secret) override {
+        const bool created = !s_.clients.contains(client.id);
+        s_.clients[client.id] = {client, secret};
+        return created;
+    }
+    std::optional<OidcClient> find_client(const std::string& id) override {
+        const auto it = s_.clients.find(id);
+        return it == s_.clients.end() ? std::nullopt : std::optional(it->second.first);
+    }
+    bool client_secret_matches(const std::string& id, const std::string& secret) override {
+        const auto it = s_.clients.find(id);
+        return it != s_.clients.end() && it->second.second == secret;
+    }
+    void save_request(const AuthRequest& request) override { s_.requests[request.id] = {StoredAuthRequest{request}, "", false}; }
+    std::optional<StoredAuthRequest> find_request(const std::string& id) override {
+        const auto it = s_.requests.find(id);
+        return it == s_.requests.end() ? std::nullopt : std::optional(it->second.stored);
+    }
+    bool answer_request(const std::string& id, AuthRequestState state, const std::optional<std::string>& session_id,
+                        const std::string& resume_token) override {
+        const auto it = s_.requests.find(id);
+        if (it == s_.requests.end() || it->second.stored.state != AuthRequestState::pending) return false;
+        it->second.stored.state = state;
+        it->second.stored.session_id = session_id;
+        it->second.resume_token = resume_token;
+        return true;
+    }
+    std::optional<StoredAuthRequest> resume(const std::string& resume_token) override {
+        for (auto& [id, r] : s_.requests)
+            if (r.resume_token == resume_token && r.stored.state == AuthRequestState::accepted && !r.resumed) {
+                r.resumed = true;
+                return r.stored;
+            }
+        return std::nullopt;
+    }
+    void create_grant(const OidcGrant& grant) override { s_.grants[grant.id] = {grant, false}; }
+    void issue_code(const std::string& code, const OidcCode& issued) override { s_.codes[code] = {issued, false}; }
+    CodeExchange exchange_code(const std::string& code, std::chrono::system_clock::time_point) override {
+        const auto it = s_.codes.find(code);
+        if (it == s_.codes.end()) return {CodeUse::unknown, std::nullopt};
+        if (it->second.used) {
+            s_.grants[it->second.code.grant.id].revoked = true;
+            return {CodeUse::reused, std::nullopt};
+        }
+        it->second.used = true;
+        return {CodeUse::exchanged, it->second.code};
+    }
+    void add_refresh(const std::string& token, const std::string& grant_id, std::chrono::system_clock::time_point expires_at) override {
+        s_.refresh[token] = {grant_id, expires_at, false};
+    }
+    RefreshRotation rotate_refresh(const std::string& presented, const std::string& replacement, std::chrono::system_clock::time_point now,
+                                   std::chrono::system_clock::time_point replacement_expires_at) override {
+        const auto it = s_.refresh.find(presented);
+        if (it == s_.refresh.end()) return {RefreshUse::unknown, std::nullopt};
+        if (it->second.used) {
+            s_.grants[it->second.grant_id].revoked = true;
+            return {RefreshUse::reused, std::nullopt};
+        }
+        it->second.used = true;
+        auto grant = it->second.expires_at > now ? live_grant(it->second.grant_id, now) : std::nullopt;
+        if (!grant) return {RefreshUse::unknown, std::nullopt};
+        add_refresh(replacement, grant->id, replacement_expires_at);
+        return {RefreshUse::rotated, std::move(grant)};
+    }
+    std::optional<OidcGrant> live_grant(const std::string& id, std::chrono::system_clock::time_point now) override {
+        const auto it = s_.grants.find(id);
+        if (it == s_.grants.end() || it->second.revoked) return std::nullopt;
+        const auto session = sessions_.find(it->second.grant.session_id);
+        if (session == sessions_.end() || session->second.revoked || session->second.info.expires_at <= now) return std::nullopt;
+        return it->second.grant;
+    }
+    std::optional<OidcGrant> grant_of_refresh(const std::string& token) override {
+        const auto it = s_.refresh.find(token);
+        if (it == s_.refresh.end()) return std::nullopt;
+        return s_.grants.at(it->second.grant_id).grant;
+    }
+    void revoke_grant(const std::string& id) override {
+        if (const auto it = s_.grants.find(id); it != s_.grants.end()) it->second.revoked = true;
+    }
+    void bind_browser(const std::string& cookie, const std::string& session_id) override { s_.browsers[cookie] = session_id; }
+    std::optional<std::string> session_of_browser(const std::string& cookie) override {
+        const auto it = s_.browsers.find(cookie);
+        return it == s_.browsers.end() ? std::nullopt : std::optional(it->second);
+    }
+
+private:
+    FakeOidcState& s_;
+    std::map<std::string, FakeSessionRow>& sessions_;
+};
+
 class FakeUnitOfWork final : public UnitOfWork {
 public:
     void run(const std::function<void(Transaction&)>& work) override {
@@ -603,10 +725,12 @@ public:
         auto events = events_;
         auto limits = limits_;
         auto outbox_rows = outbox_rows_;
+        auto oidc = oidc_;
         Tx tx(members, outbox, accounts, failures, sessions, refresh, identities, flows, links, codes, events, limits, outbox_rows,
-              clock);
+              oidc, clock);
         work(tx);
         outbox_rows_ = std::move(outbox_rows);
+        oidc_ = std::move(oidc);
         limits_ = std::move(limits);
         codes_ = std::move(codes);
         events_ = std::move(events);
@@ -641,10 +765,10 @@ private:
            std::map<std::string, FakeSessionRow>& sessions, std::map<std::string, std::pair<std::string, bool>>& refresh,
            FakeIdentities& identities, std::map<std::string, FlowRecord>& flows, std::map<std::string, FakeLinkRow>& links,
            std::map<std::string, FakeCodeRow>& codes, std::vector<RecordedSecurityEvent>& events,
-           FakeLimitState& limits, FakeOutboxRows& outbox_rows, const Clock* clock)
+           FakeLimitState& limits, FakeOutboxRows& outbox_rows, FakeOidcState& oidc, const Clock* clock)
             : repo(rows), notifier_(messages), outbox_(outbox_rows), accounts_(accounts, rows, identities), identities_(identities, accounts),
               flows_(flows), links_(links, clock), codes_(codes, clock), throttle_(failures, test_rules().lockout), sessions_(sessions, refresh),
-              events_(events, clock), limits_(limits) {
+              events_(events, clock), limits_(limits), oidc_(oidc, sessions) {
             sessions_.profile_of = [this](AccountId id) { return accounts_.profile(id); };
             sessions_.on_create = [this](const SessionInfo& s) {
                 events_.record(SecurityEvent{s.account_id, SecurityEventKind::login_succeeded, s.opened_by});
@@ -662,6 +786,7 @@ private:
         SessionRepository& sessions() override { return sessions_; }
         SecurityEventLog& events() override { return events_; }
         Limits& limits() override { return limits_; }
+        OidcStore& oidc() override { return oidc_; }
         FakeMemberRepository repo;
         FakeNotifier notifier_;
         FakeOutboxChanges outbox_;
@@ -674,6 +799,7 @@ private:
         FakeSessionRepository sessions_;
         FakeSecurityEventLog events_;
         FakeLimits limits_;
+        FakeOidcStore oidc_;
     };
     std::mutex mutex_;
     std::map<std::string, Member> members_;
@@ -689,6 +815,7 @@ private:
     std::vector<RecordedSecurityEvent> events_;
     FakeLimitState limits_;
     FakeOutboxRows outbox_rows_;
+    FakeOidcState oidc_;
 };
 
 // The dispatcher's view of the outbox, in memory: records what the dispatcher decided.
