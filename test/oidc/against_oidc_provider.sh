@@ -48,6 +48,7 @@ OIDC_ISSUER="$ISSUER" OIDC_ADMIN_TOKEN="$ADMIN_TOKEN" OIDC_LOGIN_URL="$LOGIN_URL
   OIDC_TARGET=oidc-provider \
   OIDC_MEMBER_IDENTIFIER=camille.martin@exemple.fr OIDC_MEMBER_PASSWORD='Vingt-Deux-Caracteres!22' \
   OIDC_MEMBER2_IDENTIFIER=dominique.bernard@exemple.fr OIDC_MEMBER2_PASSWORD='Autre-Mot-De-Passe-Long!33' \
+  OIDC_PENDING_MEMBER_IDENTIFIER=alix.lefebvre@exemple.fr OIDC_PENDING_MEMBER_PASSWORD='Mot-De-Passe-Temporaire!44' \
   node --test "$@" "$HERE/rp_suite.mjs" || status=$?
 
 if [ "$status" -ne 0 ] && [ -s "$RUN_DIR/standin.err" ]; then

@@ -26,7 +26,8 @@ const ADMIN_TOKEN = process.env.STANDIN_ADMIN_TOKEN || randomBytes(24).toString(
 const LOGIN_URL = process.env.STANDIN_LOGIN_URL || 'http://portal.invalid/connexion';
 const AUTH_REQUEST_TTL = 600; // seconds, the contract's 10 minutes
 
-// Two fictitious members (no real person's data), no pending required actions.
+// Fictitious members (no real person's data): two without pending required actions, one with
+// a temporary password to replace (its session cannot accept an auth request).
 const MEMBERS = [
   {
     accountId: '5b0e8f52-6a1d-4c39-9d8e-0f4f3c2a7e11',
@@ -48,6 +49,18 @@ const MEMBERS = [
       email_verified: false,
       given_name: 'Dominique',
       family_name: 'Bernard',
+    },
+  },
+  {
+    accountId: '0e9b6c1d-8a47-4f2e-b3d5-7c6a1f09e2b4',
+    identifier: 'alix.lefebvre@exemple.fr',
+    password: 'Mot-De-Passe-Temporaire!44',
+    requiredActions: ['change_password'],
+    claims: {
+      email: 'alix.lefebvre@exemple.fr',
+      email_verified: true,
+      given_name: 'Alix',
+      family_name: 'Lefebvre',
     },
   },
 ];
@@ -117,7 +130,7 @@ class MemoryAdapter {
 
 // ---------------------------------------------------------------------------------------------
 // The emulated portal API's state.
-const portalSessions = new Map(); // access token → { accountId, authTime (s), authTimeMs }
+const portalSessions = new Map(); // access token → { accountId, authTime (s), authTimeMs, requiredActions }
 const authRequests = new Map(); // interaction uid → { createdMs, clientId, params, state }
 
 function memberById(accountId) {
@@ -303,8 +316,6 @@ provider.use(async (ctx, next) => {
     ctx.request.body = body;
   }
   await next();
-  // Guichet answers every browser redirect with 303 See Other.
-  if (ctx.status === 302) ctx.status = 303;
 });
 
 const providerCallback = provider.callback();
@@ -434,14 +445,20 @@ async function postSession(req, res) {
   if (!member) return problem(res, 401, 'invalid_credentials', 'Identifiant ou mot de passe incorrect');
   const accessToken = randomBytes(32).toString('base64url');
   const now = Date.now();
-  const session = { id: randomUUID(), accountId: member.accountId, authTimeMs: now, authTime: Math.floor(now / 1000) };
+  const session = {
+    id: randomUUID(),
+    accountId: member.accountId,
+    authTimeMs: now,
+    authTime: Math.floor(now / 1000),
+    requiredActions: member.requiredActions ?? [],
+  };
   portalSessions.set(accessToken, session);
   return send(res, 200, {
     access_token: accessToken,
     token_type: 'Bearer',
     expires_in: 900,
     refresh_token: randomBytes(32).toString('base64url'),
-    session: { id: session.id, required_actions: [] },
+    session: { id: session.id, required_actions: session.requiredActions },
   });
 }
 
@@ -498,6 +515,11 @@ async function acceptAuthRequest(req, res, id) {
   const found = await authRequest(res, id);
   if (!found) return undefined;
   const { record, interaction } = found;
+  if (session.requiredActions.length) {
+    return problem(res, 403, 'required_actions_pending', 'Actions requises en attente', {
+      required_actions: session.requiredActions,
+    });
+  }
   const { params } = interaction;
   const prompts = String(params.prompt ?? '').split(' ');
   const nowS = Math.floor(Date.now() / 1000);

@@ -23,6 +23,13 @@ export const env = {
       }]
       : []),
   ],
+  // Optional: a member whose session has pending required actions (a temporary password).
+  pendingMember: process.env.OIDC_PENDING_MEMBER_IDENTIFIER
+    ? {
+      identifier: process.env.OIDC_PENDING_MEMBER_IDENTIFIER,
+      password: required('OIDC_PENDING_MEMBER_PASSWORD'),
+    }
+    : undefined,
 };
 
 // Checks that only Guichet's side of the contract can pass (what the stand-in only emulates,

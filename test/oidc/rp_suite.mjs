@@ -326,6 +326,18 @@ test('confidential client, client_secret_post (openid-client): code flow, refres
   expectProfileClaims(info);
 });
 
+test('confidential client without PKCE: allowed (PKCE is required of public clients only)', async () => {
+  const client = await registerClient(rp);
+  const config = await configFor(client);
+  const a = await authParams(client);
+  const { url: callback } = await signIn(new Browser(), authorizationUrl(client, a, ['code_challenge', 'code_challenge_method']));
+  assert.equal(callback.searchParams.get('error'), null, `${callback}`);
+  const tokens = await oc.authorizationCodeGrant(config, callback, {
+    expectedState: a.state, expectedNonce: a.nonce,
+  });
+  expectIdTokenClaims(tokens.claims(), client, { nonce: a.nonce });
+});
+
 test('oauth4webapi, confidential client: code flow with PKCE, iss checked, refresh, userinfo', async () => {
   const client = await registerClient(rp);
   const insecure = { [oauth.allowInsecureRequests]: true };
@@ -641,6 +653,23 @@ test('auth requests in the JSON API: their details, an unknown one → 404, one 
   const done = await browser.navigate(accepted.json.redirect_to);
   assert.ok(done.location.searchParams.get('code'));
   assert.equal(done.location.searchParams.get('state'), a.state);
+});
+
+test('a portal session with pending required actions cannot accept → 403 required_actions_pending', {
+  skip: !env.pendingMember && 'OIDC_PENDING_MEMBER_IDENTIFIER not set',
+}, async () => {
+  const client = await registerClient(rp);
+  const step = await authorize(new Browser(), authorizationUrl(client, await authParams(client)));
+  assert.equal(step.kind, 'login');
+  const login = await api('POST', '/v1/sessions', {
+    body: { identifier: env.pendingMember.identifier, password: env.pendingMember.password },
+  });
+  assert.equal(login.status, 200, login.text);
+  const pending = login.json.session.required_actions;
+  assert.ok(pending.length > 0, 'that member has pending required actions');
+  const res = await acceptAuthRequest(step.authRequest, login.json.access_token);
+  expectProblem(res, 403, 'required_actions_pending');
+  if (guichet) assert.deepEqual(res.json.required_actions, pending);
 });
 
 test('revocation (RFC 7009): a revoked refresh token is refused, and so are its access tokens; an unknown token → 200', async () => {
