@@ -41,6 +41,7 @@ constexpr Problem kProblems[] = {
     {ErrorCode::link_expired, 410},
     {ErrorCode::flow_expired, 410},
     {ErrorCode::step_not_allowed, 409},
+    {ErrorCode::auth_request_not_found, 404},
     {ErrorCode::auth_request_expired, 410},
     {ErrorCode::auth_request_used, 409},
     {ErrorCode::required_actions_pending, 403},

@@ -40,6 +40,7 @@ namespace guichet {
     X(link_expired) \
     X(flow_expired) \
     X(step_not_allowed) \
+    X(auth_request_not_found) \
     X(auth_request_expired) \
     X(auth_request_used) \
     X(required_actions_pending) \

@@ -40,6 +40,7 @@ constexpr Title kTitles[] = {
     {ErrorCode::link_expired, "Ce lien a expiré ou a déjà été utilisé."},
     {ErrorCode::flow_expired, "Cette démarche a expiré. Veuillez recommencer."},
     {ErrorCode::step_not_allowed, "Cette étape n'est pas celle attendue dans la démarche."},
+    {ErrorCode::auth_request_not_found, "Cette demande de connexion est inconnue. Retournez sur le site pour vous connecter."},
     {ErrorCode::auth_request_expired, "Cette demande de connexion a expiré. Retournez sur le site pour vous connecter à nouveau."},
     {ErrorCode::auth_request_used, "Cette demande de connexion a déjà été traitée. Retournez sur le site pour vous connecter à nouveau."},
     {ErrorCode::required_actions_pending, "Terminez d'abord les démarches demandées par votre Espace personnel."},

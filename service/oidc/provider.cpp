@@ -150,7 +150,7 @@ AuthRequestResult<AuthRequestView> OidcProvider::auth_request(const std::string&
         stored = id.empty() || id.size() > 64 ? std::nullopt : tx.oidc().find_request(id);
         if (stored) client = tx.oidc().find_client(stored->request.client_id);
     });
-    if (!stored || !client) return std::unexpected(AuthRequestRefusal{Error{ErrorCode::not_found, "demande de connexion inconnue"}, {}, {}});
+    if (!stored || !client) return std::unexpected(AuthRequestRefusal{Error{ErrorCode::auth_request_not_found}, {}, {}});
     if (stored->state != AuthRequestState::pending) return std::unexpected(refusal(ErrorCode::auth_request_used, *stored, client->name));
     if (stored->request.expires_at <= clock_.now()) return std::unexpected(refusal(ErrorCode::auth_request_expired, *stored, client->name));
     return AuthRequestView{stored->request, client->name};

@@ -60,7 +60,7 @@ start_server() {
 # Starts one more `guichet serve` on the current database and environment, on a free port;
 # sets SERVER_PID, PORT and BASE (the last one started), and SERVER_LOG.
 launch_server() {
-  PORT=$(free_port)
+  PORT=${E2E_PORT:-$(free_port)}  # E2E_PORT: a port chosen before, for a GUICHET_PUBLIC_URL that names it
   BASE="http://127.0.0.1:$PORT"
   SERVER_LOG="$E2E_DIR/server-$PORT.log"
   GUICHET_LISTEN="127.0.0.1:$PORT" "$GUICHET_BIN" serve >"$SERVER_LOG" 2>&1 &

@@ -176,5 +176,5 @@ check "… and so is the member's portal session" is_problem 401 unauthorized
 call POST /oauth2/token -H 'Content-Type: application/json' --data-binary '{"grant_type":"authorization_code"}'
 check "the token endpoint takes forms only" json_true '.error == "invalid_request"'
 call GET "/v1/auth-requests/nope"
-check "an unknown request: 404" is_problem 404 not_found
+check "an unknown request: 404" is_problem 404 auth_request_not_found
 finish

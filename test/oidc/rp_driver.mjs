@@ -139,6 +139,8 @@ export class Browser {
   async navigate(url) {
     const hops = [];
     let current = new URL(url);
+    // A redirect_to straight to the client (the portal's reject): the browser goes there; not fetched.
+    if (current.origin !== issuerOrigin) return { status: 303, location: current, hops, body: '', headers: new Headers() };
     for (let i = 0; i < 10; i += 1) {
       const res = await this.get(current);
       hops.push({ url: current.href, status: res.status });

@@ -23,6 +23,9 @@ const oauth = await load('oauth4webapi');
 const jose = await load('jose');
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+// OIDC_BACKCHANNEL=off: a provider that does not send back-channel logout tokens yet (Guichet
+// until issue 16 is done); the logout tests then check everything else.
+const backchannel = process.env.OIDC_BACKCHANNEL !== 'off';
 
 let rp; // the relying parties' local server (back-channel logout receiver)
 let meta; // the provider's discovery document
@@ -224,8 +227,10 @@ test('discovery: issuer, endpoints at Guichet\'s paths, code flow only, S256, is
   for (const scope of ['openid', 'email', 'profile']) {
     assert.ok((meta.scopes_supported ?? []).includes(scope), scope);
   }
-  assert.equal(meta.backchannel_logout_supported, true);
-  assert.equal(meta.backchannel_logout_session_supported, true);
+  if (backchannel) {
+    assert.equal(meta.backchannel_logout_supported, true);
+    assert.equal(meta.backchannel_logout_session_supported, true);
+  }
 
   const res = await fetch(meta.jwks_uri);
   assert.equal(res.status, 200);
@@ -264,12 +269,13 @@ test('confidential client, client_secret_basic (openid-client): code flow with P
   assert.equal(info.email, claims.email);
 
   if (guichet) {
-    // Guichet's access tokens are RS256 JWTs for the client (aud = client_id); oidc-provider's
-    // are opaque unless resource indicators are used.
+    // Guichet's access tokens are JWTs for the client (aud = client_id), EdDSA like the API's own
+    // (a refresh then signs in microseconds, not an RSA millisecond); oidc-provider's are opaque
+    // unless resource indicators are used.
     const { payload, protectedHeader } = await jose.jwtVerify(tokens.access_token, jwks, {
-      issuer: env.issuer, audience: client.client_id, algorithms: ['RS256'],
+      issuer: env.issuer, audience: client.client_id, algorithms: ['EdDSA'],
     });
-    assert.equal(protectedHeader.alg, 'RS256');
+    assert.equal(protectedHeader.alg, 'EdDSA');
     assert.equal(payload.sub, claims.sub);
     assert.equal(payload.sid, claims.sid);
     assert.equal(payload.client_id, client.client_id);
@@ -720,7 +726,7 @@ test('RP-initiated logout: back to post_logout_redirect_uri with state, no page;
     assert.equal(step.url.searchParams.get('error'), 'login_required', `${client.client_id} after logout`);
   }
 
-  for (const [client, flow] of [[a, flowA], [b, flowB]]) {
+  for (const [client, flow] of backchannel ? [[a, flowA], [b, flowB]] : []) {
     const { token, contentType } = await rp.logoutToken(client.client_id);
     assert.match(contentType, /^application\/x-www-form-urlencoded/);
     const { payload, protectedHeader } = await jose.jwtVerify(token, jwks, {
@@ -752,8 +758,10 @@ test('two members in two browsers: sessions apart, subjects apart; one logging o
     id_token_hint: flowOne.tokens.id_token, post_logout_redirect_uri: client.post_logout_redirect_uri, state: 'x',
   }));
   assert.equal(nav.location.searchParams.get('state'), 'x');
-  const { token } = await rp.logoutToken(client.client_id);
-  assert.equal(decodeJwt(token).payload.sid, flowOne.claims.sid);
+  if (backchannel) {
+    const { token } = await rp.logoutToken(client.client_id);
+    assert.equal(decodeJwt(token).payload.sid, flowOne.claims.sid);
+  }
 
   const silent = await codeFlow(two, config, client, { extra: { prompt: 'none' } });
   assert.equal(silent.claims.sub, flowTwo.claims.sub);
