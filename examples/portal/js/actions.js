@@ -38,8 +38,17 @@ export function onActionPage(action, { alsoWithout = false } = {}) {
 }
 
 // The authorisation request (GUICHET_LOGIN_URL?auth_request=ID) this tab is logging in for, kept
-// while the member goes through the required actions.
+// while the member goes through the required actions, or forgot the password, until it expires.
 const AUTH_REQUEST = 'guichet.auth_request';
-export const pendingAuthRequest = () => sessionStorage.getItem(AUTH_REQUEST);
-export const holdAuthRequest = (id) => sessionStorage.setItem(AUTH_REQUEST, id);
+export function pendingAuthRequest() {
+  try {
+    const { id, expiresAt } = JSON.parse(sessionStorage.getItem(AUTH_REQUEST));
+    if (Date.parse(expiresAt) > Date.now()) return id;
+  } catch {
+    // none
+  }
+  dropAuthRequest();
+  return null;
+}
+export const holdAuthRequest = (id, expiresAt) => sessionStorage.setItem(AUTH_REQUEST, JSON.stringify({ id, expiresAt }));
 export const dropAuthRequest = () => sessionStorage.removeItem(AUTH_REQUEST);

@@ -15,8 +15,7 @@ const authRequest = new URLSearchParams(location.search).get('auth_request');
 if (authRequest) {
   await authRequestLogin(authRequest);
 } else {
-  dropAuthRequest(); // a plain login goes home, not to a request left behind
-  if (currentSession()) go('index.html');
+  if (currentSession()) continueAfter(currentSession().requiredActions);
   else app.replaceChildren(loginForm({ onSession: (answer) => continueAfter(requiredActionsOf(answer)) }), otherLinks());
 }
 
@@ -70,7 +69,7 @@ async function authRequestLogin(id) {
   } catch (error) {
     return authRequestOver(error);
   }
-  holdAuthRequest(id);
+  holdAuthRequest(id, info.expires_at);
   const intro = el('p', { class: 'client' }, 'Pour continuer vers ', el('strong', {}, info.client.name), ', connectez-vous.');
   const cancel = actionButton(`Annuler et revenir à ${info.client.name}`, async () => {
     const answer = await request('POST', `/v1/auth-requests/${segment(id)}/reject`);
@@ -86,7 +85,7 @@ async function authRequestLogin(id) {
       return accept(id, notice);
     },
   });
-  app.replaceChildren(intro, notice, form, cancel);
+  app.replaceChildren(intro, notice, form, cancel, otherLinks());
 
   // This tab's session goes on unless the site asks for a fresh login (prompt=login); the API
   // judges max_age and answers reauthentication_required.
