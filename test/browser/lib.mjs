@@ -62,7 +62,7 @@ export async function newMember({ mobile = true, email = true, type = 'particuli
     birth_date: `${year}-${pad(month)}-${pad(day)}`,
     member_type: type,
     email: email ? `${ascii(firstName)}.${ascii(lastName)}.${tag}@exemple.fr` : null,
-    mobile_phone: mobile ? `06${tag}` : null,
+    mobile_phone: mobile ? `0612${tag.slice(2)}` : null, // 06 12: a range libphonenumber knows as mobile
     landline_phone: null,
     address: '12 rue des Tests\n75002 Paris',
     carte_vitale_serial: digits(9),
