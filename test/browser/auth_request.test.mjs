@@ -91,6 +91,39 @@ test('prompt=login asks the password again even with a session; reauthentication
   });
 });
 
+test('required_actions_pending sends the session to its actions, then the request is accepted', async () => {
+  const member = await newMember({ firstName: 'Emma', lastName: 'Brun' });
+  await legacyAccount(member, 'Ancien-Mot2passe!');
+  await journey(browser, 'auth-request-pending', async (page) => {
+    // A session held to the switch, from a plain login (the switch page waits, not done).
+    await page.goto(`${PORTAL}/login.html`);
+    await page.getByLabel('Identifiant').fill(member.nir);
+    await page.getByLabel('Mot de passe', { exact: true }).fill('Ancien-Mot2passe!');
+    await submit(page, 'Se connecter', { path: /^\/v1\/sessions$/, status: 200 });
+    await page.waitForURL(/\/switch\.html$/);
+
+    const seen = await provider(page, 'ar-7', { accept: [{ status: 403, body: {
+      type: 'https://guichet.dev/problems/required_actions_pending', code: 'required_actions_pending', status: 403,
+      title: 'Terminez d\'abord les étapes demandées.', required_actions: ['switch_identifier'],
+    } }] });
+    await page.goto(`${PORTAL}/login.html?auth_request=ar-7`);
+    await page.waitForURL(/\/switch\.html$/);
+    await submit(page, 'Continuer', { path: /\/steps\/email$/, status: 200 });
+    await page.getByLabel('Votre mot de passe actuel').fill('Ancien-Mot2passe!');
+    await page.getByLabel('Votre nouveau mot de passe', { exact: true }).fill('Automne-Pluie2027?');
+    await page.getByLabel('Confirmez le mot de passe').fill('Automne-Pluie2027?');
+    await page.getByLabel('Ma question secrète').selectOption('first_pet');
+    await page.getByLabel('Réponse à la question secrète').fill('Médor');
+    await submit(page, 'Valider', { path: /\/steps\/credentials$/, status: 200 });
+    await page.getByRole('button', { name: 'Accéder à mon Espace personnel' }).click();
+    await page.waitForURL(`${RESUME}?auth_request=ar-7`);
+    assert.deepEqual(seen.accepts, [
+      { status: 200, actions: ['switch_identifier'] },
+      { status: 200, actions: [] },
+    ], 'refused while the switch was pending, accepted after it');
+  });
+});
+
 test('a NIR login goes through its required actions, then back to the request', async () => {
   const member = await newMember({ firstName: 'Denis', lastName: 'Rey' });
   await legacyAccount(member, 'Ancien-Mot2passe!');

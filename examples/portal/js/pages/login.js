@@ -2,7 +2,7 @@
 // With ?auth_request=ID it is GUICHET_LOGIN_URL, the login page of another site's OpenID Connect
 // authorisation request (SPEC.md §9): it names that site, logs in or reuses this tab's session,
 // goes through the required actions, accepts the request and follows its redirect_to.
-import { continueAfter, dropAuthRequest, holdAuthRequest } from '../actions.js';
+import { ACTION_PAGES, continueAfter, dropAuthRequest, holdAuthRequest } from '../actions.js';
 import { request, segment } from '../api.js';
 import { field } from '../fields.js';
 import { actionButton, fieldForm } from '../form.js';
@@ -100,8 +100,15 @@ async function accept(id, notice) {
   } catch (error) {
     if (!error.problem) throw error;
     switch (error.code) {
-      case 'required_actions_pending':
-        return continueAfter(error.problem.required_actions ?? currentSession()?.requiredActions);
+      case 'required_actions_pending': { // the actions' pages, then back here
+        const actions = Array.isArray(error.problem.required_actions)
+          ? error.problem.required_actions
+          : (await authorised('GET', '/v1/me')).required_actions;
+        if (actions.some((action) => ACTION_PAGES[action])) return continueAfter(actions);
+        notice.replaceChildren(el('p', {}, error.problem.title)); // none this portal knows: no loop
+        notice.hidden = false;
+        return undefined;
+      }
       case 'reauthentication_required': // the password again: the form's new session retries
       case 'unauthorized':
         await logout();
