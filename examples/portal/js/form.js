@@ -3,11 +3,12 @@
 // field, or above the button; the page may add a way out (a link to unlock…) for some codes.
 import { button, el } from './ui.js';
 
-// fieldForm({ fields, submitLabel, onSubmit(values), onProblem(error, box, form), secondary })
-// secondary: a button of its own (resend a code) that sends no values.
-export function fieldForm({ fields, submitLabel, onSubmit, onProblem, name, secondary }) {
+// fieldForm({ name, fields, submitLabel, onSubmit(values), onProblem(error, box, form) }) →
+// { form, values, showProblem, refresh, clear, fields }. Empty and hidden fields are not sent:
+// the API says what is missing.
+export function fieldForm({ fields, submitLabel, onSubmit, onProblem, name }) {
   const problem = el('div', { class: 'problem', role: 'alert', hidden: true });
-  const submit = el('button', { type: 'submit', class: secondary ? 'secondary' : null }, submitLabel);
+  const submit = el('button', { type: 'submit' }, submitLabel);
   const form = el('form', { class: 'step', novalidate: true, dataset: name ? { step: name } : {} },
     fields.map((f) => f.row), problem, el('div', { class: 'actions' }, submit));
 

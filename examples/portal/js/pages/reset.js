@@ -14,7 +14,7 @@ const app = page();
 const token = new URLSearchParams(location.search).get('token');
 
 if (!token) {
-  stop(app, 'Ce lien est incomplet : ouvrez le lien reçu par email.', link("J'ai oublié mon mot de passe", '../recovery.html'));
+  stop(app, 'Ce lien est incomplet : ouvrez le lien reçu par email.', link("J'ai oublié mon mot de passe", 'recovery.html'));
 } else {
   let asked = false;
   const form = fieldForm({
