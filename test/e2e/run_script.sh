@@ -7,12 +7,14 @@ source "$(dirname "$0")/lib.sh"
 DATA="$E2E_DIR/data"
 PORT=$(free_port)
 PG_PORT=$(free_port)
+PORTAL="127.0.0.1:$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 env -u GUICHET_DATABASE_URL GUICHET_DATA_DIR="$DATA" GUICHET_PG_PORT="$PG_PORT" GUICHET_LISTEN="127.0.0.1:$PORT" \
-  GUICHET_BIN="$GUICHET_BIN" "$GUICHET_SOURCE_DIR/scripts/run" >"$E2E_DIR/run.log" 2>&1 &
+  GUICHET_PORTAL_LISTEN="$PORTAL" GUICHET_BIN="$GUICHET_BIN" "$GUICHET_SOURCE_DIR/scripts/run" >"$E2E_DIR/run.log" 2>&1 &
 SERVER_PIDS+=("$!")
 ready() { curl -fs "$BASE/health/ready" >/dev/null 2>&1; }
 check "./scripts/run serves" wait_for 120 ready
+check "… and the reference portal, from another origin" bash -c "curl -fs 'http://$PORTAL/login.html' | grep -qi '<html'"
 DB=$(grep -o 'psql "[^"]*"' "$E2E_DIR/run.log" | head -n 1 | cut -d'"' -f2)
 check "… and says where its database is" test -n "$DB"
 check "its PostgreSQL keeps fsync on" test "$(psql -tA "$DB" -c 'SHOW fsync')" = on
