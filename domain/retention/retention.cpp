@@ -26,6 +26,10 @@ PurgeCutoffs RetentionRules::cutoffs(std::chrono::system_clock::time_point now) 
     at(PurgeKind::limit_windows) = now;
     at(PurgeKind::sent_messages) = now - sent_messages;
     at(PurgeKind::dead_messages) = now - dead_messages;
+    at(PurgeKind::oidc_requests) = now - grace;
+    at(PurgeKind::oidc_codes) = now - grace;
+    at(PurgeKind::oidc_refresh_tokens) = now - grace;
+    at(PurgeKind::oidc_grants) = now - ended_sessions;
     at(PurgeKind::sessions) = now - ended_sessions;
     at(PurgeKind::security_events) = now - security_events;
     return due;

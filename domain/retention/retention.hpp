@@ -24,6 +24,10 @@ namespace guichet {
     X(limit_windows)           \
     X(sent_messages)           \
     X(dead_messages)           \
+    X(oidc_requests)           \
+    X(oidc_codes)              \
+    X(oidc_refresh_tokens)     \
+    X(oidc_grants)             \
     X(sessions)                \
     X(security_events)
 
@@ -59,6 +63,9 @@ struct RetentionRules {
     std::chrono::days sent_messages{30};    // after sending (letters: after printing)
     std::chrono::days dead_messages{90};    // dead or expired, after their last attempt; pending ones never
     std::chrono::days ended_sessions{30};   // after revocation or expiry, with their refresh tokens
+    // OpenID Connect: sign-in requests, codes and the sites' refresh tokens a day after they
+    // expired (or, codes, were used), like links; a revoked grant after 30 days, like a session
+    // (a grant of a purged session goes with it).
     std::chrono::days security_events{400};  // GUICHET_EVENT_RETENTION_DAYS
 
     // Request rates (GCRA) and exact windows are due the moment they would allow a whole quota

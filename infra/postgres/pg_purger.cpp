@@ -98,6 +98,15 @@ WITH due AS (
 SELECT count(*) AS purged FROM gone
 )sql");
 
+// OpenID Connect (migrations/0020, 0021): requests past their life, codes used or expired, the
+// sites' refresh tokens past their life, revoked grants (their codes and tokens go with them).
+GUICHET_SQL(purge_oidc_requests, GUICHET_PURGE_DUE("oidc_auth_requests", "id", "expires_at < to_timestamp($1)", "expires_at"));
+GUICHET_SQL(purge_oidc_codes, GUICHET_PURGE_DUE("oidc_codes", "code_hash", "least(used_at, expires_at) < to_timestamp($1)",
+                                                "least(used_at, expires_at)"));
+GUICHET_SQL(purge_oidc_refresh_tokens,
+            GUICHET_PURGE_DUE("oidc_refresh_tokens", "token_hash", "expires_at < to_timestamp($1)", "expires_at"));
+GUICHET_SQL(purge_oidc_grants, GUICHET_PURGE_DUE("oidc_grants", "id", "revoked_at < to_timestamp($1)", "revoked_at"));
+
 // Security events past GUICHET_EVENT_RETENTION_DAYS (no request holds one: they are only added).
 GUICHET_SQL(purge_security_events, GUICHET_PURGE_DUE("security_events", "id", "created_at < to_timestamp($1)", "created_at"));
 
@@ -135,6 +144,10 @@ public:
             }
             case PurgeKind::sent_messages: return batch(purge_sent_messages);
             case PurgeKind::dead_messages: return batch(purge_dead_messages);
+            case PurgeKind::oidc_requests: return batch(purge_oidc_requests);
+            case PurgeKind::oidc_codes: return batch(purge_oidc_codes);
+            case PurgeKind::oidc_refresh_tokens: return batch(purge_oidc_refresh_tokens);
+            case PurgeKind::oidc_grants: return batch(purge_oidc_grants);
             case PurgeKind::sessions: return batch(purge_sessions, epoch(due[static_cast<std::size_t>(PurgeKind::security_events)]));
             case PurgeKind::security_events: return batch(purge_security_events);
         }
@@ -171,6 +184,10 @@ std::string_view PgPurger::table_of(PurgeKind kind) {
         case PurgeKind::limit_windows: return "limit_windows";
         case PurgeKind::sent_messages:
         case PurgeKind::dead_messages: return "outbox";
+        case PurgeKind::oidc_requests: return "oidc_auth_requests";
+        case PurgeKind::oidc_codes: return "oidc_codes";
+        case PurgeKind::oidc_refresh_tokens: return "oidc_refresh_tokens";
+        case PurgeKind::oidc_grants: return "oidc_grants";
         case PurgeKind::sessions: return "sessions";
         case PurgeKind::security_events: return "security_events";
     }

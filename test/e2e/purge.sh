@@ -58,7 +58,7 @@ check "… the two messages sent 31 days ago" says "sent_messages (outbox): 2"
 check "… the security event 401 days old" says "security_events (security_events): 1"
 check "… nothing of the kinds with nothing due" says "dead_messages (outbox): 0"
 total=$(grep -E '^[a-z_]+ \([a-z_]+\): [0-9]+$' <<<"$OUT" | awk '{ n++; sum += $3 } END { print n, sum }')
-check "… one line per kind, and their total ($total)" bash -c "[ '$total' = '11 $((5 + throttled))' ] && grep -qE '^purged $((5 + throttled)) rows in [0-9.e-]+ s\$' <<<'$OUT'"
+check "… one line per kind, and their total ($total)" bash -c "[ '$total' = '15 $((5 + throttled))' ] && grep -qE '^purged $((5 + throttled)) rows in [0-9.e-]+ s\$' <<<'$OUT'"
 
 call GET "/v1/flows/$OLD_FLOW"
 check "the purged flow is gone" is_problem 404 not_found

@@ -336,6 +336,10 @@ TEST_CASE("retention: every batch reads its rows through the index of what makes
         {"purge_limit_windows", {"0, 1000", {"limit_windows_expiry"}}},
         {"purge_sent_messages", {"0, 1000", {"outbox_sent"}}},
         {"purge_dead_messages", {"0, 1000", {"outbox_dead"}}},
+        {"purge_oidc_requests", {"0, 1000", {"oidc_auth_requests_expiry"}}},
+        {"purge_oidc_codes", {"0, 1000", {"oidc_codes_ended"}}},
+        {"purge_oidc_refresh_tokens", {"0, 1000", {"oidc_refresh_tokens_expiry"}}},
+        {"purge_oidc_grants", {"0, 1000", {"oidc_grants_revoked"}}},
         {"purge_sessions", {"0, 1000, 0", {"sessions_ended", "refresh_tokens_session"}}},
         {"purge_security_events", {"0, 1000", {"security_events_created"}}},
     };

@@ -40,6 +40,10 @@ TEST_CASE("retention: each kind is due after its own time, limits as soon as the
     CHECK(cutoff(due, PurgeKind::limit_windows) == now);
     CHECK(cutoff(due, PurgeKind::sent_messages) == now - std::chrono::days(30));  // issue 15: sent after 30 days
     CHECK(cutoff(due, PurgeKind::dead_messages) == now - std::chrono::days(90));  // dead after 90
+    CHECK(cutoff(due, PurgeKind::oidc_requests) == now - std::chrono::hours(24));
+    CHECK(cutoff(due, PurgeKind::oidc_codes) == now - std::chrono::hours(24));
+    CHECK(cutoff(due, PurgeKind::oidc_refresh_tokens) == now - std::chrono::hours(24));
+    CHECK(cutoff(due, PurgeKind::oidc_grants) == now - std::chrono::days(30));
     CHECK(cutoff(due, PurgeKind::sessions) == now - std::chrono::days(30));       // ended sessions after 30
     CHECK(cutoff(due, PurgeKind::security_events) == now - std::chrono::days(400));  // GUICHET_EVENT_RETENTION_DAYS default
     rules.security_events = std::chrono::days(730);
