@@ -40,6 +40,10 @@ start_real_delivery  # SMTP into $MAILDIR, SMS to the sink, links to https://esp
 PORTAL_PORT=$(free_port)
 PORTAL="http://127.0.0.1:$PORTAL_PORT"
 export GUICHET_CORS_ORIGINS=$PORTAL GUICHET_LOGIN_URL="$PORTAL/login.html"
+# The issuer (GUICHET_PUBLIC_URL) is the API's own address: the browser follows the provider's
+# redirects there (single_sign_on.test.mjs). Mail links start with it too; the tests read their tokens.
+E2E_PORT=$(free_port)
+export GUICHET_PUBLIC_URL="http://127.0.0.1:$E2E_PORT"
 start_server
 /usr/bin/python3 "$ROOT/examples/portal/serve.py" --listen "127.0.0.1:$PORTAL_PORT" --api "$BASE" >"$E2E_DIR/portal.log" 2>&1 &
 HELPER_PIDS+=("$!")

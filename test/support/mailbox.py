@@ -40,7 +40,7 @@ def main():
         if what == "texts":
             print(" ".join(text.split()))  # every run of white space (CR, LF, non-breaking) as one space
         elif what == "links":
-            pattern = "https://espace.exemple.fr" + re.escape(rest[0]) + r"\?token=([A-Za-z0-9_-]+)"
+            pattern = r"https?://[^/\s]+" + re.escape(rest[0]) + r"\?token=([A-Za-z0-9_-]+)"  # whatever GUICHET_PUBLIC_URL
             for token in re.findall(pattern, text):
                 print(token)
         else:
