@@ -2,7 +2,9 @@
 // the portal's JSON API for authorisation requests, the token, userinfo, revocation and logout
 // endpoints (their answers follow RFC 6749, 6750, 7009 and OIDC, not problem+json), and the agents'
 // registration of clients.
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "api/http/input.hpp"
 #include "api/http/time_format.hpp"
@@ -91,7 +93,13 @@ OAuthResult<std::map<std::string, std::string>> form_of(const HttpRequest& reque
         return std::unexpected(OAuthError{400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded"});
     std::string repeated;
     auto form = parse_form(request.body, &repeated);
-    if (!repeated.empty()) return std::unexpected(OAuthError{400, "invalid_request", "parameter repeated: " + repeated});
+    if (!repeated.empty()) {
+        // Named only when it is a plain name: a decoded form may hold any byte, and JSON only UTF-8.
+        const bool plain = repeated.size() <= 64 && std::all_of(repeated.begin(), repeated.end(), [](unsigned char c) {
+                               return std::isalnum(c) || c == '_';
+                           });
+        return std::unexpected(OAuthError{400, "invalid_request", plain ? "parameter repeated: " + repeated : "a parameter is repeated"});
+    }
     return form;
 }
 

@@ -8,6 +8,7 @@
 #include "service/members/member_import.hpp"
 #include "service/oidc/provider.hpp"
 #include "service/sessions/sessions.hpp"
+#include "support/app_fixture.hpp"
 #include "support/fakes.hpp"
 
 using namespace guichet;
@@ -259,4 +260,17 @@ TEST_CASE("prompt=none answers login_required without a session, and logout ends
     CHECK(bye.redirect.clear_cookie);
     CHECK(param(p.oidc.authorize(request_params({{"prompt", "none"}}), cookie).redirect.location, "error") == "login_required");
     CHECK(p.oidc.logout({{{"id_token_hint", *tokens->id_token}, {"post_logout_redirect_uri", "https://evil.example/"}}}, cookie).problem);
+}
+
+// Found by the app fuzzer: a repeated form parameter whose name decodes to bytes that are not
+// UTF-8 was named in the error's JSON, which cannot hold them: a 500.
+TEST_CASE("the token endpoint answers a form with a repeated, undecodable name with invalid_request", "[api][oidc]") {
+    AppFixture f;
+    const auto r = f.call("POST", "/oauth2/token", "grant_type=refresh_token&%FF%FE=1&%FF%FE=2",
+                          {{"content-type", "application/x-www-form-urlencoded"}});
+    CHECK(r.status == 400);
+    CHECK(r.content_type == "application/json");
+    CHECK(nlohmann::json::parse(r.body).value("error", "") == "invalid_request");
+    const auto named = f.call("POST", "/oauth2/token", "grant_type=a&grant_type=b", {{"content-type", "application/x-www-form-urlencoded"}});
+    CHECK(nlohmann::json::parse(named.body).value("error_description", "") == "parameter repeated: grant_type");
 }
