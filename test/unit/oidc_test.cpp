@@ -274,3 +274,16 @@ TEST_CASE("the token endpoint answers a form with a repeated, undecodable name w
     const auto named = f.call("POST", "/oauth2/token", "grant_type=a&grant_type=b", {{"content-type", "application/x-www-form-urlencoded"}});
     CHECK(nlohmann::json::parse(named.body).value("error_description", "") == "parameter repeated: grant_type");
 }
+
+// Found by the app fuzzer: libcjose's base64 decoder asserts on a part of 4n+1 characters, so a
+// malformed id_token_hint aborted the process. Such tokens are refused before libcjose sees them.
+TEST_CASE("malformed id_token_hints are refused without reaching libcjose's decoder", "[infra][oidc]") {
+    infra::JwsSigner access{infra::signing_key_from_seed({9})};
+    const infra::OidcKeys keys(infra::generate_rsa_jwk(), access);
+    for (const char* token : {"eyJhbGcit", "eyJhbGci.e30.x", "a.b", "a.b.c.d", "..", "eyJhbGciOiJSUzI1NiJ9.e30.", "eyJ hbGc.e30.abcd"})
+        CHECK_FALSE(keys.id_token_claims(token));
+    IdTokenClaims claims;
+    claims.iss = "https://guichet.exemple.fr";
+    claims.aud = "avantage";
+    CHECK(keys.id_token_claims(keys.sign_id_token(claims))->aud == "avantage");
+}
